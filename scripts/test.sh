@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Runs every check and test of netanalyzer on a Debian machine with Rust (rustup) installed.
+# Installs what the tests need from Debian's packages (tshark, capinfos) when it is missing.
+# Usage: scripts/test.sh        (CI runs it through .ci/run)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+command -v tshark >/dev/null 2>&1 || need+=(tshark)
+command -v capinfos >/dev/null 2>&1 || need+=(wireshark-common)
+if [ ${#need[@]} -gt 0 ]; then
+    echo "== installing ${need[*]} (Debian packages)"
+    sudo_cmd=()
+    [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+    "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+echo "== cargo fmt --check"
+cargo fmt --all -- --check
+echo "== cargo clippy"
+cargo clippy --all-targets --all-features --quiet -- -D warnings
+echo "== samples are what the generator makes"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cargo run --quiet --release -- generate --out "$tmp/samples" >/dev/null
+for f in samples/*; do
+    cmp -s "$f" "$tmp/samples/$(basename "$f")" || {
+        echo "samples/$(basename "$f") differs from the generator's output: run 'cargo run --release -- generate --out samples'"
+        exit 1
+    }
+done
+echo "== cargo test"
+cargo test --all-features 2>&1 | tee "$tmp/test.log"
+# One closing line for the whole run.
+awk '/^test result:/ { p += $4; f += $6; s += $8 } END { printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$tmp/test.log"

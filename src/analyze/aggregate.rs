@@ -1,0 +1,594 @@
+//! Per-batch partial aggregates and their merge.
+//!
+//! A batch of records is folded into an [`Aggregate`] by one worker with no shared state; the
+//! partials of a window are then merged into the running total in record order. Every field merges
+//! exactly: counters add, maps merge key by key, and the inter-arrival statistics that span two
+//! batches are completed at the seam from each side's first and last timestamps.
+
+use rustc_hash::FxHashMap;
+
+use super::flows::{FlowKey, FlowPartial};
+use super::hist::{Distribution, LinearHist};
+use crate::decode::{ip_proto, Addr, Flow, Frame, Layer, Proto};
+use crate::read::Record;
+
+/// Counters of one time interval.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bucket {
+    /// Frames.
+    pub packets: u64,
+    /// Bytes on the wire.
+    pub bytes: u64,
+    /// Frames per protocol, indexed by `Proto as usize`.
+    pub proto_packets: [u64; Proto::COUNT],
+}
+
+impl Default for Bucket {
+    fn default() -> Self {
+        Bucket {
+            packets: 0,
+            bytes: 0,
+            proto_packets: [0; Proto::COUNT],
+        }
+    }
+}
+
+/// Traffic an IP address sent and received.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct EndpointStats {
+    /// Frames sent.
+    pub tx_packets: u64,
+    /// Bytes sent.
+    pub tx_bytes: u64,
+    /// Frames received.
+    pub rx_packets: u64,
+    /// Bytes received.
+    pub rx_bytes: u64,
+}
+
+/// An IP address pair in canonical order (`a < b`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ConvKey {
+    /// IP version.
+    pub version: u8,
+    /// Lower address.
+    pub a: Addr,
+    /// Higher address.
+    pub b: Addr,
+}
+
+/// Traffic between two addresses; index 0 is `a` to `b`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConvStats {
+    /// Frames per direction.
+    pub packets: [u64; 2],
+    /// Bytes per direction.
+    pub bytes: [u64; 2],
+    /// First frame time.
+    pub first_ts: i64,
+    /// Last frame time.
+    pub last_ts: i64,
+    /// Direction of the first frame.
+    pub first_dir: u8,
+}
+
+/// Traffic on one transport port (either end).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PortStats {
+    /// Frames with this port as source or destination.
+    pub packets: u64,
+    /// Their bytes.
+    pub bytes: u64,
+}
+
+/// An ICMP echo exchange: requester, responder, identifier, sequence number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct EchoKey {
+    /// IP version.
+    pub version: u8,
+    /// Who sent the request.
+    pub requester: Addr,
+    /// Who was asked.
+    pub responder: Addr,
+    /// Identifier.
+    pub id: u16,
+    /// Sequence number.
+    pub seq: u16,
+}
+
+/// First request and first reply time of an echo exchange (`i64::MAX`: not seen).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Echo {
+    /// Request time.
+    pub request: i64,
+    /// Reply time.
+    pub reply: i64,
+}
+
+/// Inter-arrival times between consecutive frames, in record order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct InterArrival {
+    /// Gaps, ns (a frame earlier than its predecessor counts as 0 and in `negative`).
+    pub gaps: Distribution,
+    /// Frames whose timestamp is earlier than the previous frame's.
+    pub negative: u64,
+    /// Sum of |gap(i) - gap(i-1)|, ns, for RFC 3550-style jitter.
+    pub jitter_sum: u128,
+    /// Terms in `jitter_sum`.
+    pub jitter_terms: u64,
+    first_gap: Option<u64>,
+    last_gap: Option<u64>,
+}
+
+impl InterArrival {
+    #[inline]
+    fn add_gap(&mut self, prev_ts: i64, ts: i64) {
+        let gap = if ts < prev_ts {
+            self.negative += 1;
+            0
+        } else {
+            (ts - prev_ts) as u64
+        };
+        if let Some(last) = self.last_gap {
+            self.jitter_sum += u128::from(gap.abs_diff(last));
+            self.jitter_terms += 1;
+        }
+        if self.first_gap.is_none() {
+            self.first_gap = Some(gap);
+        }
+        self.last_gap = Some(gap);
+        self.gaps.add(gap);
+    }
+
+    /// Joins `later` (the gaps after `self`'s), whose first frame comes `seam` after our last.
+    fn merge(&mut self, later: &InterArrival, seam: Option<(i64, i64)>) {
+        if let Some((prev_ts, ts)) = seam {
+            self.add_gap(prev_ts, ts);
+        }
+        if let (Some(last), Some(first)) = (self.last_gap, later.first_gap) {
+            self.jitter_sum += u128::from(first.abs_diff(last));
+            self.jitter_terms += 1;
+        }
+        if self.first_gap.is_none() {
+            self.first_gap = later.first_gap;
+        }
+        if later.last_gap.is_some() {
+            self.last_gap = later.last_gap;
+        }
+        self.gaps.merge(&later.gaps);
+        self.negative += later.negative;
+        self.jitter_sum += later.jitter_sum;
+        self.jitter_terms += later.jitter_terms;
+    }
+}
+
+/// Limits on the tables that grow with the input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Most flows tracked at once; frames of flows beyond are counted in `flows_untracked`.
+    pub max_flows: usize,
+    /// Most IP addresses in the endpoints table.
+    pub max_endpoints: usize,
+    /// Most address pairs in the conversations table.
+    pub max_conversations: usize,
+    /// Most unanswered ICMP echo requests remembered.
+    pub max_echoes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_flows: 1_000_000,
+            max_endpoints: 1_000_000,
+            max_conversations: 1_000_000,
+            max_echoes: 100_000,
+        }
+    }
+}
+
+/// Everything counted over a run of consecutive records.
+#[derive(Debug, Clone, Default)]
+pub struct Aggregate {
+    /// Frames.
+    pub packets: u64,
+    /// Bytes on the wire (sum of original lengths).
+    pub bytes: u64,
+    /// Bytes captured (sum of captured lengths).
+    pub captured_bytes: u64,
+    /// Time of the first record, in record order.
+    pub first_ts: Option<i64>,
+    /// Time of the last record, in record order.
+    pub last_ts: Option<i64>,
+    /// Earliest timestamp.
+    pub min_ts: Option<i64>,
+    /// Latest timestamp.
+    pub max_ts: Option<i64>,
+    /// Frames and bytes per link type.
+    pub linktypes: Vec<(u16, u64, u64)>,
+    /// Frames and bytes per protocol, indexed by `Proto as usize`.
+    pub protos: [[u64; 2]; Proto::COUNT],
+    /// Frames whose decoding stopped at each layer, indexed as [`Layer::ALL`].
+    pub stops: [u64; 4],
+    /// Frames of link types the decoder does not look inside.
+    pub undecoded_linktype: u64,
+    /// Frame sizes (original length).
+    pub sizes: LinearHist,
+    /// Inter-arrival times.
+    pub interarrival: InterArrival,
+    /// Frames with each TCP flag set, in [`crate::decode::tcp_flags::NAMES`] order.
+    pub tcp_flags: [u64; 9],
+    /// Frames per ICMP type: (IP version, type) -> count.
+    pub icmp_types: FxHashMap<(u8, u8), u64>,
+    /// Per-interval counters, keyed by interval index from the run's first frame.
+    pub timeseries: FxHashMap<i64, Bucket>,
+    /// Per-address counters.
+    pub endpoints: FxHashMap<(u8, Addr), EndpointStats>,
+    /// Per-address-pair counters.
+    pub conversations: FxHashMap<ConvKey, ConvStats>,
+    /// Per-(IP protocol, port) counters, TCP/UDP/SCTP.
+    pub ports: FxHashMap<(u8, u16), PortStats>,
+    /// Per-flow partials.
+    pub flows: FxHashMap<FlowKey, FlowPartial>,
+    /// ICMP echo exchanges not yet matched.
+    pub echoes: FxHashMap<EchoKey, Echo>,
+    /// Matched echo round trips, ns.
+    pub echo_rtt: Distribution,
+    /// Echo requests seen.
+    pub echo_requests: u64,
+    /// Echo replies seen.
+    pub echo_replies: u64,
+    /// Frames not added to a flow because the flow table was full.
+    pub flows_untracked: u64,
+    /// Frames not added to endpoints/conversations because those tables were full.
+    pub addresses_untracked: u64,
+    /// Echo requests forgotten because the echo table was full.
+    pub echoes_untracked: u64,
+}
+
+/// What every worker needs to know to place a frame.
+#[derive(Debug, Clone, Copy)]
+pub struct Context {
+    /// Time of the run's first frame: intervals count from here, as `tshark -z io,stat` does.
+    pub base_ts: i64,
+    /// Interval length, ns.
+    pub interval_ns: i64,
+}
+
+impl Aggregate {
+    /// Folds one frame in.
+    #[inline]
+    pub fn add(&mut self, ctx: &Context, rec: &Record, frame: &Frame) {
+        let len = u64::from(rec.origlen);
+        let ts = rec.ts_ns;
+        self.packets += 1;
+        self.bytes += len;
+        self.captured_bytes += u64::from(rec.caplen);
+        match self.last_ts {
+            Some(prev) => self.interarrival.add_gap(prev, ts),
+            None => self.first_ts = Some(ts),
+        }
+        self.last_ts = Some(ts);
+        self.min_ts = Some(self.min_ts.map_or(ts, |m| m.min(ts)));
+        self.max_ts = Some(self.max_ts.map_or(ts, |m| m.max(ts)));
+        match self.linktypes.iter_mut().find(|l| l.0 == rec.linktype) {
+            Some(l) => {
+                l.1 += 1;
+                l.2 += len;
+            }
+            None => self.linktypes.push((rec.linktype, 1, len)),
+        }
+        if !crate::decode::linktype::is_decoded(rec.linktype) {
+            self.undecoded_linktype += 1;
+        }
+        if let Some(layer) = frame.stop {
+            self.stops[layer as usize] += 1;
+        }
+        self.sizes.add(len);
+
+        let bucket = self
+            .timeseries
+            .entry((ts - ctx.base_ts).div_euclid(ctx.interval_ns))
+            .or_default();
+        bucket.packets += 1;
+        bucket.bytes += len;
+        let mut bits = frame.protos.bits();
+        while bits != 0 {
+            let p = bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            self.protos[p][0] += 1;
+            self.protos[p][1] += len;
+            bucket.proto_packets[p] += 1;
+        }
+
+        self.add_addresses(ts, len, frame);
+        self.add_transport(ts, len, frame);
+    }
+
+    fn add_addresses(&mut self, ts: i64, len: u64, frame: &Frame) {
+        for layer in frame.ip_layers() {
+            let key = if layer.src <= layer.dst {
+                (
+                    ConvKey {
+                        version: layer.version,
+                        a: layer.src,
+                        b: layer.dst,
+                    },
+                    0,
+                )
+            } else {
+                (
+                    ConvKey {
+                        version: layer.version,
+                        a: layer.dst,
+                        b: layer.src,
+                    },
+                    1,
+                )
+            };
+            let (key, dir) = key;
+            let conv = self.conversations.entry(key).or_insert(ConvStats {
+                packets: [0; 2],
+                bytes: [0; 2],
+                first_ts: ts,
+                last_ts: ts,
+                first_dir: dir as u8,
+            });
+            conv.packets[dir] += 1;
+            conv.bytes[dir] += len;
+            conv.first_ts = conv.first_ts.min(ts);
+            conv.last_ts = conv.last_ts.max(ts);
+            let src = self
+                .endpoints
+                .entry((layer.version, layer.src))
+                .or_default();
+            src.tx_packets += 1;
+            src.tx_bytes += len;
+            let dst = self
+                .endpoints
+                .entry((layer.version, layer.dst))
+                .or_default();
+            dst.rx_packets += 1;
+            dst.rx_bytes += len;
+        }
+    }
+
+    fn add_transport(&mut self, ts: i64, len: u64, frame: &Frame) {
+        for flow in frame.flows() {
+            if flow.has_transport
+                && matches!(
+                    flow.ip_proto,
+                    ip_proto::TCP | ip_proto::UDP | ip_proto::SCTP
+                )
+            {
+                let mut add_port = |port| {
+                    let p = self.ports.entry((flow.ip_proto, port)).or_default();
+                    p.packets += 1;
+                    p.bytes += len;
+                };
+                add_port(flow.sport);
+                if flow.dport != flow.sport {
+                    add_port(flow.dport);
+                }
+            }
+            if let Some((key, dir)) = FlowKey::of(flow) {
+                self.flows
+                    .entry(key)
+                    .and_modify(|f| f.add(ts, dir, flow))
+                    .or_insert_with(|| FlowPartial::new(ts, dir, flow));
+            }
+        }
+        // TCP flags and ICMP are about the traffic itself: the innermost transport.
+        let inner = frame.innermost();
+        if !inner.has_transport {
+            return;
+        }
+        match inner.ip_proto {
+            ip_proto::TCP => {
+                for (i, count) in self.tcp_flags.iter_mut().enumerate() {
+                    *count += u64::from(inner.tcp_flags >> i & 1);
+                }
+            }
+            ip_proto::ICMP | ip_proto::ICMPV6 => self.add_icmp(ts, inner),
+            _ => {}
+        }
+    }
+
+    fn add_icmp(&mut self, ts: i64, frame: &Flow) {
+        let icmp_type = frame.sport as u8;
+        *self
+            .icmp_types
+            .entry((frame.ip_version, icmp_type))
+            .or_default() += 1;
+        let (request, reply) = if frame.ip_version == 6 {
+            (128, 129)
+        } else {
+            (8, 0)
+        };
+        let (requester, responder, is_request) = if icmp_type == request {
+            self.echo_requests += 1;
+            (frame.src, frame.dst, true)
+        } else if icmp_type == reply {
+            self.echo_replies += 1;
+            (frame.dst, frame.src, false)
+        } else {
+            return;
+        };
+        let key = EchoKey {
+            version: frame.ip_version,
+            requester,
+            responder,
+            id: frame.icmp_id,
+            seq: frame.icmp_seq,
+        };
+        let e = self.echoes.entry(key).or_insert(Echo {
+            request: i64::MAX,
+            reply: i64::MAX,
+        });
+        if is_request {
+            e.request = e.request.min(ts);
+        } else {
+            e.reply = e.reply.min(ts);
+        }
+    }
+
+    /// Adds `later`, the aggregate of the records right after this one's, respecting `limits`.
+    pub fn merge(&mut self, later: Aggregate, limits: &Limits) {
+        let seam = self.last_ts.zip(later.first_ts);
+        self.interarrival.merge(&later.interarrival, seam);
+        self.packets += later.packets;
+        self.bytes += later.bytes;
+        self.captured_bytes += later.captured_bytes;
+        self.first_ts = self.first_ts.or(later.first_ts);
+        self.last_ts = later.last_ts.or(self.last_ts);
+        self.min_ts = min_opt(self.min_ts, later.min_ts);
+        self.max_ts = self.max_ts.max(later.max_ts);
+        for (lt, n, b) in later.linktypes {
+            match self.linktypes.iter_mut().find(|l| l.0 == lt) {
+                Some(l) => {
+                    l.1 += n;
+                    l.2 += b;
+                }
+                None => self.linktypes.push((lt, n, b)),
+            }
+        }
+        for (a, b) in self.protos.iter_mut().zip(later.protos) {
+            a[0] += b[0];
+            a[1] += b[1];
+        }
+        for (a, b) in self.stops.iter_mut().zip(later.stops) {
+            *a += b;
+        }
+        self.undecoded_linktype += later.undecoded_linktype;
+        self.sizes.merge(&later.sizes);
+        for (a, b) in self.tcp_flags.iter_mut().zip(later.tcp_flags) {
+            *a += b;
+        }
+        for (k, v) in later.icmp_types {
+            *self.icmp_types.entry(k).or_default() += v;
+        }
+        for (k, v) in later.timeseries {
+            let b = self.timeseries.entry(k).or_default();
+            b.packets += v.packets;
+            b.bytes += v.bytes;
+            for (x, y) in b.proto_packets.iter_mut().zip(v.proto_packets) {
+                *x += y;
+            }
+        }
+        for (k, v) in later.ports {
+            let p = self.ports.entry(k).or_default();
+            p.packets += v.packets;
+            p.bytes += v.bytes;
+        }
+        self.merge_addresses(later.endpoints, later.conversations, limits);
+        self.merge_flows(later.flows, limits);
+        self.merge_echoes(later.echoes, limits);
+        self.echo_rtt.merge(&later.echo_rtt);
+        self.echo_requests += later.echo_requests;
+        self.echo_replies += later.echo_replies;
+        self.flows_untracked += later.flows_untracked;
+        self.addresses_untracked += later.addresses_untracked;
+        self.echoes_untracked += later.echoes_untracked;
+    }
+
+    fn merge_addresses(
+        &mut self,
+        endpoints: FxHashMap<(u8, Addr), EndpointStats>,
+        conversations: FxHashMap<ConvKey, ConvStats>,
+        limits: &Limits,
+    ) {
+        for (k, v) in endpoints {
+            let full = self.endpoints.len() >= limits.max_endpoints;
+            match self.endpoints.get_mut(&k) {
+                Some(e) => {
+                    e.tx_packets += v.tx_packets;
+                    e.tx_bytes += v.tx_bytes;
+                    e.rx_packets += v.rx_packets;
+                    e.rx_bytes += v.rx_bytes;
+                }
+                None if full => self.addresses_untracked += v.tx_packets + v.rx_packets,
+                None => {
+                    self.endpoints.insert(k, v);
+                }
+            }
+        }
+        for (k, v) in conversations {
+            let full = self.conversations.len() >= limits.max_conversations;
+            match self.conversations.get_mut(&k) {
+                Some(c) => {
+                    for d in 0..2 {
+                        c.packets[d] += v.packets[d];
+                        c.bytes[d] += v.bytes[d];
+                    }
+                    c.first_ts = c.first_ts.min(v.first_ts);
+                    c.last_ts = c.last_ts.max(v.last_ts);
+                }
+                None if full => self.addresses_untracked += v.packets[0] + v.packets[1],
+                None => {
+                    self.conversations.insert(k, v);
+                }
+            }
+        }
+    }
+
+    fn merge_flows(&mut self, flows: FxHashMap<FlowKey, FlowPartial>, limits: &Limits) {
+        for (k, v) in flows {
+            let full = self.flows.len() >= limits.max_flows;
+            match self.flows.get_mut(&k) {
+                Some(f) => f.merge(&v),
+                None if full => self.flows_untracked += v.packets[0] + v.packets[1],
+                None => {
+                    self.flows.insert(k, v);
+                }
+            }
+        }
+    }
+
+    fn merge_echoes(&mut self, echoes: FxHashMap<EchoKey, Echo>, limits: &Limits) {
+        for (k, v) in echoes {
+            let e = match self.echoes.get_mut(&k) {
+                Some(e) => {
+                    e.request = e.request.min(v.request);
+                    e.reply = e.reply.min(v.reply);
+                    *e
+                }
+                None => v,
+            };
+            if e.request != i64::MAX && e.reply != i64::MAX {
+                if e.reply >= e.request {
+                    self.echo_rtt.add((e.reply - e.request) as u64);
+                }
+                self.echoes.remove(&k);
+            } else if !self.echoes.contains_key(&k) {
+                if self.echoes.len() >= limits.max_echoes {
+                    self.echoes_untracked += 1;
+                } else {
+                    self.echoes.insert(k, e);
+                }
+            }
+        }
+    }
+
+    /// Matches the echo exchanges within this aggregate (used for single-batch runs and tests).
+    pub fn settle_echoes(&mut self, limits: &Limits) {
+        let pending = std::mem::take(&mut self.echoes);
+        self.merge_echoes(pending, limits);
+    }
+
+    /// Frames of `p`.
+    pub fn frames_with(&self, p: Proto) -> u64 {
+        self.protos[p as usize][0]
+    }
+
+    /// The layers and how many frames stopped at each.
+    pub fn stops_by_layer(&self) -> impl Iterator<Item = (Layer, u64)> + '_ {
+        Layer::ALL.into_iter().map(|l| (l, self.stops[l as usize]))
+    }
+}
+
+fn min_opt(a: Option<i64>, b: Option<i64>) -> Option<i64> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(x.min(y)),
+        (x, None) => x,
+        (None, y) => y,
+    }
+}

@@ -1,0 +1,512 @@
+//! Zeek-style connections: one record per 5-tuple, with `conn_state` and `history` as Zeek's
+//! `conn.log` defines them, and the Community ID.
+//!
+//! A flow is keyed on its endpoints in canonical order (lower address/port first), so batches
+//! that see it in either direction agree; who originated it is decided only when it is finished,
+//! from its first packet, as Zeek does (a first packet that is a SYN-ACK flips it: `^`).
+
+use std::net::IpAddr;
+
+use crate::decode::{ip_proto, tcp_flags as tf, to_ip, Addr, Flow};
+
+use super::community_id::{community_id, icmp_ports};
+
+/// A flow's canonical key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FlowKey {
+    /// IP version.
+    pub version: u8,
+    /// IP protocol.
+    pub proto: u8,
+    /// The lower (address, port) endpoint.
+    pub lo: (Addr, u16),
+    /// The higher endpoint.
+    pub hi: (Addr, u16),
+}
+
+impl FlowKey {
+    /// The key of the flow `frame` belongs to and the frame's direction (0: lo to hi), or `None`
+    /// when the frame carries no IP datagram whose ports can be known.
+    #[inline]
+    pub fn of(frame: &Flow) -> Option<(FlowKey, usize)> {
+        if frame.ip_version == 0 || frame.later_fragment {
+            return None;
+        }
+        let mut one_way = false;
+        let (sport, dport) = match frame.ip_proto {
+            ip_proto::TCP | ip_proto::UDP | ip_proto::SCTP if frame.has_transport => {
+                (frame.sport, frame.dport)
+            }
+            ip_proto::ICMP | ip_proto::ICMPV6 if frame.has_transport => {
+                // A reply's (type, counterpart) is its request's reversed, so both directions of
+                // an exchange sort to the same key, as in Community ID.
+                let v6 = frame.ip_proto == ip_proto::ICMPV6;
+                let (t, other, one) = icmp_ports(v6, frame.sport as u8, frame.dport as u8);
+                one_way = one;
+                (t, other)
+            }
+            ip_proto::TCP | ip_proto::UDP | ip_proto::SCTP | ip_proto::ICMP | ip_proto::ICMPV6 => {
+                return None
+            }
+            _ => (0, 0),
+        };
+        let src = (frame.src, sport);
+        let dst = (frame.dst, dport);
+        let (lo, hi, dir) = if src <= dst || one_way {
+            (src, dst, 0)
+        } else {
+            (dst, src, 1)
+        };
+        let key = FlowKey {
+            version: frame.ip_version,
+            proto: frame.ip_proto,
+            lo,
+            hi,
+        };
+        Some((key, dir))
+    }
+}
+
+/// History letters, in Zeek's meaning; stored with bit 7 set for the hi-to-lo direction.
+const H_SYN: u8 = b'S';
+const H_SYNACK: u8 = b'H';
+const H_ACK: u8 = b'A';
+const H_DATA: u8 = b'D';
+const H_FIN: u8 = b'F';
+const H_RST: u8 = b'R';
+const H_MULTI: u8 = b'Q';
+const H_ZERO_WINDOW: u8 = b'W';
+const DIR_BIT: u8 = 0x80;
+
+/// What the packets of one flow seen so far add up to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FlowPartial {
+    /// Time of the first packet.
+    pub first_ts: i64,
+    /// Time of the last packet.
+    pub last_ts: i64,
+    /// Direction of the first packet.
+    pub first_dir: u8,
+    /// TCP flags of the first packet.
+    pub first_flags: u16,
+    /// Packets per direction (0: lo to hi).
+    pub packets: [u64; 2],
+    /// IP bytes (IP header length field) per direction.
+    pub ip_bytes: [u64; 2],
+    /// Transport payload bytes per direction.
+    pub payload: [u64; 2],
+    /// Union of TCP flags per direction.
+    pub flags: [u16; 2],
+    /// Time of the first SYN without ACK per direction.
+    pub syn_ts: [i64; 2],
+    /// Time of the first SYN-ACK per direction.
+    pub synack_ts: [i64; 2],
+    /// Time of the first non-SYN packet with ACK per direction.
+    pub ack_ts: [i64; 2],
+    history: [u8; 16],
+    history_len: u8,
+}
+
+impl FlowPartial {
+    /// A flow that starts with `frame`, sent in direction `dir`, at `ts`.
+    #[inline]
+    pub fn new(ts: i64, dir: usize, frame: &Flow) -> FlowPartial {
+        let mut f = FlowPartial {
+            first_ts: ts,
+            last_ts: ts,
+            first_dir: dir as u8,
+            first_flags: frame.tcp_flags,
+            packets: [0; 2],
+            ip_bytes: [0; 2],
+            payload: [0; 2],
+            flags: [0; 2],
+            syn_ts: [i64::MAX; 2],
+            synack_ts: [i64::MAX; 2],
+            ack_ts: [i64::MAX; 2],
+            history: [0; 16],
+            history_len: 0,
+        };
+        f.add(ts, dir, frame);
+        f
+    }
+
+    /// Adds one packet of direction `dir`.
+    #[inline]
+    pub fn add(&mut self, ts: i64, dir: usize, frame: &Flow) {
+        self.last_ts = self.last_ts.max(ts);
+        self.packets[dir] += 1;
+        self.ip_bytes[dir] += u64::from(frame.ip_len);
+        self.payload[dir] += u64::from(frame.payload_len);
+        match frame.ip_proto {
+            ip_proto::TCP => self.add_tcp(ts, dir, frame),
+            ip_proto::UDP if frame.payload_len > 0 => self.event(dir, H_DATA),
+            _ => {}
+        }
+    }
+
+    fn add_tcp(&mut self, ts: i64, dir: usize, frame: &Flow) {
+        let f = frame.tcp_flags;
+        self.flags[dir] |= f;
+        let syn = f & tf::SYN != 0;
+        let ack = f & tf::ACK != 0;
+        if syn {
+            if ack {
+                self.synack_ts[dir] = self.synack_ts[dir].min(ts);
+                self.event(dir, H_SYNACK);
+            } else {
+                self.syn_ts[dir] = self.syn_ts[dir].min(ts);
+                self.event(dir, H_SYN);
+            }
+            if f & (tf::FIN | tf::RST) != 0 {
+                self.event(dir, H_MULTI);
+            }
+        } else if ack {
+            self.ack_ts[dir] = self.ack_ts[dir].min(ts);
+        }
+        if ack && frame.payload_len == 0 && f & (tf::SYN | tf::FIN | tf::RST) == 0 {
+            self.event(dir, H_ACK);
+        }
+        if frame.payload_len > 0 {
+            self.event(dir, H_DATA);
+        }
+        if f & tf::FIN != 0 {
+            self.event(dir, H_FIN);
+        }
+        if f & tf::RST != 0 {
+            self.event(dir, H_RST);
+        }
+        if frame.tcp_window == 0 && f & (tf::SYN | tf::RST) == 0 {
+            self.event(dir, H_ZERO_WINDOW);
+        }
+    }
+
+    /// Records the first occurrence of `letter` in direction `dir`.
+    #[inline]
+    fn event(&mut self, dir: usize, letter: u8) {
+        let tagged = if dir == 1 { letter | DIR_BIT } else { letter };
+        let len = self.history_len as usize;
+        if self.history[..len].contains(&tagged) || len == self.history.len() {
+            return;
+        }
+        self.history[len] = tagged;
+        self.history_len += 1;
+    }
+
+    /// Adds `later`, the same flow seen in a later batch.
+    pub fn merge(&mut self, later: &FlowPartial) {
+        self.last_ts = self.last_ts.max(later.last_ts);
+        for d in 0..2 {
+            self.packets[d] += later.packets[d];
+            self.ip_bytes[d] += later.ip_bytes[d];
+            self.payload[d] += later.payload[d];
+            self.flags[d] |= later.flags[d];
+            self.syn_ts[d] = self.syn_ts[d].min(later.syn_ts[d]);
+            self.synack_ts[d] = self.synack_ts[d].min(later.synack_ts[d]);
+            self.ack_ts[d] = self.ack_ts[d].min(later.ack_ts[d]);
+        }
+        for &h in &later.history[..later.history_len as usize] {
+            let (dir, letter) = ((h & DIR_BIT != 0) as usize, h & !DIR_BIT);
+            self.event(dir, letter);
+        }
+    }
+}
+
+/// A finished flow, oriented originator to responder.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FlowRecord {
+    /// Time of the first packet, ns.
+    pub start_ns: i64,
+    /// Last minus first packet time, ns.
+    pub duration_ns: i64,
+    /// IP protocol.
+    pub proto: u8,
+    /// Originator address.
+    pub orig_h: IpAddr,
+    /// Originator port (ICMP: type).
+    pub orig_p: u16,
+    /// Responder address.
+    pub resp_h: IpAddr,
+    /// Responder port (ICMP: code or counterpart type).
+    pub resp_p: u16,
+    /// Payload bytes from the originator.
+    pub orig_bytes: u64,
+    /// Payload bytes from the responder.
+    pub resp_bytes: u64,
+    /// Zeek's connection state.
+    pub conn_state: &'static str,
+    /// Zeek's history string.
+    pub history: String,
+    /// Packets from the originator.
+    pub orig_pkts: u64,
+    /// IP bytes from the originator.
+    pub orig_ip_bytes: u64,
+    /// Packets from the responder.
+    pub resp_pkts: u64,
+    /// IP bytes from the responder.
+    pub resp_ip_bytes: u64,
+    /// Community ID v1.
+    pub community_id: String,
+    /// SYN to the originator's first ACK, when the three-way handshake was seen in order.
+    pub handshake_rtt_ns: Option<i64>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum TcpState {
+    Inactive,
+    SynSent,
+    SynAckSent,
+    Partial,
+    Established,
+    Closed,
+    Reset,
+}
+
+impl FlowRecord {
+    /// Orients and finishes a flow.
+    pub fn finish(key: &FlowKey, p: &FlowPartial) -> FlowRecord {
+        let tcp = key.proto == ip_proto::TCP;
+        let flipped = tcp && p.first_flags & (tf::SYN | tf::ACK) == (tf::SYN | tf::ACK);
+        let o = if flipped {
+            1 - p.first_dir as usize
+        } else {
+            p.first_dir as usize
+        };
+        let r = 1 - o;
+        let ends = [key.lo, key.hi];
+        let mut history = String::new();
+        if flipped {
+            history.push('^');
+        }
+        for &h in &p.history[..p.history_len as usize] {
+            let dir = (h & DIR_BIT != 0) as usize;
+            let letter = (h & !DIR_BIT) as char;
+            history.push(if dir == o {
+                letter
+            } else {
+                letter.to_ascii_lowercase()
+            });
+        }
+        let handshake = p.ack_ts[o] != i64::MAX
+            && p.syn_ts[o] < p.synack_ts[r]
+            && p.synack_ts[r] <= p.ack_ts[o];
+        let conn_state = match key.proto {
+            ip_proto::TCP => tcp_conn_state(p, o, r, handshake, &history),
+            ip_proto::UDP => match (p.packets[o] > 0, p.packets[r] > 0) {
+                (true, true) => "SF",
+                (true, false) => "S0",
+                (false, true) => "SHR",
+                (false, false) => "OTH",
+            },
+            _ => "OTH",
+        };
+        let bytes = |a: Addr| -> Vec<u8> {
+            match to_ip(key.version, a) {
+                IpAddr::V4(v4) => v4.octets().to_vec(),
+                IpAddr::V6(v6) => v6.octets().to_vec(),
+            }
+        };
+        let (orig, resp) = (ends[o], ends[r]);
+        FlowRecord {
+            start_ns: p.first_ts,
+            duration_ns: p.last_ts - p.first_ts,
+            proto: key.proto,
+            orig_h: to_ip(key.version, orig.0),
+            orig_p: orig.1,
+            resp_h: to_ip(key.version, resp.0),
+            resp_p: resp.1,
+            orig_bytes: p.payload[o],
+            resp_bytes: p.payload[r],
+            conn_state,
+            history,
+            orig_pkts: p.packets[o],
+            orig_ip_bytes: p.ip_bytes[o],
+            resp_pkts: p.packets[r],
+            resp_ip_bytes: p.ip_bytes[r],
+            community_id: community_id(&bytes(orig.0), &bytes(resp.0), key.proto, orig.1, resp.1),
+            handshake_rtt_ns: handshake.then(|| p.ack_ts[o] - p.syn_ts[o]),
+        }
+    }
+}
+
+/// Zeek's `conn_state` from each endpoint's TCP state, derived from the flags it sent.
+fn tcp_conn_state(
+    p: &FlowPartial,
+    o: usize,
+    r: usize,
+    handshake: bool,
+    history: &str,
+) -> &'static str {
+    use TcpState::*;
+    let state = |d: usize| {
+        let f = p.flags[d];
+        if f & tf::RST != 0 {
+            Reset
+        } else if f & tf::FIN != 0 {
+            Closed
+        } else if handshake {
+            Established
+        } else if p.synack_ts[d] != i64::MAX {
+            SynAckSent
+        } else if p.syn_ts[d] != i64::MAX {
+            SynSent
+        } else if p.packets[d] > 0 {
+            Partial
+        } else {
+            Inactive
+        }
+    };
+    let (os, rs) = (state(o), state(r));
+    let o_inactive = matches!(os, Inactive | Partial);
+    let r_inactive = matches!(rs, Inactive | Partial);
+    if rs == Reset {
+        if matches!(os, SynSent | SynAckSent)
+            || (os == Reset && p.payload[o] == 0 && p.payload[r] == 0)
+        {
+            "REJ"
+        } else if o_inactive {
+            "RSTRH"
+        } else {
+            "RSTR"
+        }
+    } else if os == Reset {
+        if r_inactive {
+            if is_syn_then_reset(history) {
+                "RSTOS0"
+            } else {
+                "OTH"
+            }
+        } else {
+            "RSTO"
+        }
+    } else if rs == Closed && os == Closed {
+        "SF"
+    } else if os == Closed {
+        if r_inactive {
+            "SH"
+        } else {
+            "S2"
+        }
+    } else if rs == Closed {
+        if o_inactive {
+            "SHR"
+        } else {
+            "S3"
+        }
+    } else if os == SynSent && rs == Inactive {
+        "S0"
+    } else if os == Established && rs == Established {
+        "S1"
+    } else {
+        "OTH"
+    }
+}
+
+/// Zeek's `/^\^?S[^HAFGIQ]*R.*/`: the originator sent a SYN and then a RST, nothing in between
+/// that shows the responder answered.
+fn is_syn_then_reset(history: &str) -> bool {
+    let h = history.strip_prefix('^').unwrap_or(history);
+    let Some(rest) = h.strip_prefix('S') else {
+        return false;
+    };
+    for c in rest.chars() {
+        match c {
+            'R' => return true,
+            'H' | 'A' | 'F' | 'G' | 'I' | 'Q' => return false,
+            _ => {}
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tcp(src: u8, dst: u8, sport: u16, dport: u16, flags: u16, payload: u32) -> Flow {
+        Flow {
+            ip_version: 4,
+            src: 0xffff_0a00_0000 | u128::from(src),
+            dst: 0xffff_0a00_0000 | u128::from(dst),
+            ip_proto: ip_proto::TCP,
+            has_transport: true,
+            sport,
+            dport,
+            tcp_flags: flags,
+            tcp_window: 1000,
+            payload_len: payload,
+            ip_len: 40 + payload,
+            ..Flow::default()
+        }
+    }
+
+    fn run(frames: &[Flow], split: usize) -> FlowRecord {
+        let mut parts: Vec<(FlowKey, FlowPartial)> = Vec::new();
+        for (base, chunk) in [(0, &frames[..split]), (split, &frames[split..])] {
+            let mut part: Option<(FlowKey, FlowPartial)> = None;
+            for (i, f) in chunk.iter().enumerate() {
+                let (key, dir) = FlowKey::of(f).expect("flow");
+                let ts = (base + i + 1) as i64 * 1000;
+                match &mut part {
+                    Some((_, p)) => p.add(ts, dir, f),
+                    None => part = Some((key, FlowPartial::new(ts, dir, f))),
+                }
+            }
+            parts.extend(part);
+        }
+        let (key, mut whole) = parts[0];
+        for (k, p) in &parts[1..] {
+            assert_eq!(*k, key);
+            whole.merge(p);
+        }
+        FlowRecord::finish(&key, &whole)
+    }
+
+    const SYN: u16 = tf::SYN;
+    const SA: u16 = tf::SYN | tf::ACK;
+    const ACK: u16 = tf::ACK;
+    const FA: u16 = tf::FIN | tf::ACK;
+
+    #[test]
+    fn a_normal_connection_is_sf_with_zeeks_history_in_any_split() {
+        let frames = [
+            tcp(1, 2, 40000, 80, SYN, 0),
+            tcp(2, 1, 80, 40000, SA, 0),
+            tcp(1, 2, 40000, 80, ACK, 0),
+            tcp(1, 2, 40000, 80, ACK | tf::PSH, 100),
+            tcp(2, 1, 80, 40000, ACK, 0),
+            tcp(2, 1, 80, 40000, ACK | tf::PSH, 500),
+            tcp(1, 2, 40000, 80, FA, 0),
+            tcp(2, 1, 80, 40000, FA, 0),
+            tcp(1, 2, 40000, 80, ACK, 0),
+        ];
+        for split in 0..=frames.len() {
+            let rec = run(&frames, split);
+            assert_eq!(rec.conn_state, "SF");
+            assert_eq!(rec.history, "ShADadFf");
+            assert_eq!(rec.orig_p, 40000);
+            assert_eq!((rec.orig_bytes, rec.resp_bytes), (100, 500));
+            assert_eq!((rec.orig_pkts, rec.resp_pkts), (5, 4));
+            assert_eq!(rec.handshake_rtt_ns, Some(2000));
+        }
+    }
+
+    #[test]
+    fn states_of_rejected_unanswered_and_midstream_flows() {
+        let rej = [tcp(1, 2, 4, 22, SYN, 0), tcp(2, 1, 22, 4, tf::RST | ACK, 0)];
+        assert_eq!(run(&rej, 1).conn_state, "REJ");
+        let s0 = [tcp(1, 2, 4, 22, SYN, 0), tcp(1, 2, 4, 22, SYN, 0)];
+        assert_eq!(run(&s0, 1).conn_state, "S0");
+        let oth = [tcp(1, 2, 4, 22, ACK, 10), tcp(2, 1, 22, 4, ACK, 0)];
+        assert_eq!(run(&oth, 0).conn_state, "OTH");
+        let rstos0 = [tcp(1, 2, 4, 22, SYN, 0), tcp(1, 2, 4, 22, tf::RST, 0)];
+        assert_eq!(run(&rstos0, 2).conn_state, "RSTOS0");
+    }
+
+    #[test]
+    fn a_first_packet_that_is_a_syn_ack_flips_the_originator() {
+        let frames = [tcp(2, 1, 80, 40000, SA, 0), tcp(1, 2, 40000, 80, ACK, 0)];
+        let rec = run(&frames, 1);
+        assert_eq!(rec.orig_p, 40000);
+        assert!(rec.history.starts_with('^'));
+    }
+}

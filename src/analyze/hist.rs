@@ -1,0 +1,319 @@
+//! Fixed-size histograms that merge by addition, so per-batch partials combine in any order.
+
+use serde::Serialize;
+
+/// Exact counts of values below [`LinearHist::EXACT`], log-spaced buckets above.
+///
+/// Packet sizes: exact percentiles for every Ethernet-sized frame, within 1.6% beyond.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinearHist {
+    exact: Vec<u64>,
+    above: LogHist,
+}
+
+impl Default for LinearHist {
+    fn default() -> Self {
+        LinearHist {
+            exact: vec![0; Self::EXACT as usize],
+            above: LogHist::default(),
+        }
+    }
+}
+
+impl LinearHist {
+    /// Values below this are counted exactly.
+    pub const EXACT: u64 = 2048;
+
+    /// Counts one value.
+    #[inline]
+    pub fn add(&mut self, v: u64) {
+        match self.exact.get_mut(v as usize) {
+            Some(c) => *c += 1,
+            None => self.above.add(v),
+        }
+    }
+
+    /// Adds another histogram's counts.
+    pub fn merge(&mut self, other: &LinearHist) {
+        for (a, b) in self.exact.iter_mut().zip(&other.exact) {
+            *a += b;
+        }
+        self.above.merge(&other.above);
+    }
+
+    /// Values counted.
+    pub fn count(&self) -> u64 {
+        self.exact.iter().sum::<u64>() + self.above.count()
+    }
+
+    /// The smallest value `v` such that at least `q` of the values are `<= v`.
+    pub fn quantile(&self, q: f64) -> Option<u64> {
+        let n = self.count();
+        if n == 0 {
+            return None;
+        }
+        let rank = rank_for(q, n);
+        let mut seen = 0;
+        for (v, c) in self.exact.iter().enumerate() {
+            seen += c;
+            if seen >= rank {
+                return Some(v as u64);
+            }
+        }
+        self.above.quantile_from(rank - seen)
+    }
+
+    /// Counts of values falling in `[edges[i], edges[i+1])`, the last bucket open-ended.
+    pub fn buckets(&self, edges: &[u64]) -> Vec<u64> {
+        let mut out = vec![0; edges.len()];
+        let slot = |v: u64| edges.iter().rposition(|&e| v >= e);
+        for (v, &c) in self.exact.iter().enumerate() {
+            if c > 0 {
+                if let Some(i) = slot(v as u64) {
+                    out[i] += c;
+                }
+            }
+        }
+        for (v, c) in self.above.iter() {
+            if let Some(i) = slot(v) {
+                out[i] += c;
+            }
+        }
+        out
+    }
+}
+
+/// Log-linear buckets: exact below 1024, then 64 buckets per power of two (1.6% wide).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogHist {
+    counts: Vec<u64>,
+}
+
+const SUB_BITS: u32 = 6;
+const LINEAR: u64 = 1024;
+const BUCKETS: usize = LINEAR as usize + (64 - 10) * (1 << SUB_BITS);
+
+impl Default for LogHist {
+    fn default() -> Self {
+        LogHist {
+            counts: vec![0; BUCKETS],
+        }
+    }
+}
+
+impl LogHist {
+    #[inline]
+    fn index(v: u64) -> usize {
+        if v < LINEAR {
+            return v as usize;
+        }
+        let exp = 63 - v.leading_zeros(); // >= 10
+        let sub = (v >> (exp - SUB_BITS)) & ((1 << SUB_BITS) - 1);
+        LINEAR as usize + (exp as usize - 10) * (1 << SUB_BITS) + sub as usize
+    }
+
+    /// The middle of bucket `i`.
+    fn value(i: usize) -> u64 {
+        if i < LINEAR as usize {
+            return i as u64;
+        }
+        let j = i - LINEAR as usize;
+        let exp = (j >> SUB_BITS) as u32 + 10;
+        let sub = (j & ((1 << SUB_BITS) - 1)) as u64;
+        let low = (1u64 << exp) | (sub << (exp - SUB_BITS));
+        low + (1u64 << (exp - SUB_BITS)) / 2
+    }
+
+    /// Counts one value.
+    #[inline]
+    pub fn add(&mut self, v: u64) {
+        self.counts[Self::index(v)] += 1;
+    }
+
+    /// Adds another histogram's counts.
+    pub fn merge(&mut self, other: &LogHist) {
+        for (a, b) in self.counts.iter_mut().zip(&other.counts) {
+            *a += b;
+        }
+    }
+
+    /// Values counted.
+    pub fn count(&self) -> u64 {
+        self.counts.iter().sum()
+    }
+
+    /// The value at quantile `q` (bucket middle), `None` when empty.
+    pub fn quantile(&self, q: f64) -> Option<u64> {
+        let n = self.count();
+        if n == 0 {
+            return None;
+        }
+        self.quantile_from(rank_for(q, n))
+    }
+
+    fn quantile_from(&self, rank: u64) -> Option<u64> {
+        let mut seen = 0;
+        for (i, c) in self.counts.iter().enumerate() {
+            seen += c;
+            if seen >= rank {
+                return Some(Self::value(i));
+            }
+        }
+        None
+    }
+
+    /// Non-empty buckets as (representative value, count).
+    pub fn iter(&self) -> impl Iterator<Item = (u64, u64)> + '_ {
+        self.counts
+            .iter()
+            .enumerate()
+            .filter(|(_, &c)| c > 0)
+            .map(|(i, &c)| (Self::value(i), c))
+    }
+
+    /// Counts in `[edges[i], edges[i+1])`, the last bucket open-ended.
+    pub fn buckets(&self, edges: &[u64]) -> Vec<u64> {
+        let mut out = vec![0; edges.len()];
+        for (v, c) in self.iter() {
+            if let Some(i) = edges.iter().rposition(|&e| v >= e) {
+                out[i] += c;
+            }
+        }
+        out
+    }
+}
+
+/// 1-based rank of quantile `q` among `n` values (nearest-rank method).
+fn rank_for(q: f64, n: u64) -> u64 {
+    ((q.clamp(0.0, 1.0) * n as f64).ceil() as u64).clamp(1, n)
+}
+
+/// Summary statistics of a distribution, in the unit of its values.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Stats {
+    /// Values counted.
+    pub count: u64,
+    /// Smallest value.
+    pub min: Option<f64>,
+    /// Largest value.
+    pub max: Option<f64>,
+    /// Arithmetic mean.
+    pub mean: Option<f64>,
+    /// Median.
+    pub p50: Option<f64>,
+    /// 90th percentile.
+    pub p90: Option<f64>,
+    /// 99th percentile.
+    pub p99: Option<f64>,
+}
+
+/// Running min, max, sum and count beside a [`LogHist`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Distribution {
+    /// Bucketed values.
+    pub hist: LogHist,
+    /// Values counted.
+    pub count: u64,
+    /// Sum of values.
+    pub sum: u128,
+    /// Smallest value.
+    pub min: u64,
+    /// Largest value.
+    pub max: u64,
+}
+
+impl Distribution {
+    /// Counts one value.
+    #[inline]
+    pub fn add(&mut self, v: u64) {
+        if self.count == 0 || v < self.min {
+            self.min = v;
+        }
+        self.max = self.max.max(v);
+        self.count += 1;
+        self.sum += u128::from(v);
+        self.hist.add(v);
+    }
+
+    /// Adds another distribution.
+    pub fn merge(&mut self, other: &Distribution) {
+        if other.count == 0 {
+            return;
+        }
+        if self.count == 0 || other.min < self.min {
+            self.min = other.min;
+        }
+        self.max = self.max.max(other.max);
+        self.count += other.count;
+        self.sum += other.sum;
+        self.hist.merge(&other.hist);
+    }
+
+    /// Statistics with every value multiplied by `scale` (e.g. 1e-9 for nanoseconds to seconds).
+    pub fn stats(&self, scale: f64) -> Stats {
+        if self.count == 0 {
+            return Stats::default();
+        }
+        let q = |p| self.hist.quantile(p).map(|v| v as f64 * scale);
+        Stats {
+            count: self.count,
+            min: Some(self.min as f64 * scale),
+            max: Some(self.max as f64 * scale),
+            mean: Some(self.sum as f64 / self.count as f64 * scale),
+            p50: q(0.5),
+            p90: q(0.9),
+            p99: q(0.99),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn exact_quantiles_for_small_values() {
+        let mut h = LinearHist::default();
+        for v in 1..=100 {
+            h.add(v);
+        }
+        assert_eq!(h.quantile(0.5), Some(50));
+        assert_eq!(h.quantile(0.99), Some(99));
+        assert_eq!(h.quantile(0.0), Some(1));
+        assert_eq!(h.buckets(&[0, 50, 90]), vec![49, 40, 11]);
+    }
+
+    #[test]
+    fn log_buckets_are_within_two_percent() {
+        for v in [
+            1_023u64,
+            1_024,
+            5_000,
+            1_000_000,
+            123_456_789_012,
+            u64::MAX / 3,
+        ] {
+            let mut h = LogHist::default();
+            h.add(v);
+            let got = h.quantile(0.5).expect("one value") as f64;
+            assert!((got - v as f64).abs() / v as f64 <= 0.016, "{v} -> {got}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn merging_partials_equals_one_pass(values in proptest::collection::vec(0u64..10_000_000, 0..200), split in 0usize..200) {
+            let split = split.min(values.len());
+            let (mut a, mut b, mut whole) = (Distribution::default(), Distribution::default(), Distribution::default());
+            for &v in &values[..split] { a.add(v); }
+            for &v in &values[split..] { b.add(v); }
+            for &v in &values { whole.add(v); }
+            let mut ba = b.clone();
+            ba.merge(&a);
+            a.merge(&b);
+            prop_assert_eq!(&a, &whole);
+            prop_assert_eq!(&ba, &whole);
+        }
+    }
+}

@@ -1,0 +1,244 @@
+//! Records to metrics: decode each window's batches in parallel, fold each batch into a partial
+//! [`Aggregate`], merge the partials in record order.
+//!
+//! Memory is bounded by the window (a few hundred thousand record descriptors) plus the tables
+//! that grow with distinct keys, each capped by [`Limits`]; no per-packet table is ever held.
+
+pub mod aggregate;
+pub mod community_id;
+pub mod flows;
+pub mod hist;
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+pub use aggregate::{Aggregate, Context, Limits};
+
+use crate::decode::decode;
+use crate::read::{self, CaptureReader, Format, ReadError, Record};
+
+/// How to analyze.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Length of a time-series interval, ns.
+    pub interval_ns: i64,
+    /// Caps on the tables that grow with the input.
+    pub limits: Limits,
+    /// Records per batch handed to one worker.
+    pub batch_size: usize,
+    /// Batches per window (a multiple of the worker count keeps every core busy).
+    pub batches_per_window: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            interval_ns: 1_000_000_000,
+            limits: Limits::default(),
+            batch_size: 16 * 1024,
+            batches_per_window: 4 * rayon::current_num_threads(),
+        }
+    }
+}
+
+/// Frames and bytes of one link type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LinkTypeCount {
+    /// LINKTYPE_* value.
+    pub linktype: u16,
+    /// Frames.
+    pub packets: u64,
+    /// Bytes on the wire.
+    pub bytes: u64,
+}
+
+/// What one input file held.
+#[derive(Debug, Clone)]
+pub struct FileReport {
+    /// The path as given or found.
+    pub path: PathBuf,
+    /// Container format, when recognised.
+    pub format: Option<Format>,
+    /// Whether it was gzip-compressed.
+    pub compressed: bool,
+    /// Size on disk.
+    pub size_bytes: u64,
+    /// Frames per link type.
+    pub linktypes: Vec<LinkTypeCount>,
+    /// Frames read.
+    pub packets: u64,
+    /// Bytes on the wire.
+    pub bytes: u64,
+    /// Earliest frame time.
+    pub first_ts: Option<i64>,
+    /// Latest frame time.
+    pub last_ts: Option<i64>,
+    /// Why reading stopped early, if it did.
+    pub error: Option<ReadError>,
+}
+
+/// The merged result of a run.
+#[derive(Debug)]
+pub struct Analysis {
+    /// Everything counted.
+    pub total: Aggregate,
+    /// Per input file, in the order analyzed (by first timestamp).
+    pub files: Vec<FileReport>,
+    /// Files in folders that were not captures, with the reason.
+    pub skipped: Vec<(PathBuf, String)>,
+    /// Interval length of the time series, ns.
+    pub interval_ns: i64,
+    /// Time the intervals count from (the first frame's).
+    pub base_ts: i64,
+}
+
+impl Analysis {
+    /// Whether any input could not be read whole.
+    pub fn has_errors(&self) -> bool {
+        self.files.iter().any(|f| f.error.is_some())
+    }
+}
+
+/// Analyzes the captures at `paths` (files and folders) together.
+///
+/// `progress` is called with the number of input bytes consumed since its last call.
+pub fn analyze_paths(paths: &[PathBuf], opts: &Options, progress: &mut dyn FnMut(u64)) -> Analysis {
+    let inputs = read::discover(paths);
+    let mut files: Vec<(Option<i64>, PathBuf)> = inputs
+        .files
+        .into_iter()
+        .map(|p| (read::first_timestamp(&p), p))
+        .collect();
+    // Time order; files with no readable frame keep their place at the end.
+    files.sort_by(|a, b| match (a.0, b.0) {
+        (Some(x), Some(y)) => x.cmp(&y).then_with(|| a.1.cmp(&b.1)),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => a.1.cmp(&b.1),
+    });
+    let base_ts = files.iter().find_map(|f| f.0).unwrap_or(0);
+    let ctx = Context {
+        base_ts,
+        interval_ns: opts.interval_ns.max(1),
+    };
+    let mut total = Aggregate::default();
+    let mut reports = Vec::with_capacity(files.len());
+    for (missing, why) in inputs.missing {
+        reports.push(FileReport {
+            path: missing,
+            format: None,
+            compressed: false,
+            size_bytes: 0,
+            linktypes: Vec::new(),
+            packets: 0,
+            bytes: 0,
+            first_ts: None,
+            last_ts: None,
+            error: Some(ReadError {
+                offset: 0,
+                message: format!("cannot read: {why}"),
+                kind: read::ReadErrorKind::Io(why),
+            }),
+        });
+    }
+    for (_, path) in files {
+        reports.push(analyze_file(&path, &ctx, opts, &mut total, progress));
+    }
+    Analysis {
+        total,
+        files: reports,
+        skipped: inputs.skipped,
+        interval_ns: ctx.interval_ns,
+        base_ts,
+    }
+}
+
+/// Reads one file, merging what it holds into `total`.
+pub fn analyze_file(
+    path: &Path,
+    ctx: &Context,
+    opts: &Options,
+    total: &mut Aggregate,
+    progress: &mut dyn FnMut(u64),
+) -> FileReport {
+    let mut report = FileReport {
+        path: path.to_path_buf(),
+        format: None,
+        compressed: false,
+        size_bytes: std::fs::metadata(path).map(|m| m.len()).unwrap_or(0),
+        linktypes: Vec::new(),
+        packets: 0,
+        bytes: 0,
+        first_ts: None,
+        last_ts: None,
+        error: None,
+    };
+    let mut reader = match CaptureReader::open(path) {
+        Ok(r) => r,
+        Err(e) => {
+            report.error = Some(e);
+            return report;
+        }
+    };
+    report.format = Some(reader.format());
+    report.compressed = reader.compressed();
+    let mut batches: Vec<Vec<Record>> = (0..opts.batches_per_window.max(1))
+        .map(|_| Vec::with_capacity(opts.batch_size))
+        .collect();
+    let mut reported = 0;
+    while let Some(buf) = reader.next_window(&mut batches, opts.batch_size.max(1)) {
+        let partials: Vec<Aggregate> = batches
+            .par_iter()
+            .filter(|b| !b.is_empty())
+            .map(|batch| fold_batch(buf, batch, ctx))
+            .collect();
+        for p in partials {
+            file_summary_add(&mut report, &p);
+            total.merge(p, &opts.limits);
+        }
+        let now = reader.progress();
+        progress(now.saturating_sub(reported));
+        reported = now;
+    }
+    let now = reader.file_len();
+    progress(now.saturating_sub(reported));
+    report.error = reader.error().cloned();
+    report
+}
+
+fn file_summary_add(report: &mut FileReport, p: &Aggregate) {
+    report.packets += p.packets;
+    report.bytes += p.bytes;
+    if let Some(m) = p.min_ts {
+        report.first_ts = Some(report.first_ts.map_or(m, |f| f.min(m)));
+    }
+    if let Some(m) = p.max_ts {
+        report.last_ts = Some(report.last_ts.map_or(m, |f| f.max(m)));
+    }
+    for &(linktype, packets, bytes) in &p.linktypes {
+        match report.linktypes.iter_mut().find(|l| l.linktype == linktype) {
+            Some(l) => {
+                l.packets += packets;
+                l.bytes += bytes;
+            }
+            None => report.linktypes.push(LinkTypeCount {
+                linktype,
+                packets,
+                bytes,
+            }),
+        }
+    }
+}
+
+/// Decodes and folds one batch of records; runs on a worker thread.
+pub fn fold_batch(buf: &[u8], batch: &[Record], ctx: &Context) -> Aggregate {
+    let mut agg = Aggregate::default();
+    for rec in batch {
+        let start = rec.data_offset.min(buf.len());
+        let end = (start + rec.caplen as usize).min(buf.len());
+        let frame = decode(rec.linktype, &buf[start..end]);
+        agg.add(ctx, rec, &frame);
+    }
+    agg
+}

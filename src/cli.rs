@@ -1,0 +1,139 @@
+//! Command-line definitions (clap) and their resolution into validated settings.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Packet captures in, exact traffic metrics out.
+#[derive(Debug, Parser)]
+#[command(name = "netanalyzer", version, about, propagate_version = true)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The modes.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Analyze pcap/pcapng files or folders of them (also .gz) and write reports.
+    #[command(after_help = "EXAMPLES:\n  \
+        netanalyzer analyze capture.pcap\n  \
+        netanalyzer analyze /archive/2026-11 --out reports/nov --interval 1s --top 20\n  \
+        netanalyzer analyze a.pcapng b.pcap.gz --format json --quiet\n\n\
+        EXIT STATUS:\n  \
+        0  every input was read whole\n  \
+        1  some input was damaged, unreadable or not a capture (reports still written)\n  \
+        2  usage error\n  \
+        3  nothing could be analyzed, or the reports could not be written")]
+    Analyze(AnalyzeArgs),
+    /// Write the project's deterministic sample captures (or one large capture for benchmarks).
+    #[command(after_help = "EXAMPLES:\n  \
+        netanalyzer generate --out samples\n  \
+        netanalyzer generate --bench 2000000 --out /tmp/bench.pcap")]
+    Generate(GenerateArgs),
+}
+
+/// `analyze` flags.
+#[derive(Debug, Args)]
+pub struct AnalyzeArgs {
+    /// Capture files or folders (walked recursively; every pcap/pcapng/.gz inside is read).
+    #[arg(required = true, value_name = "PATH")]
+    pub inputs: Vec<PathBuf>,
+    /// Directory for the reports [default: reports/<name of the first input>].
+    #[arg(short, long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Time-series interval: 1s, 100ms, 5m, 1h, …
+    #[arg(long, default_value = "1s", value_parser = parse_duration_ns)]
+    pub interval: i64,
+    /// Entries in the summary's top lists (talkers, ports, conversations).
+    #[arg(long, default_value_t = 10)]
+    pub top: usize,
+    /// Outputs to write, comma-separated: json, csv.
+    #[arg(long, value_delimiter = ',', default_value = "json,csv")]
+    pub format: Vec<Format>,
+    /// No progress bar and no summary on stdout (errors still go to stderr).
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Worker threads [default: one per core].
+    #[arg(short = 'j', long)]
+    pub threads: Option<usize>,
+    /// Most flows tracked at once; frames of further flows are counted as untracked.
+    #[arg(long, default_value_t = 1_000_000)]
+    pub max_flows: usize,
+}
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// summary.json
+    Json,
+    /// timeseries, protocols, conversations, flows, endpoints and ports as CSV
+    Csv,
+}
+
+/// `generate` flags.
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// Directory for the samples, or the file for `--bench`.
+    #[arg(short, long, value_name = "PATH")]
+    pub out: PathBuf,
+    /// Write one capture of this many packets of a realistic mix instead of the samples.
+    #[arg(long, value_name = "PACKETS")]
+    pub bench: Option<u64>,
+    /// Seed for the generator (the same seed gives the same bytes).
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+}
+
+/// Parses a human duration (`1s`, `250ms`, `1.5m`, `2h`, `100us`, `10ns`) into nanoseconds.
+pub fn parse_duration_ns(s: &str) -> Result<i64, String> {
+    let s = s.trim();
+    let split = s
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(s.len());
+    let (num, unit) = s.split_at(split);
+    let value: f64 = num
+        .parse()
+        .map_err(|_| format!("'{s}' is not a duration (try 1s, 100ms, 5m)"))?;
+    let scale = match unit.trim() {
+        "ns" => 1.0,
+        "us" | "µs" => 1e3,
+        "ms" => 1e6,
+        "" | "s" => 1e9,
+        "m" | "min" => 60e9,
+        "h" => 3600e9,
+        "d" => 86_400e9,
+        other => {
+            return Err(format!(
+                "unknown unit '{other}' in '{s}' (ns, us, ms, s, m, h, d)"
+            ))
+        }
+    };
+    let ns = value * scale;
+    if !(1.0..=9.2e18).contains(&ns) {
+        return Err(format!("'{s}' is out of range (1ns to 292 years)"));
+    }
+    Ok(ns as i64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration_ns("1s"), Ok(1_000_000_000));
+        assert_eq!(parse_duration_ns("250ms"), Ok(250_000_000));
+        assert_eq!(parse_duration_ns("1.5m"), Ok(90_000_000_000));
+        assert_eq!(parse_duration_ns("2"), Ok(2_000_000_000));
+        assert!(parse_duration_ns("0s").is_err());
+        assert!(parse_duration_ns("5 parsecs").is_err());
+    }
+
+    #[test]
+    fn the_cli_is_well_formed() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+}

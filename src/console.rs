@@ -1,0 +1,145 @@
+//! What a person at a terminal sees: the progress bar and the short summary.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use netanalyzer::report::Summary;
+
+/// Inputs smaller than this finish before a bar would be worth drawing.
+const BAR_THRESHOLD: u64 = 4 * 1024 * 1024;
+
+/// A byte-based progress bar on stderr, drawn only for large inputs on a terminal.
+pub struct Progress {
+    bar: Option<ProgressBar>,
+}
+
+impl Progress {
+    /// A bar sized to the inputs' total size on disk.
+    pub fn new(inputs: &[PathBuf], quiet: bool) -> Progress {
+        if quiet || !std::io::stderr().is_terminal() {
+            return Progress { bar: None };
+        }
+        let total = inputs.iter().map(|p| size_of(p)).sum::<u64>();
+        if total < BAR_THRESHOLD {
+            return Progress { bar: None };
+        }
+        let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+        if let Ok(style) = ProgressStyle::with_template(
+            "{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
+        ) {
+            bar.set_style(style);
+        }
+        Progress { bar: Some(bar) }
+    }
+
+    /// `n` more input bytes done.
+    pub fn advance(&mut self, n: u64) {
+        if let Some(bar) = &self.bar {
+            bar.inc(n);
+        }
+    }
+
+    /// Removes the bar.
+    pub fn finish(&mut self) {
+        if let Some(bar) = self.bar.take() {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+fn size_of(path: &Path) -> u64 {
+    let Ok(meta) = std::fs::metadata(path) else {
+        return 0;
+    };
+    if !meta.is_dir() {
+        return meta.len();
+    }
+    std::fs::read_dir(path)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|e| size_of(&e.path()))
+                .sum()
+        })
+        .unwrap_or(0)
+}
+
+fn human_bytes(v: f64) -> String {
+    const UNITS: [&str; 6] = ["B", "kB", "MB", "GB", "TB", "PB"];
+    let mut v = v;
+    let mut i = 0;
+    while v >= 1000.0 && i + 1 < UNITS.len() {
+        v /= 1000.0;
+        i += 1;
+    }
+    if i == 0 {
+        format!("{v:.0} {}", UNITS[i])
+    } else {
+        format!("{v:.1} {}", UNITS[i])
+    }
+}
+
+fn human_bits(bits_per_s: f64) -> String {
+    const UNITS: [&str; 5] = ["bit/s", "kbit/s", "Mbit/s", "Gbit/s", "Tbit/s"];
+    let mut v = bits_per_s;
+    let mut i = 0;
+    while v >= 1000.0 && i + 1 < UNITS.len() {
+        v /= 1000.0;
+        i += 1;
+    }
+    format!("{v:.1} {}", UNITS[i])
+}
+
+/// Prints the short human summary on stdout.
+pub fn print_summary(s: &Summary, out_dir: &Path, files_written: usize) {
+    println!(
+        "{} packets, {} ({} captured) in {:.3} s: {:.0} packets/s, {}",
+        s.packets,
+        human_bytes(s.bytes as f64),
+        human_bytes(s.captured_bytes as f64),
+        s.duration_s,
+        s.packets_per_s,
+        human_bits(s.bits_per_s)
+    );
+    if let (Some(a), Some(b)) = (&s.first_timestamp, &s.last_timestamp) {
+        println!("time span: {a} .. {b}");
+    }
+    let mut protos: Vec<_> = s.protocols.iter().filter(|(_, c)| c.frames > 0).collect();
+    protos.sort_by_key(|p| std::cmp::Reverse(p.1.frames));
+    let list: Vec<String> = protos
+        .iter()
+        .take(8)
+        .map(|(name, c)| {
+            format!(
+                "{name} {:.1}%",
+                c.frames as f64 * 100.0 / s.packets.max(1) as f64
+            )
+        })
+        .collect();
+    if !list.is_empty() {
+        println!("protocols: {}", list.join(", "));
+    }
+    for t in s.top_talkers.iter().take(5) {
+        println!(
+            "  talker {:<40} {:>10} packets {:>12}",
+            t.address,
+            t.packets,
+            human_bytes(t.bytes as f64)
+        );
+    }
+    println!(
+        "flows: {} ({} TCP handshakes), conversations: {}",
+        s.flows.total, s.tcp.handshakes, s.conversations_total
+    );
+    let damaged: Vec<_> = s.files.iter().filter(|f| !f.errors.is_empty()).collect();
+    if !damaged.is_empty() {
+        println!("{} of {} files had errors:", damaged.len(), s.files.len());
+        for f in damaged {
+            for e in &f.errors {
+                println!("  {}: {e}", f.path);
+            }
+        }
+    }
+    println!("{files_written} reports written to {}", out_dir.display());
+}

@@ -1,0 +1,17 @@
+//! netanalyzer: packet captures in, exact traffic metrics out.
+//!
+//! The data flows through the modules in this order:
+//!
+//! ```text
+//! read     capture files -> windows of Records (pcap, pcapng, gzip, folders; mmap, zero-copy)
+//! decode   one Record's bytes -> Frame (protocols at every layer, outer IP and transport)
+//! analyze  batches of Frames -> partial aggregates (in parallel) -> merged Metrics
+//! report   Metrics -> summary.json and CSV tables
+//! ```
+#![deny(unsafe_code)]
+
+pub mod analyze;
+pub mod decode;
+pub mod read;
+pub mod report;
+pub mod samples;

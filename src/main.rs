@@ -1,0 +1,136 @@
+//! The `netanalyzer` binary: parses the command line, runs a mode, maps the outcome to an exit
+//! code. Everything else lives in the library.
+
+mod cli;
+mod console;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{bail, Context as _};
+use clap::Parser;
+
+use cli::{AnalyzeArgs, Cli, Command, GenerateArgs};
+use netanalyzer::analyze::{self, Options};
+use netanalyzer::report::{self, Output, Report};
+
+/// Every input read whole.
+const EXIT_OK: u8 = 0;
+/// Some input was damaged or unreadable; the reports cover the rest.
+const EXIT_INPUT_ERRORS: u8 = 1;
+/// Nothing analyzed, or the reports could not be written.
+const EXIT_FATAL: u8 = 3;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("netanalyzer: error: {e:#}");
+            ExitCode::from(EXIT_FATAL)
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<u8> {
+    match cli.command {
+        Command::Analyze(args) => run_analyze(args),
+        Command::Generate(args) => run_generate(args),
+    }
+}
+
+fn run_analyze(args: AnalyzeArgs) -> anyhow::Result<u8> {
+    if let Some(n) = args.threads {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n.max(1))
+            .build_global()
+            .context("starting worker threads")?;
+    }
+    let opts = Options {
+        interval_ns: args.interval,
+        limits: analyze::Limits {
+            max_flows: args.max_flows,
+            ..Default::default()
+        },
+        ..Options::default()
+    };
+    let out_dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| default_out_dir(&args.inputs[0]));
+    let outputs: Vec<Output> = args
+        .format
+        .iter()
+        .map(|f| match f {
+            cli::Format::Json => Output::Json,
+            cli::Format::Csv => Output::Csv,
+        })
+        .collect();
+
+    let mut progress = console::Progress::new(&args.inputs, args.quiet);
+    let analysis = analyze::analyze_paths(&args.inputs, &opts, &mut |n| progress.advance(n));
+    progress.finish();
+
+    for f in &analysis.files {
+        if let Some(e) = &f.error {
+            eprintln!("netanalyzer: {}: {e}", f.path.display());
+        }
+    }
+    for (path, why) in &analysis.skipped {
+        eprintln!("netanalyzer: skipped {}: {why}", path.display());
+    }
+    if analysis.files.is_empty() {
+        bail!("no capture files found in the inputs");
+    }
+
+    let report = Report::build(&analysis, args.top);
+    let written = report::write_all(&out_dir, &outputs, &analysis, &report)
+        .with_context(|| format!("writing reports to {}", out_dir.display()))?;
+    if !args.quiet {
+        console::print_summary(&report.summary, &out_dir, written.len());
+    }
+    let any_read = analysis.files.iter().any(|f| f.format.is_some());
+    Ok(if !any_read {
+        EXIT_FATAL
+    } else if analysis.has_errors() {
+        EXIT_INPUT_ERRORS
+    } else {
+        EXIT_OK
+    })
+}
+
+/// `reports/<first input's name without capture extensions>`.
+fn default_out_dir(first: &Path) -> PathBuf {
+    let name = first
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("capture");
+    let mut stem = name;
+    for ext in [".gz", ".pcapng", ".pcap", ".cap"] {
+        stem = stem.strip_suffix(ext).unwrap_or(stem);
+    }
+    let stem = if stem.is_empty() || stem == "." || stem == ".." {
+        "capture"
+    } else {
+        stem
+    };
+    PathBuf::from("reports").join(stem)
+}
+
+fn run_generate(args: GenerateArgs) -> anyhow::Result<u8> {
+    match args.bench {
+        Some(packets) => {
+            netanalyzer::samples::write_bench(&args.out, packets, args.seed)
+                .with_context(|| format!("writing {}", args.out.display()))?;
+            println!("wrote {} ({packets} packets)", args.out.display());
+        }
+        None => {
+            let files = netanalyzer::samples::write_samples(&args.out)
+                .with_context(|| format!("writing samples to {}", args.out.display()))?;
+            for f in files {
+                println!("wrote {}", f.display());
+            }
+        }
+    }
+    Ok(EXIT_OK)
+}

@@ -1,0 +1,54 @@
+//! The one place that maps files into memory.
+//!
+//! # Safety
+//! A memory map is only sound while nobody truncates or rewrites the file underneath it. Capture
+//! archives are written once and then only read, and `analyze` never writes to its inputs; a
+//! capture that is still being written is read through [`read_whole`] instead (the `.part` files of
+//! `capture` are never opened). If another process truncates a mapped file anyway, the kernel
+//! delivers SIGBUS, the same contract ripgrep and every mmap-based reader accept.
+#![allow(unsafe_code)]
+
+use std::fs::File;
+use std::io::{self, Read};
+
+/// The bytes of a capture file: mapped when the platform allows, read into memory otherwise.
+pub enum FileBytes {
+    /// A read-only private mapping of the whole file.
+    Mapped(memmap2::Mmap),
+    /// The whole file read into memory (empty files, or mapping refused).
+    Owned(Vec<u8>),
+}
+
+impl std::ops::Deref for FileBytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            FileBytes::Mapped(map) => map,
+            FileBytes::Owned(bytes) => bytes,
+        }
+    }
+}
+
+/// Maps `file` read-only, falling back to reading it when it cannot be mapped.
+pub fn map_file(file: &File) -> io::Result<FileBytes> {
+    let len = file.metadata()?.len();
+    if len == 0 {
+        return Ok(FileBytes::Owned(Vec::new()));
+    }
+    // SAFETY: the map is read-only and private; see the module docs for the truncation contract.
+    match unsafe { memmap2::MmapOptions::new().map(file) } {
+        Ok(map) => {
+            #[cfg(unix)]
+            let _ = map.advise(memmap2::Advice::Sequential);
+            Ok(FileBytes::Mapped(map))
+        }
+        Err(_) => read_whole(file),
+    }
+}
+
+/// Reads the whole file into memory.
+pub fn read_whole(mut file: &File) -> io::Result<FileBytes> {
+    let mut bytes = Vec::new();
+    file.read_to_end(&mut bytes)?;
+    Ok(FileBytes::Owned(bytes))
+}

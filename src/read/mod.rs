@@ -1,0 +1,547 @@
+//! Capture files to records: pcap and pcapng, plain or gzip-compressed, files or whole folders.
+//!
+//! A [`CaptureReader`] hands out *windows*: batches of [`Record`]s that point into one byte buffer
+//! (the memory map of a plain file, or the current decompressed chunk of a `.gz`), found in one
+//! sequential pass that reads only record headers. Frame bytes are never copied. A damaged file
+//! stops at the damage with a [`ReadError`] naming the byte offset; everything before it is kept.
+
+mod mmap;
+pub mod pcap;
+pub mod pcapng;
+
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+
+use flate2::read::MultiGzDecoder;
+use serde::Serialize;
+
+pub use mmap::FileBytes;
+
+/// One captured frame: where its bytes are and what the file says about it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Record {
+    /// Capture time, nanoseconds since the Unix epoch.
+    pub ts_ns: i64,
+    /// Bytes present in the file.
+    pub caplen: u32,
+    /// Bytes the frame had on the wire.
+    pub origlen: u32,
+    /// Link-layer header type (LINKTYPE_*).
+    pub linktype: u16,
+    /// Offset of the frame's first byte in the window's buffer.
+    pub data_offset: usize,
+}
+
+/// What a scanner found at the current position.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scan {
+    /// A frame.
+    Record(Record),
+    /// The buffer ends inside a record that needs `need` bytes from the current position.
+    NeedMore {
+        /// Bytes the record needs, counted from its start.
+        need: usize,
+    },
+    /// The buffer ends exactly at a record boundary.
+    End,
+}
+
+/// Why reading a capture file stopped early.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReadErrorKind {
+    /// The file is empty.
+    #[error("the file is empty")]
+    Empty,
+    /// The first bytes are neither a pcap nor a pcapng magic number.
+    #[error("not a pcap or pcapng file (unknown magic number)")]
+    NotCapture,
+    /// The file ends inside its header.
+    #[error("the file header is cut short: {have} of {need} bytes")]
+    HeaderTruncated {
+        /// Bytes the header needs.
+        need: usize,
+        /// Bytes present.
+        have: usize,
+    },
+    /// The file ends inside a record.
+    #[error(
+        "the file is cut short in the middle of a record: it needs {need} bytes, {have} remain"
+    )]
+    Truncated {
+        /// Bytes the record needs.
+        need: usize,
+        /// Bytes present.
+        have: usize,
+    },
+    /// A pcap record claims more bytes than any real frame has.
+    #[error("a record claims {len} captured bytes, more than the maximum of {max}")]
+    RecordTooLarge {
+        /// The claimed length.
+        len: u32,
+        /// The ceiling for this link type.
+        max: u32,
+    },
+    /// A pcapng block length is impossible.
+    #[error("pcapng block of type {block_type:#010x} has an invalid total length {len}")]
+    BadBlockLength {
+        /// The block type.
+        block_type: u32,
+        /// The length field.
+        len: u32,
+    },
+    /// A pcapng block's two length fields disagree.
+    #[error("pcapng block of type {block_type:#010x}: total lengths {len} and {trailer} differ")]
+    BlockLengthMismatch {
+        /// The block type.
+        block_type: u32,
+        /// The leading length.
+        len: u32,
+        /// The trailing length.
+        trailer: u32,
+    },
+    /// A pcapng section header with an unknown byte-order magic.
+    #[error("pcapng section header has an unknown byte-order magic {0:#010x}")]
+    BadByteOrderMagic(u32),
+    /// A pcapng packet names an interface that was not described.
+    #[error("pcapng packet for interface {id}, but the section describes {count} interfaces")]
+    UnknownInterface {
+        /// The interface id in the packet.
+        id: u32,
+        /// Interfaces described so far in the section.
+        count: usize,
+    },
+    /// A pcapng packet's captured length does not fit its block.
+    #[error("pcapng packet claims {caplen} captured bytes but its block has room for {room}")]
+    CaplenBeyondBlock {
+        /// The claimed captured length.
+        caplen: u32,
+        /// Bytes available in the block.
+        room: u32,
+    },
+    /// An `if_tsresol` that cannot be represented.
+    #[error("pcapng interface has an unusable timestamp resolution {0:#04x}")]
+    BadTsResol(u8),
+    /// The operating system refused a read.
+    #[error("read failed: {0}")]
+    Io(String),
+    /// The gzip stream is damaged.
+    #[error("gzip stream is damaged: {0}")]
+    Gzip(String),
+}
+
+/// A read error with the byte offset where it happened (in the decompressed stream for `.gz`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize)]
+#[error("at byte offset {offset}: {message}")]
+pub struct ReadError {
+    /// Byte offset of the damaged record or block.
+    pub offset: u64,
+    /// What was wrong, as a sentence.
+    pub message: String,
+    /// The kind, for tests and programs.
+    #[serde(skip)]
+    pub kind: ReadErrorKind,
+}
+
+impl ReadError {
+    fn new(offset: u64, kind: ReadErrorKind) -> ReadError {
+        ReadError {
+            offset,
+            message: kind.to_string(),
+            kind,
+        }
+    }
+}
+
+/// The container format of a capture file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    /// Classic libpcap.
+    Pcap,
+    /// pcapng.
+    Pcapng,
+}
+
+#[derive(Debug, Clone)]
+enum Scanner {
+    Pcap(pcap::PcapScanner),
+    PcapNg(pcapng::PcapNgScanner),
+}
+
+impl Scanner {
+    /// Recognises the format from the first bytes; returns the scanner and where records start.
+    fn detect(head: &[u8]) -> Result<(Scanner, usize), ReadErrorKind> {
+        if head.is_empty() {
+            return Err(ReadErrorKind::Empty);
+        }
+        if head.len() < 4 {
+            return Err(ReadErrorKind::HeaderTruncated {
+                need: 4,
+                have: head.len(),
+            });
+        }
+        let magic = u32::from_le_bytes([head[0], head[1], head[2], head[3]]);
+        if magic == pcapng::SHB_TYPE {
+            return Ok((Scanner::PcapNg(pcapng::PcapNgScanner::new()), 0));
+        }
+        if pcap::is_pcap_magic(magic) {
+            let header = pcap::PcapHeader::parse(head)?;
+            return Ok((
+                Scanner::Pcap(pcap::PcapScanner::new(header)),
+                pcap::FILE_HEADER_LEN,
+            ));
+        }
+        Err(ReadErrorKind::NotCapture)
+    }
+
+    #[inline]
+    fn next(&mut self, buf: &[u8], pos: &mut usize) -> Result<Scan, ReadErrorKind> {
+        match self {
+            Scanner::Pcap(s) => s.next(buf, pos),
+            Scanner::PcapNg(s) => s.next(buf, pos),
+        }
+    }
+
+    fn format(&self) -> Format {
+        match self {
+            Scanner::Pcap(_) => Format::Pcap,
+            Scanner::PcapNg(_) => Format::Pcapng,
+        }
+    }
+}
+
+const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+/// Decompressed bytes read per refill of a `.gz` input.
+const GZIP_CHUNK: usize = 16 * 1024 * 1024;
+/// Decompressed bytes read when a `.gz` input is opened.
+const FIRST_CHUNK: usize = 64 * 1024;
+
+enum Bytes {
+    Whole(FileBytes),
+    Stream {
+        decoder: Box<MultiGzDecoder<File>>,
+        buf: Vec<u8>,
+        /// Offset in the decompressed stream of `buf[0]`.
+        base: u64,
+        eof: bool,
+    },
+}
+
+/// Reads one capture file window by window.
+pub struct CaptureReader {
+    path: PathBuf,
+    bytes: Bytes,
+    scanner: Scanner,
+    pos: usize,
+    compressed: bool,
+    file_len: u64,
+    done: bool,
+    error: Option<ReadError>,
+}
+
+impl CaptureReader {
+    /// Opens `path`, recognising pcap, pcapng and gzip by content, not by name.
+    pub fn open(path: &Path) -> Result<CaptureReader, ReadError> {
+        let io_err = |e: io::Error| ReadError::new(0, ReadErrorKind::Io(e.to_string()));
+        let mut file = File::open(path).map_err(io_err)?;
+        let file_len = file.metadata().map_err(io_err)?.len();
+        let mut magic = [0u8; 2];
+        let n = read_up_to(&mut file, &mut magic).map_err(io_err)?;
+        let compressed = n == 2 && magic == GZIP_MAGIC;
+        let bytes = if compressed {
+            let file = File::open(path).map_err(io_err)?;
+            let mut bytes = Bytes::Stream {
+                decoder: Box::new(MultiGzDecoder::new(file)),
+                buf: Vec::new(),
+                base: 0,
+                eof: false,
+            };
+            // A small first read: ordering a folder by time opens every file for one record.
+            fill(&mut bytes, 0, pcap::FILE_HEADER_LEN, FIRST_CHUNK)?;
+            bytes
+        } else {
+            Bytes::Whole(mmap::map_file(&file).map_err(io_err)?)
+        };
+        let head = match &bytes {
+            Bytes::Whole(b) => &b[..],
+            Bytes::Stream { buf, .. } => &buf[..],
+        };
+        let (scanner, pos) = Scanner::detect(head).map_err(|k| ReadError::new(0, k))?;
+        Ok(CaptureReader {
+            path: path.to_path_buf(),
+            bytes,
+            scanner,
+            pos,
+            compressed,
+            file_len,
+            done: false,
+            error: None,
+        })
+    }
+
+    /// The file this reader reads.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The container format.
+    pub fn format(&self) -> Format {
+        self.scanner.format()
+    }
+
+    /// Whether the file is gzip-compressed.
+    pub fn compressed(&self) -> bool {
+        self.compressed
+    }
+
+    /// Size of the file on disk.
+    pub fn file_len(&self) -> u64 {
+        self.file_len
+    }
+
+    /// Bytes of the file consumed so far (compressed bytes are estimated for `.gz`).
+    pub fn progress(&self) -> u64 {
+        match &self.bytes {
+            Bytes::Whole(_) => self.pos as u64,
+            Bytes::Stream { decoder, .. } => {
+                // The decoder reads the compressed file ahead in small buffers; its position is
+                // what a progress bar needs.
+                let mut f = decoder.get_ref();
+                io::Seek::stream_position(&mut f).unwrap_or(0)
+            }
+        }
+    }
+
+    /// The error that stopped reading, once the reader is exhausted.
+    pub fn error(&self) -> Option<&ReadError> {
+        self.error.as_ref()
+    }
+
+    /// Fills `batches` (cleared first) with up to `batches.len()` batches of at most `per_batch`
+    /// records each, and returns the buffer the records point into. `None` once the file is done.
+    pub fn next_window<'a>(
+        &'a mut self,
+        batches: &mut [Vec<Record>],
+        per_batch: usize,
+    ) -> Option<&'a [u8]> {
+        for b in batches.iter_mut() {
+            b.clear();
+        }
+        if self.done || batches.is_empty() {
+            return None;
+        }
+        let mut current = 0;
+        loop {
+            let (buf, stream_eof, base) = match &self.bytes {
+                Bytes::Whole(b) => (&b[..], true, 0),
+                Bytes::Stream { buf, eof, base, .. } => (&buf[..], *eof, *base),
+            };
+            match self.scanner.next(buf, &mut self.pos) {
+                Ok(Scan::Record(r)) => {
+                    batches[current].push(r);
+                    if batches[current].len() == per_batch {
+                        current += 1;
+                        if current == batches.len() {
+                            break;
+                        }
+                    }
+                }
+                Ok(scan @ (Scan::End | Scan::NeedMore { .. })) => {
+                    let have = buf.len() - self.pos;
+                    if stream_eof {
+                        if let Scan::NeedMore { need } = scan {
+                            let offset = base + self.pos as u64;
+                            self.error = Some(ReadError::new(
+                                offset,
+                                ReadErrorKind::Truncated { need, have },
+                            ));
+                        }
+                        self.done = true;
+                        break;
+                    }
+                    if batches.iter().any(|b| !b.is_empty()) {
+                        // Records of this window point into the current chunk: hand them out
+                        // before the chunk is replaced.
+                        break;
+                    }
+                    let need = match scan {
+                        Scan::NeedMore { need } => need,
+                        _ => 1,
+                    };
+                    let pos = std::mem::take(&mut self.pos);
+                    if let Err(e) = fill(&mut self.bytes, pos, need, GZIP_CHUNK) {
+                        self.error = Some(e);
+                        self.done = true;
+                        break;
+                    }
+                }
+                Err(kind) => {
+                    self.error = Some(ReadError::new(base + self.pos as u64, kind));
+                    self.done = true;
+                    break;
+                }
+            }
+        }
+        let any = batches.iter().any(|b| !b.is_empty());
+        match &self.bytes {
+            Bytes::Whole(b) if any => Some(&b[..]),
+            Bytes::Stream { buf, .. } if any => Some(&buf[..]),
+            _ => None,
+        }
+    }
+}
+
+/// Drops the `consumed` bytes already scanned from a stream's buffer and reads until at least
+/// `need` unscanned bytes are present or the stream ends.
+fn fill(bytes: &mut Bytes, consumed: usize, need: usize, chunk: usize) -> Result<(), ReadError> {
+    let Bytes::Stream {
+        decoder,
+        buf,
+        base,
+        eof,
+    } = bytes
+    else {
+        return Ok(());
+    };
+    buf.drain(..consumed);
+    *base += consumed as u64;
+    let target = need.max(chunk);
+    while buf.len() < target && !*eof {
+        let start = buf.len();
+        buf.resize(target, 0);
+        match decoder.read(&mut buf[start..]) {
+            Ok(0) => {
+                buf.truncate(start);
+                *eof = true;
+            }
+            Ok(n) => buf.truncate(start + n),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => buf.truncate(start),
+            Err(e) => {
+                buf.truncate(start);
+                *eof = true;
+                let kind = if e.kind() == io::ErrorKind::InvalidInput
+                    || e.kind() == io::ErrorKind::InvalidData
+                    || e.kind() == io::ErrorKind::UnexpectedEof
+                {
+                    ReadErrorKind::Gzip(e.to_string())
+                } else {
+                    ReadErrorKind::Io(e.to_string())
+                };
+                return Err(ReadError::new(*base + buf.len() as u64, kind));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn read_up_to(file: &mut File, out: &mut [u8]) -> io::Result<usize> {
+    let mut n = 0;
+    while n < out.len() {
+        match file.read(&mut out[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
+}
+
+/// Whether the file at `path` starts like a capture (pcap, pcapng, or a gzip of either).
+pub fn looks_like_capture(path: &Path) -> bool {
+    let Ok(mut file) = File::open(path) else {
+        return false;
+    };
+    let mut head = [0u8; 4];
+    let Ok(n) = read_up_to(&mut file, &mut head) else {
+        return false;
+    };
+    if n >= 2 && head[..2] == GZIP_MAGIC {
+        let Ok(file) = File::open(path) else {
+            return false;
+        };
+        let mut decoder = MultiGzDecoder::new(file);
+        let mut inner = [0u8; 4];
+        let mut got = 0;
+        while got < 4 {
+            match decoder.read(&mut inner[got..]) {
+                Ok(0) | Err(_) => break,
+                Ok(k) => got += k,
+            }
+        }
+        return got == 4 && is_capture_magic(inner);
+    }
+    n == 4 && is_capture_magic(head)
+}
+
+fn is_capture_magic(head: [u8; 4]) -> bool {
+    let magic = u32::from_le_bytes(head);
+    magic == pcapng::SHB_TYPE || pcap::is_pcap_magic(magic)
+}
+
+/// The capture files named on the command line, with folders expanded.
+#[derive(Debug, Default)]
+pub struct Inputs {
+    /// Files to read, in the order given (folders expanded in path order).
+    pub files: Vec<PathBuf>,
+    /// Files found in folders that are not captures, with the reason.
+    pub skipped: Vec<(PathBuf, String)>,
+    /// Paths that could not be read at all.
+    pub missing: Vec<(PathBuf, String)>,
+}
+
+/// Expands `paths`: files are taken as they are; folders are walked recursively and every file
+/// in them that looks like a capture is taken.
+pub fn discover(paths: &[PathBuf]) -> Inputs {
+    let mut inputs = Inputs::default();
+    for path in paths {
+        match std::fs::metadata(path) {
+            Ok(meta) if meta.is_dir() => walk(path, &mut inputs),
+            Ok(_) => inputs.files.push(path.clone()),
+            Err(e) => inputs.missing.push((path.clone(), e.to_string())),
+        }
+    }
+    inputs
+}
+
+fn walk(dir: &Path, inputs: &mut Inputs) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => {
+            inputs.missing.push((dir.to_path_buf(), e.to_string()));
+            return;
+        }
+    };
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    for path in paths {
+        match std::fs::metadata(&path) {
+            Ok(meta) if meta.is_dir() => walk(&path, inputs),
+            Ok(meta) if meta.is_file() => {
+                let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+                if name.ends_with(".part") {
+                    inputs
+                        .skipped
+                        .push((path.clone(), "a capture still being written".into()));
+                } else if looks_like_capture(&path) {
+                    inputs.files.push(path);
+                } else {
+                    inputs
+                        .skipped
+                        .push((path.clone(), "not a pcap or pcapng file".into()));
+                }
+            }
+            Ok(_) => {}
+            Err(e) => inputs.missing.push((path.clone(), e.to_string())),
+        }
+    }
+}
+
+/// The timestamp of the first record of `path`, for ordering the files of a folder by time.
+pub fn first_timestamp(path: &Path) -> Option<i64> {
+    let mut reader = CaptureReader::open(path).ok()?;
+    let mut batch = [Vec::with_capacity(1)];
+    reader.next_window(&mut batch, 1)?;
+    batch[0].first().map(|r| r.ts_ns)
+}

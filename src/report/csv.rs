@@ -1,0 +1,297 @@
+//! The CSV tables (RFC 4180: comma-separated, CRLF-free `\n` lines, fields quoted when they hold
+//! a comma, a quote or a line break; a header row first).
+
+use std::fmt::Write as _;
+use std::io::{self, Write};
+
+use super::summary::{proto_label, Report};
+use super::time::rfc3339_ns;
+use crate::analyze::Analysis;
+use crate::decode::Proto;
+
+/// Writes CSV rows to `out`.
+pub struct CsvWriter<W: Write> {
+    out: W,
+    line: String,
+}
+
+impl<W: Write> CsvWriter<W> {
+    /// A writer that starts with `header`.
+    pub fn new(out: W, header: &[&str]) -> io::Result<CsvWriter<W>> {
+        let mut w = CsvWriter {
+            out,
+            line: String::new(),
+        };
+        w.row(header.iter().copied())?;
+        Ok(w)
+    }
+
+    /// Writes one row.
+    pub fn row<I, S>(&mut self, fields: I) -> io::Result<()>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        self.line.clear();
+        for (i, f) in fields.into_iter().enumerate() {
+            if i > 0 {
+                self.line.push(',');
+            }
+            let f = f.as_ref();
+            if f.contains([',', '"', '\n', '\r']) {
+                self.line.push('"');
+                self.line.push_str(&f.replace('"', "\"\""));
+                self.line.push('"');
+            } else {
+                self.line.push_str(f);
+            }
+        }
+        self.line.push('\n');
+        self.out.write_all(self.line.as_bytes())
+    }
+
+    /// Flushes and returns the underlying writer.
+    pub fn finish(mut self) -> io::Result<W> {
+        self.out.flush()?;
+        Ok(self.out)
+    }
+}
+
+fn secs(ns: i64) -> String {
+    let mut s = String::new();
+    let sign = if ns < 0 { "-" } else { "" };
+    let abs = ns.unsigned_abs();
+    let _ = write!(
+        s,
+        "{sign}{}.{:09}",
+        abs / 1_000_000_000,
+        abs % 1_000_000_000
+    );
+    s
+}
+
+/// Most intervals written with the empty ones filled in; sparser series list only busy ones.
+const MAX_DENSE_INTERVALS: i64 = 1_000_000;
+
+/// `timeseries.csv`: one row per interval from the first frame, like `tshark -z io,stat`.
+pub fn timeseries<W: Write>(out: W, analysis: &Analysis) -> io::Result<W> {
+    let t = &analysis.total;
+    let protos: Vec<Proto> = Proto::ALL
+        .into_iter()
+        .filter(|&p| t.protos[p as usize][0] > 0)
+        .collect();
+    let mut header = vec![
+        "interval_start".to_string(),
+        "rel_start_s".into(),
+        "packets".into(),
+        "bytes".into(),
+        "bits_per_s".into(),
+    ];
+    header.extend(protos.iter().map(|p| format!("{}_packets", p.name())));
+    let header_refs: Vec<&str> = header.iter().map(String::as_str).collect();
+    let mut w = CsvWriter::new(out, &header_refs)?;
+    let mut keys: Vec<i64> = t.timeseries.keys().copied().collect();
+    keys.sort_unstable();
+    let (Some(&lo), Some(&hi)) = (keys.first(), keys.last()) else {
+        return w.finish();
+    };
+    if hi - lo < MAX_DENSE_INTERVALS {
+        keys = (lo..=hi).collect();
+    }
+    let interval = analysis.interval_ns;
+    let empty = Default::default();
+    for k in keys {
+        let b = t.timeseries.get(&k).unwrap_or(&empty);
+        let start = analysis.base_ts + k * interval;
+        let mut row = vec![
+            rfc3339_ns(start),
+            secs(k * interval),
+            b.packets.to_string(),
+            b.bytes.to_string(),
+            format!("{:.0}", b.bytes as f64 * 8.0 / (interval as f64 / 1e9)),
+        ];
+        row.extend(
+            protos
+                .iter()
+                .map(|&p| b.proto_packets[p as usize].to_string()),
+        );
+        w.row(row)?;
+    }
+    w.finish()
+}
+
+/// `protocols.csv`.
+pub fn protocols<W: Write>(out: W, analysis: &Analysis) -> io::Result<W> {
+    let t = &analysis.total;
+    let mut w = CsvWriter::new(
+        out,
+        &["protocol", "frames", "bytes", "frames_pct", "bytes_pct"],
+    )?;
+    let pct = |v: u64, of: u64| {
+        if of == 0 {
+            "0.00".to_string()
+        } else {
+            format!("{:.2}", v as f64 * 100.0 / of as f64)
+        }
+    };
+    for p in Proto::ALL {
+        let [frames, bytes] = t.protos[p as usize];
+        if frames > 0 {
+            w.row([
+                p.name().to_string(),
+                frames.to_string(),
+                bytes.to_string(),
+                pct(frames, t.packets),
+                pct(bytes, t.bytes),
+            ])?;
+        }
+    }
+    w.finish()
+}
+
+/// `conversations.csv`: IPv4 and IPv6 address pairs, like `tshark -z conv,ip` and `conv,ipv6`.
+pub fn conversations<W: Write>(out: W, report: &Report) -> io::Result<W> {
+    let mut w = CsvWriter::new(
+        out,
+        &[
+            "address_a",
+            "address_b",
+            "packets_a_to_b",
+            "bytes_a_to_b",
+            "packets_b_to_a",
+            "bytes_b_to_a",
+            "packets",
+            "bytes",
+            "rel_start_s",
+            "duration_s",
+        ],
+    )?;
+    for c in &report.conversations {
+        w.row([
+            c.address_a.clone(),
+            c.address_b.clone(),
+            c.packets_a_to_b.to_string(),
+            c.bytes_a_to_b.to_string(),
+            c.packets_b_to_a.to_string(),
+            c.bytes_b_to_a.to_string(),
+            c.packets.to_string(),
+            c.bytes.to_string(),
+            format!("{:.9}", c.rel_start_s),
+            format!("{:.9}", c.duration_s),
+        ])?;
+    }
+    w.finish()
+}
+
+/// `flows.csv`: Zeek `conn.log` columns plus the Community ID.
+pub fn flows<W: Write>(out: W, report: &Report) -> io::Result<W> {
+    let mut w = CsvWriter::new(
+        out,
+        &[
+            "ts",
+            "start",
+            "id.orig_h",
+            "id.orig_p",
+            "id.resp_h",
+            "id.resp_p",
+            "proto",
+            "duration",
+            "orig_bytes",
+            "resp_bytes",
+            "conn_state",
+            "history",
+            "orig_pkts",
+            "orig_ip_bytes",
+            "resp_pkts",
+            "resp_ip_bytes",
+            "community_id",
+        ],
+    )?;
+    for f in &report.flows {
+        w.row([
+            secs(f.start_ns),
+            rfc3339_ns(f.start_ns),
+            f.orig_h.to_string(),
+            f.orig_p.to_string(),
+            f.resp_h.to_string(),
+            f.resp_p.to_string(),
+            proto_label(f.proto),
+            secs(f.duration_ns),
+            f.orig_bytes.to_string(),
+            f.resp_bytes.to_string(),
+            f.conn_state.to_string(),
+            f.history.clone(),
+            f.orig_pkts.to_string(),
+            f.orig_ip_bytes.to_string(),
+            f.resp_pkts.to_string(),
+            f.resp_ip_bytes.to_string(),
+            f.community_id.clone(),
+        ])?;
+    }
+    w.finish()
+}
+
+/// `endpoints.csv`, like `tshark -z endpoints,ip`.
+pub fn endpoints<W: Write>(out: W, report: &Report) -> io::Result<W> {
+    let mut w = CsvWriter::new(
+        out,
+        &[
+            "address",
+            "packets",
+            "bytes",
+            "tx_packets",
+            "tx_bytes",
+            "rx_packets",
+            "rx_bytes",
+        ],
+    )?;
+    for e in &report.endpoints {
+        w.row([
+            e.address.clone(),
+            e.packets.to_string(),
+            e.bytes.to_string(),
+            e.tx_packets.to_string(),
+            e.tx_bytes.to_string(),
+            e.rx_packets.to_string(),
+            e.rx_bytes.to_string(),
+        ])?;
+    }
+    w.finish()
+}
+
+/// `ports.csv`: frames with the port at either end.
+pub fn ports<W: Write>(out: W, report: &Report) -> io::Result<W> {
+    let mut w = CsvWriter::new(out, &["protocol", "port", "packets", "bytes"])?;
+    for p in &report.ports {
+        w.row([
+            p.protocol.to_string(),
+            p.port.to_string(),
+            p.packets.to_string(),
+            p.bytes.to_string(),
+        ])?;
+    }
+    w.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quotes_only_when_needed() {
+        let mut w = CsvWriter::new(Vec::new(), &["a", "b"]).expect("header");
+        w.row(["plain", "with,comma"]).expect("row");
+        w.row(["say \"hi\"", "line\nbreak"]).expect("row");
+        let out = String::from_utf8(w.finish().expect("finish")).expect("utf8");
+        assert_eq!(
+            out,
+            "a,b\nplain,\"with,comma\"\n\"say \"\"hi\"\"\",\"line\nbreak\"\n"
+        );
+    }
+
+    #[test]
+    fn seconds_keep_nanoseconds_and_sign() {
+        assert_eq!(secs(1_500_000_001), "1.500000001");
+        assert_eq!(secs(-5), "-0.000000005");
+    }
+}

@@ -1,0 +1,90 @@
+//! Metrics to files: `summary.json` and the CSV tables, each written whole to a temporary name
+//! and renamed into place, so a reader never sees half a report.
+
+pub mod csv;
+pub mod summary;
+pub mod time;
+
+use std::fs::{self, File};
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+pub use summary::{Report, Summary};
+
+use crate::analyze::Analysis;
+
+/// The outputs `--format` can select.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Output {
+    /// `summary.json`.
+    Json,
+    /// The CSV tables.
+    Csv,
+}
+
+/// Writes the selected outputs into `dir` (created if needed); returns the paths written.
+pub fn write_all(
+    dir: &Path,
+    outputs: &[Output],
+    analysis: &Analysis,
+    report: &Report,
+) -> io::Result<Vec<PathBuf>> {
+    fs::create_dir_all(dir)?;
+    let mut written = Vec::new();
+    if outputs.contains(&Output::Json) {
+        written.push(atomic_write(dir, "summary.json", |w| {
+            serde_json::to_writer_pretty(&mut *w, &report.summary)?;
+            w.write_all(b"\n")
+        })?);
+    }
+    if outputs.contains(&Output::Csv) {
+        written.push(atomic_write(dir, "timeseries.csv", |w| {
+            csv::timeseries(w, analysis).map(drop)
+        })?);
+        written.push(atomic_write(dir, "protocols.csv", |w| {
+            csv::protocols(w, analysis).map(drop)
+        })?);
+        written.push(atomic_write(dir, "conversations.csv", |w| {
+            csv::conversations(w, report).map(drop)
+        })?);
+        written.push(atomic_write(dir, "flows.csv", |w| {
+            csv::flows(w, report).map(drop)
+        })?);
+        written.push(atomic_write(dir, "endpoints.csv", |w| {
+            csv::endpoints(w, report).map(drop)
+        })?);
+        written.push(atomic_write(dir, "ports.csv", |w| {
+            csv::ports(w, report).map(drop)
+        })?);
+    }
+    Ok(written)
+}
+
+/// Writes `name` in `dir` through a temporary file renamed into place once complete.
+pub fn atomic_write(
+    dir: &Path,
+    name: &str,
+    body: impl FnOnce(&mut BufWriter<File>) -> io::Result<()>,
+) -> io::Result<PathBuf> {
+    let path = dir.join(name);
+    let tmp = dir.join(format!(".{name}.tmp"));
+    let result = (|| {
+        let mut w = BufWriter::with_capacity(1 << 20, File::create(&tmp)?);
+        body(&mut w)?;
+        w.flush()?;
+        w.get_ref().sync_data()
+    })();
+    match result {
+        Ok(()) => {
+            fs::rename(&tmp, &path)?;
+            Ok(path)
+        }
+        Err(e) => {
+            let _ = fs::remove_file(&tmp);
+            Err(io::Error::new(
+                e.kind(),
+                format!("writing {}: {e}", path.display()),
+            ))
+        }
+    }
+}

@@ -1,0 +1,612 @@
+//! The run's summary: `summary.json`'s schema, built from an [`Analysis`].
+//!
+//! Keys are stable: a change that renames or removes one bumps [`SCHEMA_VERSION`].
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::time::rfc3339_ns;
+use crate::analyze::flows::FlowRecord;
+use crate::analyze::hist::Stats;
+use crate::analyze::Analysis;
+use crate::decode::{ip_proto, linktype, tcp_flags, to_ip, Layer, Proto};
+
+/// Version of the `summary.json` schema.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Protocols always listed in `protocols`, even at zero.
+pub const CORE_PROTOCOLS: [Proto; 10] = [
+    Proto::Eth,
+    Proto::Vlan,
+    Proto::Sll,
+    Proto::Ip,
+    Proto::Ipv6,
+    Proto::Tcp,
+    Proto::Udp,
+    Proto::Icmp,
+    Proto::Icmpv6,
+    Proto::Arp,
+];
+
+/// Edges of the packet-size histogram, as in `tshark -z plen,tree`.
+pub const SIZE_EDGES: [u64; 10] = [0, 20, 40, 80, 160, 320, 640, 1280, 2560, 5120];
+
+/// `summary.json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    /// Schema version of this document.
+    pub schema_version: u32,
+    /// The program that wrote it.
+    pub tool: Tool,
+    /// Frames.
+    pub packets: u64,
+    /// Bytes on the wire (sum of original lengths).
+    pub bytes: u64,
+    /// Bytes in the files (sum of captured lengths).
+    pub captured_bytes: u64,
+    /// Earliest frame time, RFC 3339 UTC with nanoseconds.
+    pub first_timestamp: Option<String>,
+    /// Latest frame time.
+    pub last_timestamp: Option<String>,
+    /// Latest minus earliest, seconds.
+    pub duration_s: f64,
+    /// Frames per second over the duration.
+    pub packets_per_s: f64,
+    /// Bits on the wire per second over the duration.
+    pub bits_per_s: f64,
+    /// Time-series interval, seconds.
+    pub interval_s: f64,
+    /// Frames per link type.
+    pub link_types: Vec<LinkTypeSummary>,
+    /// Per input file.
+    pub files: Vec<FileSummary>,
+    /// Files in folders that were not captures.
+    pub skipped_files: Vec<Skipped>,
+    /// Frames and bytes per protocol at any layer, keyed by Wireshark display-filter name.
+    pub protocols: BTreeMap<&'static str, ProtoCount>,
+    /// Frame sizes (original length), bytes.
+    pub packet_sizes: PacketSizes,
+    /// Gaps between consecutive frames.
+    pub interarrival: Interarrival,
+    /// TCP.
+    pub tcp: TcpSummary,
+    /// ICMP and ICMPv6.
+    pub icmp: IcmpSummary,
+    /// Flows (5-tuples).
+    pub flows: FlowsSummary,
+    /// Addresses by bytes sent plus received.
+    pub top_talkers: Vec<Talker>,
+    /// Transport ports by bytes.
+    pub top_ports: Vec<PortSummary>,
+    /// Address pairs by bytes.
+    pub top_conversations: Vec<Conversation>,
+    /// Distinct IP address pairs (all of `conversations.csv`).
+    pub conversations_total: u64,
+    /// Distinct IP addresses (all of `endpoints.csv`).
+    pub endpoints_total: u64,
+    /// Frames that could not be decoded past some layer.
+    pub undecoded: Undecoded,
+    /// Every input error, with its file and byte offset.
+    pub errors: Vec<InputError>,
+}
+
+/// Name and version of the writer.
+#[derive(Debug, Clone, Serialize)]
+pub struct Tool {
+    /// "netanalyzer".
+    pub name: &'static str,
+    /// Crate version.
+    pub version: &'static str,
+}
+
+/// Frames of one link type.
+#[derive(Debug, Clone, Serialize)]
+pub struct LinkTypeSummary {
+    /// LINKTYPE_* value.
+    pub linktype: u16,
+    /// libpcap's name.
+    pub name: &'static str,
+    /// Whether netanalyzer decodes inside it.
+    pub decoded: bool,
+    /// Frames.
+    pub packets: u64,
+    /// Bytes.
+    pub bytes: u64,
+}
+
+/// One input file.
+#[derive(Debug, Clone, Serialize)]
+pub struct FileSummary {
+    /// Path.
+    pub path: String,
+    /// "pcap", "pcapng", or null when unrecognised.
+    pub format: Option<crate::read::Format>,
+    /// Gzip-compressed.
+    pub compressed: bool,
+    /// Size on disk.
+    pub size_bytes: u64,
+    /// Frames per link type.
+    pub link_types: Vec<LinkTypeSummary>,
+    /// Frames.
+    pub packets: u64,
+    /// Bytes on the wire.
+    pub bytes: u64,
+    /// Earliest frame.
+    pub first_timestamp: Option<String>,
+    /// Latest frame.
+    pub last_timestamp: Option<String>,
+    /// Errors (at most one: reading stops at the damage).
+    pub errors: Vec<crate::read::ReadError>,
+}
+
+/// A file passed over.
+#[derive(Debug, Clone, Serialize)]
+pub struct Skipped {
+    /// Path.
+    pub path: String,
+    /// Why.
+    pub reason: String,
+}
+
+/// Frames and bytes.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct ProtoCount {
+    /// Frames containing the protocol.
+    pub frames: u64,
+    /// Their bytes on the wire.
+    pub bytes: u64,
+}
+
+/// Frame-size distribution.
+#[derive(Debug, Clone, Serialize)]
+pub struct PacketSizes {
+    /// Distribution statistics, bytes.
+    #[serde(flatten)]
+    pub stats: Stats,
+    /// Frames per size range.
+    pub histogram: Vec<SizeBucket>,
+}
+
+/// Frames whose size falls in `[from, to]`.
+#[derive(Debug, Clone, Serialize)]
+pub struct SizeBucket {
+    /// Smallest size, bytes.
+    pub from: u64,
+    /// Largest size, bytes (null: no upper bound).
+    pub to: Option<u64>,
+    /// Frames.
+    pub packets: u64,
+}
+
+/// Inter-arrival statistics, seconds.
+#[derive(Debug, Clone, Serialize)]
+pub struct Interarrival {
+    /// Gap statistics, seconds.
+    #[serde(flatten)]
+    pub stats: Stats,
+    /// Mean absolute difference of consecutive gaps, seconds (RFC 3550-style jitter).
+    pub jitter: Option<f64>,
+    /// Frames stamped earlier than the frame before them.
+    pub out_of_order: u64,
+}
+
+/// TCP summary.
+#[derive(Debug, Clone, Serialize)]
+pub struct TcpSummary {
+    /// Frames with each flag set.
+    pub flags: BTreeMap<&'static str, u64>,
+    /// Connections whose SYN, SYN-ACK and ACK were seen in order.
+    pub handshakes: u64,
+    /// SYN to handshake ACK, seconds.
+    pub handshake_rtt: Stats,
+    /// Connections per Zeek `conn_state`.
+    pub conn_states: BTreeMap<&'static str, u64>,
+}
+
+/// ICMP summary.
+#[derive(Debug, Clone, Serialize)]
+pub struct IcmpSummary {
+    /// Echo requests (ICMP type 8, ICMPv6 128).
+    pub echo_requests: u64,
+    /// Echo replies (0, 129).
+    pub echo_replies: u64,
+    /// Requests answered by a reply with the same identifier and sequence number.
+    pub echo_matched: u64,
+    /// Request-to-reply time, seconds.
+    pub rtt: Stats,
+    /// Frames per type, keyed "icmp:TYPE" or "icmpv6:TYPE".
+    pub types: BTreeMap<String, u64>,
+}
+
+/// Flow counts.
+#[derive(Debug, Clone, Serialize)]
+pub struct FlowsSummary {
+    /// Flows.
+    pub total: u64,
+    /// Flows per IP protocol.
+    pub by_protocol: BTreeMap<String, u64>,
+    /// Frames not attributed to a flow because the flow table was full (`--max-flows`).
+    pub untracked_packets: u64,
+}
+
+/// One address.
+#[derive(Debug, Clone, Serialize)]
+pub struct Talker {
+    /// IP address.
+    pub address: String,
+    /// Frames sent plus received.
+    pub packets: u64,
+    /// Bytes sent plus received.
+    pub bytes: u64,
+    /// Frames sent.
+    pub tx_packets: u64,
+    /// Bytes sent.
+    pub tx_bytes: u64,
+    /// Frames received.
+    pub rx_packets: u64,
+    /// Bytes received.
+    pub rx_bytes: u64,
+}
+
+/// One transport port.
+#[derive(Debug, Clone, Serialize)]
+pub struct PortSummary {
+    /// "tcp", "udp" or "sctp".
+    pub protocol: &'static str,
+    /// Port number.
+    pub port: u16,
+    /// Frames with it at either end.
+    pub packets: u64,
+    /// Their bytes.
+    pub bytes: u64,
+}
+
+/// One address pair; A is the source of the pair's first frame.
+#[derive(Debug, Clone, Serialize)]
+pub struct Conversation {
+    /// Address A.
+    pub address_a: String,
+    /// Address B.
+    pub address_b: String,
+    /// Frames A to B.
+    pub packets_a_to_b: u64,
+    /// Bytes A to B.
+    pub bytes_a_to_b: u64,
+    /// Frames B to A.
+    pub packets_b_to_a: u64,
+    /// Bytes B to A.
+    pub bytes_b_to_a: u64,
+    /// All frames.
+    pub packets: u64,
+    /// All bytes.
+    pub bytes: u64,
+    /// First frame, seconds after the run's first frame.
+    pub rel_start_s: f64,
+    /// Last minus first frame, seconds.
+    pub duration_s: f64,
+}
+
+/// Frames decoded only partly.
+#[derive(Debug, Clone, Serialize)]
+pub struct Undecoded {
+    /// Stopped in the link-layer header (cut short or malformed).
+    pub link: u64,
+    /// Stopped in the IP/ARP header.
+    pub network: u64,
+    /// Stopped in the TCP/UDP/ICMP header.
+    pub transport: u64,
+    /// Stopped in a tunnel header.
+    pub tunnel: u64,
+    /// Of a link type netanalyzer does not look inside (still counted in totals).
+    pub unsupported_link_type: u64,
+}
+
+/// An input error.
+#[derive(Debug, Clone, Serialize)]
+pub struct InputError {
+    /// File.
+    pub file: String,
+    /// Byte offset.
+    pub offset: u64,
+    /// What was wrong.
+    pub message: String,
+}
+
+/// Tables and summary, computed once from an analysis.
+pub struct Report {
+    /// The summary document.
+    pub summary: Summary,
+    /// Every flow, by start time.
+    pub flows: Vec<FlowRecord>,
+    /// Every conversation, by bytes.
+    pub conversations: Vec<Conversation>,
+    /// Every address, by bytes.
+    pub endpoints: Vec<Talker>,
+    /// Every port, by bytes.
+    pub ports: Vec<PortSummary>,
+}
+
+fn ns_to_s(ns: i64) -> f64 {
+    ns as f64 / 1e9
+}
+
+fn linktype_summaries(list: impl Iterator<Item = (u16, u64, u64)>) -> Vec<LinkTypeSummary> {
+    let mut out: Vec<LinkTypeSummary> = list
+        .map(|(lt, packets, bytes)| LinkTypeSummary {
+            linktype: lt,
+            name: linktype::name(lt),
+            decoded: linktype::is_decoded(lt),
+            packets,
+            bytes,
+        })
+        .collect();
+    out.sort_by_key(|l| l.linktype);
+    out
+}
+
+impl Report {
+    /// Builds the summary and tables; lists in the summary are cut to `top` entries.
+    pub fn build(analysis: &Analysis, top: usize) -> Report {
+        let t = &analysis.total;
+        let duration_ns = match (t.min_ts, t.max_ts) {
+            (Some(a), Some(b)) => b - a,
+            _ => 0,
+        };
+        let duration_s = ns_to_s(duration_ns);
+        let per_s = |v: f64| {
+            if duration_s > 0.0 {
+                v / duration_s
+            } else {
+                0.0
+            }
+        };
+
+        let mut protocols = BTreeMap::new();
+        for p in Proto::ALL {
+            let [frames, bytes] = t.protos[p as usize];
+            if frames > 0 || CORE_PROTOCOLS.contains(&p) {
+                protocols.insert(p.name(), ProtoCount { frames, bytes });
+            }
+        }
+
+        let size_counts = t.sizes.buckets(&SIZE_EDGES);
+        let histogram = SIZE_EDGES
+            .iter()
+            .enumerate()
+            .map(|(i, &from)| SizeBucket {
+                from,
+                to: SIZE_EDGES.get(i + 1).map(|e| e - 1),
+                packets: size_counts[i],
+            })
+            .collect();
+        let mut size_stats = Stats {
+            count: t.sizes.count(),
+            ..Stats::default()
+        };
+        if t.packets > 0 {
+            let q = |p| t.sizes.quantile(p).map(|v| v as f64);
+            size_stats.min = q(0.0);
+            size_stats.max = q(1.0);
+            size_stats.mean = Some(t.bytes as f64 / t.packets as f64);
+            size_stats.p50 = q(0.5);
+            size_stats.p90 = q(0.9);
+            size_stats.p99 = q(0.99);
+        }
+
+        let ia = &t.interarrival;
+        let interarrival = Interarrival {
+            stats: ia.gaps.stats(1e-9),
+            jitter: (ia.jitter_terms > 0)
+                .then(|| ia.jitter_sum as f64 / ia.jitter_terms as f64 * 1e-9),
+            out_of_order: ia.negative,
+        };
+
+        let mut flows: Vec<FlowRecord> = t
+            .flows
+            .iter()
+            .map(|(k, p)| FlowRecord::finish(k, p))
+            .collect();
+        flows.sort_by(|a, b| {
+            a.start_ns
+                .cmp(&b.start_ns)
+                .then_with(|| a.community_id.cmp(&b.community_id))
+        });
+        let mut conn_states = BTreeMap::new();
+        let mut by_protocol = BTreeMap::new();
+        let mut handshake_rtt = crate::analyze::hist::Distribution::default();
+        for f in &flows {
+            if f.proto == ip_proto::TCP {
+                *conn_states.entry(f.conn_state).or_insert(0) += 1;
+            }
+            *by_protocol.entry(proto_label(f.proto)).or_insert(0) += 1;
+            if let Some(rtt) = f.handshake_rtt_ns {
+                handshake_rtt.add(rtt as u64);
+            }
+        }
+
+        let flags = tcp_flags::NAMES
+            .iter()
+            .zip(t.tcp_flags)
+            .map(|(n, c)| (*n, c))
+            .collect();
+        let mut types = BTreeMap::new();
+        for (&(version, ty), &n) in &t.icmp_types {
+            let family = if version == 6 { "icmpv6" } else { "icmp" };
+            types.insert(format!("{family}:{ty}"), n);
+        }
+
+        let mut endpoints: Vec<Talker> = t
+            .endpoints
+            .iter()
+            .map(|(&(v, a), e)| Talker {
+                address: to_ip(v, a).to_string(),
+                packets: e.tx_packets + e.rx_packets,
+                bytes: e.tx_bytes + e.rx_bytes,
+                tx_packets: e.tx_packets,
+                tx_bytes: e.tx_bytes,
+                rx_packets: e.rx_packets,
+                rx_bytes: e.rx_bytes,
+            })
+            .collect();
+        endpoints.sort_by(|a, b| {
+            b.bytes
+                .cmp(&a.bytes)
+                .then_with(|| a.address.cmp(&b.address))
+        });
+
+        let mut ports: Vec<PortSummary> = t
+            .ports
+            .iter()
+            .map(|(&(proto, port), s)| PortSummary {
+                protocol: ip_proto::name(proto).unwrap_or("other"),
+                port,
+                packets: s.packets,
+                bytes: s.bytes,
+            })
+            .collect();
+        ports.sort_by(|a, b| {
+            b.bytes
+                .cmp(&a.bytes)
+                .then_with(|| (a.protocol, a.port).cmp(&(b.protocol, b.port)))
+        });
+
+        let mut conversations: Vec<Conversation> = t
+            .conversations
+            .iter()
+            .map(|(k, c)| {
+                let (a, b, ab, ba) = if c.first_dir == 0 {
+                    (k.a, k.b, 0, 1)
+                } else {
+                    (k.b, k.a, 1, 0)
+                };
+                Conversation {
+                    address_a: to_ip(k.version, a).to_string(),
+                    address_b: to_ip(k.version, b).to_string(),
+                    packets_a_to_b: c.packets[ab],
+                    bytes_a_to_b: c.bytes[ab],
+                    packets_b_to_a: c.packets[ba],
+                    bytes_b_to_a: c.bytes[ba],
+                    packets: c.packets[0] + c.packets[1],
+                    bytes: c.bytes[0] + c.bytes[1],
+                    rel_start_s: ns_to_s(c.first_ts - analysis.base_ts),
+                    duration_s: ns_to_s(c.last_ts - c.first_ts),
+                }
+            })
+            .collect();
+        conversations.sort_by(|a, b| {
+            b.bytes
+                .cmp(&a.bytes)
+                .then_with(|| (&a.address_a, &a.address_b).cmp(&(&b.address_a, &b.address_b)))
+        });
+
+        let files: Vec<FileSummary> = analysis
+            .files
+            .iter()
+            .map(|f| FileSummary {
+                path: f.path.display().to_string(),
+                format: f.format,
+                compressed: f.compressed,
+                size_bytes: f.size_bytes,
+                link_types: linktype_summaries(
+                    f.linktypes.iter().map(|l| (l.linktype, l.packets, l.bytes)),
+                ),
+                packets: f.packets,
+                bytes: f.bytes,
+                first_timestamp: f.first_ts.map(rfc3339_ns),
+                last_timestamp: f.last_ts.map(rfc3339_ns),
+                errors: f.error.iter().cloned().collect(),
+            })
+            .collect();
+        let errors = analysis
+            .files
+            .iter()
+            .filter_map(|f| {
+                f.error.as_ref().map(|e| InputError {
+                    file: f.path.display().to_string(),
+                    offset: e.offset,
+                    message: e.message.clone(),
+                })
+            })
+            .collect();
+        let stop = |l: Layer| t.stops[l as usize];
+
+        let summary = Summary {
+            schema_version: SCHEMA_VERSION,
+            tool: Tool {
+                name: "netanalyzer",
+                version: env!("CARGO_PKG_VERSION"),
+            },
+            packets: t.packets,
+            bytes: t.bytes,
+            captured_bytes: t.captured_bytes,
+            first_timestamp: t.min_ts.map(rfc3339_ns),
+            last_timestamp: t.max_ts.map(rfc3339_ns),
+            duration_s,
+            packets_per_s: per_s(t.packets as f64),
+            bits_per_s: per_s(t.bytes as f64 * 8.0),
+            interval_s: ns_to_s(analysis.interval_ns),
+            link_types: linktype_summaries(t.linktypes.iter().copied()),
+            files,
+            skipped_files: analysis
+                .skipped
+                .iter()
+                .map(|(p, r)| Skipped {
+                    path: p.display().to_string(),
+                    reason: r.clone(),
+                })
+                .collect(),
+            protocols,
+            packet_sizes: PacketSizes {
+                stats: size_stats,
+                histogram,
+            },
+            interarrival,
+            tcp: TcpSummary {
+                flags,
+                handshakes: handshake_rtt.count,
+                handshake_rtt: handshake_rtt.stats(1e-9),
+                conn_states,
+            },
+            icmp: IcmpSummary {
+                echo_requests: t.echo_requests,
+                echo_replies: t.echo_replies,
+                echo_matched: t.echo_rtt.count,
+                rtt: t.echo_rtt.stats(1e-9),
+                types,
+            },
+            flows: FlowsSummary {
+                total: flows.len() as u64,
+                by_protocol,
+                untracked_packets: t.flows_untracked,
+            },
+            top_talkers: endpoints.iter().take(top).cloned().collect(),
+            top_ports: ports.iter().take(top).cloned().collect(),
+            top_conversations: conversations.iter().take(top).cloned().collect(),
+            conversations_total: conversations.len() as u64,
+            endpoints_total: endpoints.len() as u64,
+            undecoded: Undecoded {
+                link: stop(Layer::Link),
+                network: stop(Layer::Network),
+                transport: stop(Layer::Transport),
+                tunnel: stop(Layer::Tunnel),
+                unsupported_link_type: t.undecoded_linktype,
+            },
+            errors,
+        };
+        Report {
+            summary,
+            flows,
+            conversations,
+            endpoints,
+            ports,
+        }
+    }
+}
+
+/// "tcp", "udp", … or the protocol number.
+pub fn proto_label(p: u8) -> String {
+    ip_proto::name(p)
+        .map(str::to_string)
+        .unwrap_or_else(|| p.to_string())
+}
