@@ -61,6 +61,9 @@ pub struct AnalyzeArgs {
     /// Most flows tracked at once; frames of further flows are counted as untracked.
     #[arg(long, default_value_t = 1_000_000)]
     pub max_flows: usize,
+    /// Print how long each phase took (read+decode+aggregate, report building, writing) on stderr.
+    #[arg(long, hide_short_help = true)]
+    pub timings: bool,
 }
 
 /// Output formats.

@@ -67,6 +67,7 @@ fn run_analyze(args: AnalyzeArgs) -> anyhow::Result<u8> {
         })
         .collect();
 
+    let started = std::time::Instant::now();
     let mut progress = console::Progress::new(&args.inputs, args.quiet);
     let analysis = analyze::analyze_paths(&args.inputs, &opts, &mut |n| progress.advance(n));
     progress.finish();
@@ -83,9 +84,22 @@ fn run_analyze(args: AnalyzeArgs) -> anyhow::Result<u8> {
         bail!("no capture files found in the inputs");
     }
 
+    let analyzed = started.elapsed();
     let report = Report::build(&analysis, args.top);
+    let built = started.elapsed();
     let written = report::write_all(&out_dir, &outputs, &analysis, &report)
         .with_context(|| format!("writing reports to {}", out_dir.display()))?;
+    if args.timings {
+        let done = started.elapsed();
+        eprintln!(
+            "timings: analyze {:.3} s, build report {:.3} s, write {:.3} s, total {:.3} s ({:.2} M packets/s)",
+            analyzed.as_secs_f64(),
+            (built - analyzed).as_secs_f64(),
+            (done - built).as_secs_f64(),
+            done.as_secs_f64(),
+            analysis.total.packets as f64 / done.as_secs_f64() / 1e6
+        );
+    }
     if !args.quiet {
         console::print_summary(&report.summary, &out_dir, written.len());
     }

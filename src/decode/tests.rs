@@ -254,3 +254,37 @@ fn unknown_link_types_decode_nothing() {
     let f = decode(127, &[0; 64]);
     assert_eq!(f, Frame::default());
 }
+
+mod no_panic {
+    use super::*;
+    use proptest::prelude::*;
+
+    const LINK_TYPES: [u16; 13] = [0, 1, 9, 12, 14, 50, 51, 101, 108, 113, 228, 229, 276];
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+
+        #[test]
+        fn decoding_arbitrary_bytes_never_panics(lt in proptest::sample::select(LINK_TYPES.to_vec()), bytes in proptest::collection::vec(any::<u8>(), 0..300)) {
+            let f = decode(lt, &bytes);
+            prop_assert!(f.ip_layers().len() <= MAX_IP_LAYERS);
+        }
+
+        #[test]
+        fn decoding_mutated_real_frames_never_panics(flip in proptest::collection::vec((0usize..120, any::<u8>()), 1..8), cut in 0usize..140) {
+            let mut frame = Vec::new();
+            PacketBuilder::ethernet2(MAC_A, MAC_B)
+                .ipv4([10, 0, 0, 1], [10, 0, 0, 2], 64)
+                .tcp(1, 2, 3, 4)
+                .write(&mut frame, &[0x55; 60])
+                .expect("write");
+            for (at, v) in flip {
+                if let Some(b) = frame.get_mut(at) {
+                    *b = v;
+                }
+            }
+            frame.truncate(cut);
+            let _ = decode(linktype::ETHERNET, &frame);
+        }
+    }
+}

@@ -280,6 +280,21 @@ impl CaptureReader {
         })
     }
 
+    /// A reader over a capture already in memory (`name` is used in messages only).
+    pub fn from_bytes(name: &Path, bytes: Vec<u8>) -> Result<CaptureReader, ReadError> {
+        let (scanner, pos) = Scanner::detect(&bytes).map_err(|k| ReadError::new(0, k))?;
+        Ok(CaptureReader {
+            path: name.to_path_buf(),
+            file_len: bytes.len() as u64,
+            bytes: Bytes::Whole(FileBytes::Owned(bytes)),
+            scanner,
+            pos,
+            compressed: false,
+            done: false,
+            error: None,
+        })
+    }
+
     /// The file this reader reads.
     pub fn path(&self) -> &Path {
         &self.path
@@ -544,4 +559,54 @@ pub fn first_timestamp(path: &Path) -> Option<i64> {
     let mut batch = [Vec::with_capacity(1)];
     reader.next_window(&mut batch, 1)?;
     batch[0].first().map(|r| r.ts_ns)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Scans `buf` to the end; every record must lie inside the buffer.
+    fn scan_whole(buf: &[u8]) -> usize {
+        let Ok((mut scanner, mut pos)) = Scanner::detect(buf) else {
+            return 0;
+        };
+        let mut n = 0;
+        while let Ok(Scan::Record(r)) = scanner.next(buf, &mut pos) {
+            assert!(r.data_offset + r.caplen as usize <= buf.len());
+            assert!(pos <= buf.len());
+            n += 1;
+        }
+        n
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn pcap_scanning_never_panics(body in proptest::collection::vec(any::<u8>(), 0..600), be in any::<bool>()) {
+            let mut buf = if be { vec![0xa1, 0xb2, 0xc3, 0xd4] } else { vec![0xd4, 0xc3, 0xb2, 0xa1] };
+            buf.extend_from_slice(&[0; 20]);
+            buf.extend_from_slice(&body);
+            scan_whole(&buf);
+        }
+
+        #[test]
+        fn pcapng_scanning_never_panics(body in proptest::collection::vec(any::<u8>(), 0..600), lens in proptest::collection::vec(0u32..200, 1..6)) {
+            // A valid section header, then blocks whose lengths and bodies are arbitrary.
+            let mut buf = vec![0x0a, 0x0d, 0x0d, 0x0a, 28, 0, 0, 0, 0x4d, 0x3c, 0x2b, 0x1a, 1, 0, 0, 0];
+            buf.extend_from_slice(&[0xff; 8]);
+            buf.extend_from_slice(&28u32.to_le_bytes());
+            let mut rest = body.as_slice();
+            for (i, len) in lens.iter().enumerate() {
+                let block_type: u32 = [1, 6, 3, 2, 5][i % 5];
+                buf.extend_from_slice(&block_type.to_le_bytes());
+                buf.extend_from_slice(&len.to_le_bytes());
+                let take = rest.len().min(*len as usize);
+                buf.extend_from_slice(&rest[..take]);
+                rest = &rest[take..];
+            }
+            scan_whole(&buf);
+        }
+    }
 }
