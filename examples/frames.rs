@@ -20,7 +20,8 @@ fn main() {
     };
     let mut batches = vec![Vec::new()];
     let mut n = 0;
-    while let Some(buf) = reader.next_window(&mut batches, 4096) {
+    while let Some(chunk) = reader.next_window(&mut batches, 4096) {
+        let buf: &[u8] = (*chunk).as_ref();
         for r in &batches[0] {
             n += 1;
             let data = &buf[r.data_offset..r.data_offset + r.caplen as usize];

@@ -301,3 +301,51 @@ fn flow_community_ids_equal_tshark() {
         }
     }
 }
+
+#[test]
+fn endpoints_equal_tshark_endpoints_ip() {
+    if !tshark_available() {
+        return;
+    }
+    for sample in samples() {
+        let dir = analyze_into(&sample);
+        let rows = read_csv(&dir.path().join("endpoints.csv"));
+        let text = tshark(&sample, &["-q", "-z", "endpoints,ip"]);
+        let theirs: BTreeMap<String, Vec<u64>> = text
+            .lines()
+            .filter(|l| {
+                l.split_whitespace()
+                    .next()
+                    .is_some_and(|a| a.parse::<std::net::Ipv4Addr>().is_ok())
+            })
+            .map(|l| {
+                let t: Vec<&str> = l.split_whitespace().collect();
+                (
+                    t[0].to_string(),
+                    t[1..7].iter().map(|v| v.parse().expect("number")).collect(),
+                )
+            })
+            .collect();
+        let ours: BTreeMap<String, Vec<u64>> = rows
+            .iter()
+            .filter(|r| !r["address"].contains(':'))
+            .map(|r| {
+                let cols = [
+                    "packets",
+                    "bytes",
+                    "tx_packets",
+                    "tx_bytes",
+                    "rx_packets",
+                    "rx_bytes",
+                ];
+                (
+                    r["address"].clone(),
+                    cols.iter()
+                        .map(|c| r[*c].parse().expect("number"))
+                        .collect(),
+                )
+            })
+            .collect();
+        assert_eq!(ours, theirs, "{}: IPv4 endpoints", sample.display());
+    }
+}

@@ -15,7 +15,8 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let mut batches = vec![Vec::new(); 2];
-    while let Some(buf) = reader.next_window(&mut batches, 16) {
+    while let Some(chunk) = reader.next_window(&mut batches, 16) {
+        let buf: &[u8] = (*chunk).as_ref();
         for batch in &batches {
             for r in batch {
                 assert!(r.data_offset + r.caplen as usize <= buf.len());

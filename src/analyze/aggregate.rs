@@ -167,8 +167,6 @@ impl InterArrival {
 pub struct Limits {
     /// Most flows tracked at once; frames of flows beyond are counted in `flows_untracked`.
     pub max_flows: usize,
-    /// Most IP addresses in the endpoints table.
-    pub max_endpoints: usize,
     /// Most address pairs in the conversations table.
     pub max_conversations: usize,
     /// Most unanswered ICMP echo requests remembered.
@@ -179,7 +177,6 @@ impl Default for Limits {
     fn default() -> Self {
         Limits {
             max_flows: 1_000_000,
-            max_endpoints: 1_000_000,
             max_conversations: 1_000_000,
             max_echoes: 100_000,
         }
@@ -221,12 +218,11 @@ pub struct Aggregate {
     pub icmp_types: FxHashMap<(u8, u8), u64>,
     /// Per-interval counters, keyed by interval index from the run's first frame.
     pub timeseries: FxHashMap<i64, Bucket>,
-    /// Per-address counters.
-    pub endpoints: FxHashMap<(u8, Addr), EndpointStats>,
+    /// The interval being filled: frames come mostly in time order, so most land in the same
+    /// interval as the frame before them and skip the map.
+    current_interval: Option<(i64, Bucket)>,
     /// Per-address-pair counters.
     pub conversations: FxHashMap<ConvKey, ConvStats>,
-    /// Per-(IP protocol, port) counters, TCP/UDP/SCTP.
-    pub ports: FxHashMap<(u8, u16), PortStats>,
     /// Per-flow partials.
     pub flows: FxHashMap<FlowKey, FlowPartial>,
     /// ICMP echo exchanges not yet matched.
@@ -239,7 +235,7 @@ pub struct Aggregate {
     pub echo_replies: u64,
     /// Frames not added to a flow because the flow table was full.
     pub flows_untracked: u64,
-    /// Frames not added to endpoints/conversations because those tables were full.
+    /// Frames not added to conversations (and so endpoints) because the table was full.
     pub addresses_untracked: u64,
     /// Echo requests forgotten because the echo table was full.
     pub echoes_untracked: u64,
@@ -285,10 +281,18 @@ impl Aggregate {
         }
         self.sizes.add(len);
 
-        let bucket = self
-            .timeseries
-            .entry((ts - ctx.base_ts).div_euclid(ctx.interval_ns))
-            .or_default();
+        let interval = (ts - ctx.base_ts).div_euclid(ctx.interval_ns);
+        if self
+            .current_interval
+            .as_ref()
+            .is_none_or(|c| c.0 != interval)
+        {
+            self.flush_interval();
+            self.current_interval = Some((interval, Bucket::default()));
+        }
+        let Some((_, bucket)) = self.current_interval.as_mut() else {
+            return;
+        };
         bucket.packets += 1;
         bucket.bytes += len;
         let mut bits = frame.protos.bits();
@@ -302,6 +306,23 @@ impl Aggregate {
 
         self.add_addresses(ts, len, frame);
         self.add_transport(ts, len, frame);
+    }
+
+    /// Moves the interval being filled into the map.
+    fn flush_interval(&mut self) {
+        if let Some((k, v)) = self.current_interval.take() {
+            let b = self.timeseries.entry(k).or_default();
+            b.packets += v.packets;
+            b.bytes += v.bytes;
+            for (x, y) in b.proto_packets.iter_mut().zip(v.proto_packets) {
+                *x += y;
+            }
+        }
+    }
+
+    /// Ends filling: every counter is in its table.
+    pub fn finish(&mut self) {
+        self.flush_interval();
     }
 
     fn add_addresses(&mut self, ts: i64, len: u64, frame: &Frame) {
@@ -337,44 +358,16 @@ impl Aggregate {
             conv.bytes[dir] += len;
             conv.first_ts = conv.first_ts.min(ts);
             conv.last_ts = conv.last_ts.max(ts);
-            let src = self
-                .endpoints
-                .entry((layer.version, layer.src))
-                .or_default();
-            src.tx_packets += 1;
-            src.tx_bytes += len;
-            let dst = self
-                .endpoints
-                .entry((layer.version, layer.dst))
-                .or_default();
-            dst.rx_packets += 1;
-            dst.rx_bytes += len;
         }
     }
 
     fn add_transport(&mut self, ts: i64, len: u64, frame: &Frame) {
         for flow in frame.flows() {
-            if flow.has_transport
-                && matches!(
-                    flow.ip_proto,
-                    ip_proto::TCP | ip_proto::UDP | ip_proto::SCTP
-                )
-            {
-                let mut add_port = |port| {
-                    let p = self.ports.entry((flow.ip_proto, port)).or_default();
-                    p.packets += 1;
-                    p.bytes += len;
-                };
-                add_port(flow.sport);
-                if flow.dport != flow.sport {
-                    add_port(flow.dport);
-                }
-            }
             if let Some((key, dir)) = FlowKey::of(flow) {
                 self.flows
                     .entry(key)
-                    .and_modify(|f| f.add(ts, dir, flow))
-                    .or_insert_with(|| FlowPartial::new(ts, dir, flow));
+                    .and_modify(|f| f.add(ts, dir, len, flow))
+                    .or_insert_with(|| FlowPartial::new(ts, dir, len, flow));
             }
         }
         // TCP flags and ICMP are about the traffic itself: the innermost transport.
@@ -432,7 +425,9 @@ impl Aggregate {
     }
 
     /// Adds `later`, the aggregate of the records right after this one's, respecting `limits`.
-    pub fn merge(&mut self, later: Aggregate, limits: &Limits) {
+    pub fn merge(&mut self, mut later: Aggregate, limits: &Limits) {
+        self.flush_interval();
+        later.flush_interval();
         let seam = self.last_ts.zip(later.first_ts);
         self.interarrival.merge(&later.interarrival, seam);
         self.packets += later.packets;
@@ -474,12 +469,7 @@ impl Aggregate {
                 *x += y;
             }
         }
-        for (k, v) in later.ports {
-            let p = self.ports.entry(k).or_default();
-            p.packets += v.packets;
-            p.bytes += v.bytes;
-        }
-        self.merge_addresses(later.endpoints, later.conversations, limits);
+        self.merge_conversations(later.conversations, limits);
         self.merge_flows(later.flows, limits);
         self.merge_echoes(later.echoes, limits);
         self.echo_rtt.merge(&later.echo_rtt);
@@ -490,27 +480,11 @@ impl Aggregate {
         self.echoes_untracked += later.echoes_untracked;
     }
 
-    fn merge_addresses(
+    fn merge_conversations(
         &mut self,
-        endpoints: FxHashMap<(u8, Addr), EndpointStats>,
         conversations: FxHashMap<ConvKey, ConvStats>,
         limits: &Limits,
     ) {
-        for (k, v) in endpoints {
-            let full = self.endpoints.len() >= limits.max_endpoints;
-            match self.endpoints.get_mut(&k) {
-                Some(e) => {
-                    e.tx_packets += v.tx_packets;
-                    e.tx_bytes += v.tx_bytes;
-                    e.rx_packets += v.rx_packets;
-                    e.rx_bytes += v.rx_bytes;
-                }
-                None if full => self.addresses_untracked += v.tx_packets + v.rx_packets,
-                None => {
-                    self.endpoints.insert(k, v);
-                }
-            }
-        }
         for (k, v) in conversations {
             let full = self.conversations.len() >= limits.max_conversations;
             match self.conversations.get_mut(&k) {
@@ -528,6 +502,48 @@ impl Aggregate {
                 }
             }
         }
+    }
+
+    /// Per-address counters, derived from the conversations (each frame's IP headers count for
+    /// their source's sent and their destination's received traffic).
+    pub fn endpoints(&self) -> FxHashMap<(u8, Addr), EndpointStats> {
+        let mut out: FxHashMap<(u8, Addr), EndpointStats> = FxHashMap::default();
+        for (k, c) in &self.conversations {
+            let a = out.entry((k.version, k.a)).or_default();
+            a.tx_packets += c.packets[0];
+            a.tx_bytes += c.bytes[0];
+            a.rx_packets += c.packets[1];
+            a.rx_bytes += c.bytes[1];
+            let b = out.entry((k.version, k.b)).or_default();
+            b.tx_packets += c.packets[1];
+            b.tx_bytes += c.bytes[1];
+            b.rx_packets += c.packets[0];
+            b.rx_bytes += c.bytes[0];
+        }
+        out
+    }
+
+    /// Per-(IP protocol, port) counters of TCP, UDP and SCTP, derived from the flows (a frame
+    /// counts once for each of its two ports, once when they are equal).
+    pub fn ports(&self) -> FxHashMap<(u8, u16), PortStats> {
+        let mut out: FxHashMap<(u8, u16), PortStats> = FxHashMap::default();
+        for (k, f) in &self.flows {
+            if !matches!(k.proto, ip_proto::TCP | ip_proto::UDP | ip_proto::SCTP) {
+                continue;
+            }
+            let packets = f.packets[0] + f.packets[1];
+            let bytes = f.frame_bytes[0] + f.frame_bytes[1];
+            let mut add = |port| {
+                let p = out.entry((k.proto, port)).or_default();
+                p.packets += packets;
+                p.bytes += bytes;
+            };
+            add(k.lo.1);
+            if k.hi.1 != k.lo.1 {
+                add(k.hi.1);
+            }
+        }
+        out
     }
 
     fn merge_flows(&mut self, flows: FxHashMap<FlowKey, FlowPartial>, limits: &Limits) {

@@ -93,6 +93,8 @@ pub struct FlowPartial {
     pub packets: [u64; 2],
     /// IP bytes (IP header length field) per direction.
     pub ip_bytes: [u64; 2],
+    /// Frame bytes on the wire per direction.
+    pub frame_bytes: [u64; 2],
     /// Transport payload bytes per direction.
     pub payload: [u64; 2],
     /// Union of TCP flags per direction.
@@ -110,7 +112,7 @@ pub struct FlowPartial {
 impl FlowPartial {
     /// A flow that starts with `frame`, sent in direction `dir`, at `ts`.
     #[inline]
-    pub fn new(ts: i64, dir: usize, frame: &Flow) -> FlowPartial {
+    pub fn new(ts: i64, dir: usize, frame_len: u64, frame: &Flow) -> FlowPartial {
         let mut f = FlowPartial {
             first_ts: ts,
             last_ts: ts,
@@ -118,6 +120,7 @@ impl FlowPartial {
             first_flags: frame.tcp_flags,
             packets: [0; 2],
             ip_bytes: [0; 2],
+            frame_bytes: [0; 2],
             payload: [0; 2],
             flags: [0; 2],
             syn_ts: [i64::MAX; 2],
@@ -126,15 +129,16 @@ impl FlowPartial {
             history: [0; 16],
             history_len: 0,
         };
-        f.add(ts, dir, frame);
+        f.add(ts, dir, frame_len, frame);
         f
     }
 
-    /// Adds one packet of direction `dir`.
+    /// Adds one packet of direction `dir`, `frame_len` bytes on the wire.
     #[inline]
-    pub fn add(&mut self, ts: i64, dir: usize, frame: &Flow) {
+    pub fn add(&mut self, ts: i64, dir: usize, frame_len: u64, frame: &Flow) {
         self.last_ts = self.last_ts.max(ts);
         self.packets[dir] += 1;
+        self.frame_bytes[dir] += frame_len;
         self.ip_bytes[dir] += u64::from(frame.ip_len);
         self.payload[dir] += u64::from(frame.payload_len);
         match frame.ip_proto {
@@ -198,6 +202,7 @@ impl FlowPartial {
         for d in 0..2 {
             self.packets[d] += later.packets[d];
             self.ip_bytes[d] += later.ip_bytes[d];
+            self.frame_bytes[d] += later.frame_bytes[d];
             self.payload[d] += later.payload[d];
             self.flags[d] |= later.flags[d];
             self.syn_ts[d] = self.syn_ts[d].min(later.syn_ts[d]);
@@ -447,8 +452,8 @@ mod tests {
                 let (key, dir) = FlowKey::of(f).expect("flow");
                 let ts = (base + i + 1) as i64 * 1000;
                 match &mut part {
-                    Some((_, p)) => p.add(ts, dir, f),
-                    None => part = Some((key, FlowPartial::new(ts, dir, f))),
+                    Some((_, p)) => p.add(ts, dir, 60, f),
+                    None => part = Some((key, FlowPartial::new(ts, dir, 60, f))),
                 }
             }
             parts.extend(part);

@@ -36,8 +36,8 @@ impl Default for Options {
         Options {
             interval_ns: 1_000_000_000,
             limits: Limits::default(),
-            batch_size: 16 * 1024,
-            batches_per_window: 4 * rayon::current_num_threads(),
+            batch_size: 32 * 1024,
+            batches_per_window: 2 * rayon::current_num_threads(),
         }
     }
 }
@@ -183,24 +183,48 @@ pub fn analyze_file(
     };
     report.format = Some(reader.format());
     report.compressed = reader.compressed();
-    let mut batches: Vec<Vec<Record>> = (0..opts.batches_per_window.max(1))
-        .map(|_| Vec::with_capacity(opts.batch_size))
-        .collect();
+    let per_batch = opts.batch_size.max(1);
+    let new_window = || -> Vec<Vec<Record>> {
+        (0..opts.batches_per_window.max(1))
+            .map(|_| Vec::with_capacity(per_batch))
+            .collect()
+    };
+    let (mut current, mut next) = (new_window(), new_window());
+    let mut chunk = reader.next_window(&mut current, per_batch);
+    let mut folded: Vec<Aggregate> = Vec::new();
     let mut reported = 0;
-    while let Some(buf) = reader.next_window(&mut batches, opts.batch_size.max(1)) {
-        let partials: Vec<Aggregate> = batches
-            .par_iter()
-            .filter(|b| !b.is_empty())
-            .map(|batch| fold_batch(buf, batch, ctx))
-            .collect();
-        for p in partials {
-            file_summary_add(&mut report, &p);
-            total.merge(p, &opts.limits);
-        }
+    // Pipeline: while the workers decode one window, this thread merges the window before it
+    // and scans the one after it.
+    while let Some(bytes) = chunk.take() {
+        let buf: &[u8] = (*bytes).as_ref();
+        let (partials, following) = rayon::join(
+            || {
+                current
+                    .par_iter()
+                    .filter(|b| !b.is_empty())
+                    .map(|batch| fold_batch(buf, batch, ctx))
+                    .collect::<Vec<Aggregate>>()
+            },
+            || {
+                for p in folded.drain(..) {
+                    file_summary_add(&mut report, &p);
+                    total.merge(p, &opts.limits);
+                }
+                reader.next_window(&mut next, per_batch)
+            },
+        );
+        folded = partials;
+        chunk = following;
+        std::mem::swap(&mut current, &mut next);
         let now = reader.progress();
         progress(now.saturating_sub(reported));
         reported = now;
     }
+    for p in folded {
+        file_summary_add(&mut report, &p);
+        total.merge(p, &opts.limits);
+    }
+    total.finish();
     let now = reader.file_len();
     progress(now.saturating_sub(reported));
     report.error = reader.error().cloned();
@@ -240,5 +264,6 @@ pub fn fold_batch(buf: &[u8], batch: &[Record], ctx: &Context) -> Aggregate {
         let frame = decode(rec.linktype, &buf[start..end]);
         agg.add(ctx, rec, &frame);
     }
+    agg.finish();
     agg
 }

@@ -29,6 +29,53 @@ impl std::ops::Deref for FileBytes {
     }
 }
 
+impl AsRef<[u8]> for FileBytes {
+    fn as_ref(&self) -> &[u8] {
+        self
+    }
+}
+
+const PAGE: usize = 4096;
+
+impl FileBytes {
+    /// Asks the kernel to map `from..to` now, in one call, rather than page fault by page fault.
+    /// Only a hint: older kernels refuse it and the pages fault in as they are touched.
+    pub fn populate(&self, from: usize, to: usize) {
+        #[cfg(target_os = "linux")]
+        if let FileBytes::Mapped(map) = self {
+            let start = from / PAGE * PAGE;
+            if to > start {
+                let _ = map.advise_range(memmap2::Advice::PopulateRead, start, to - start);
+            }
+        }
+        let _ = (from, to);
+    }
+
+    /// Drops the pages of `from..to` from this process's memory: they were read and will not be
+    /// read again. The file and the page cache are untouched; only the resident size shrinks.
+    pub fn release(&self, from: usize, to: usize) {
+        #[cfg(unix)]
+        if let FileBytes::Mapped(map) = self {
+            let start = from.div_ceil(PAGE) * PAGE;
+            let end = to / PAGE * PAGE;
+            if end > start {
+                // SAFETY: the mapping is private and read-only, so MADV_DONTNEED discards no
+                // data and leaves the memory mapped: a later read of the range faults the same
+                // bytes back in from the file. The reader only releases windows already
+                // processed, so this costs nothing in practice.
+                let _ = unsafe {
+                    map.unchecked_advise_range(
+                        memmap2::UncheckedAdvice::DontNeed,
+                        start,
+                        end - start,
+                    )
+                };
+            }
+        }
+        let _ = (from, to);
+    }
+}
+
 /// Maps `file` read-only, falling back to reading it when it cannot be mapped.
 pub fn map_file(file: &File) -> io::Result<FileBytes> {
     let len = file.metadata()?.len();

@@ -12,6 +12,7 @@ pub mod pcapng;
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use flate2::read::MultiGzDecoder;
 use serde::Serialize;
@@ -217,16 +218,32 @@ const GZIP_CHUNK: usize = 16 * 1024 * 1024;
 /// Decompressed bytes read when a `.gz` input is opened.
 const FIRST_CHUNK: usize = 64 * 1024;
 
+/// The bytes a window's records point into: the whole memory-mapped file, or one decompressed
+/// chunk of a `.gz`. Shared, so a window can be decoded while the next one is being scanned.
+pub type Chunk = Arc<dyn AsRef<[u8]> + Send + Sync>;
+
 enum Bytes {
-    Whole(FileBytes),
+    Whole(Arc<FileBytes>),
     Stream {
         decoder: Box<MultiGzDecoder<File>>,
-        buf: Vec<u8>,
+        buf: Arc<Vec<u8>>,
         /// Offset in the decompressed stream of `buf[0]`.
         base: u64,
         eof: bool,
     },
 }
+
+impl Bytes {
+    fn slice(&self) -> &[u8] {
+        match self {
+            Bytes::Whole(b) => b,
+            Bytes::Stream { buf, .. } => buf,
+        }
+    }
+}
+
+/// How far ahead of the scan the mapped file is paged in, in one system call.
+const POPULATE_AHEAD: usize = 32 * 1024 * 1024;
 
 /// Reads one capture file window by window.
 pub struct CaptureReader {
@@ -238,6 +255,12 @@ pub struct CaptureReader {
     file_len: u64,
     done: bool,
     error: Option<ReadError>,
+    /// Start of the window handed out last: everything before it has been processed.
+    last_window_start: usize,
+    /// Mapped bytes below this have been released from memory.
+    released: usize,
+    /// Mapped bytes below this have been paged in.
+    populated: usize,
 }
 
 impl CaptureReader {
@@ -253,7 +276,7 @@ impl CaptureReader {
             let file = File::open(path).map_err(io_err)?;
             let mut bytes = Bytes::Stream {
                 decoder: Box::new(MultiGzDecoder::new(file)),
-                buf: Vec::new(),
+                buf: Arc::new(Vec::new()),
                 base: 0,
                 eof: false,
             };
@@ -261,14 +284,31 @@ impl CaptureReader {
             fill(&mut bytes, 0, pcap::FILE_HEADER_LEN, FIRST_CHUNK)?;
             bytes
         } else {
-            Bytes::Whole(mmap::map_file(&file).map_err(io_err)?)
+            Bytes::Whole(Arc::new(mmap::map_file(&file).map_err(io_err)?))
         };
-        let head = match &bytes {
-            Bytes::Whole(b) => &b[..],
-            Bytes::Stream { buf, .. } => &buf[..],
-        };
-        let (scanner, pos) = Scanner::detect(head).map_err(|k| ReadError::new(0, k))?;
-        Ok(CaptureReader {
+        let (scanner, pos) = Scanner::detect(bytes.slice()).map_err(|k| ReadError::new(0, k))?;
+        Ok(CaptureReader::new(
+            path, bytes, scanner, pos, compressed, file_len,
+        ))
+    }
+
+    /// A reader over a capture already in memory (`name` is used in messages only).
+    pub fn from_bytes(name: &Path, bytes: Vec<u8>) -> Result<CaptureReader, ReadError> {
+        let (scanner, pos) = Scanner::detect(&bytes).map_err(|k| ReadError::new(0, k))?;
+        let len = bytes.len() as u64;
+        let bytes = Bytes::Whole(Arc::new(FileBytes::Owned(bytes)));
+        Ok(CaptureReader::new(name, bytes, scanner, pos, false, len))
+    }
+
+    fn new(
+        path: &Path,
+        bytes: Bytes,
+        scanner: Scanner,
+        pos: usize,
+        compressed: bool,
+        file_len: u64,
+    ) -> CaptureReader {
+        CaptureReader {
             path: path.to_path_buf(),
             bytes,
             scanner,
@@ -277,22 +317,10 @@ impl CaptureReader {
             file_len,
             done: false,
             error: None,
-        })
-    }
-
-    /// A reader over a capture already in memory (`name` is used in messages only).
-    pub fn from_bytes(name: &Path, bytes: Vec<u8>) -> Result<CaptureReader, ReadError> {
-        let (scanner, pos) = Scanner::detect(&bytes).map_err(|k| ReadError::new(0, k))?;
-        Ok(CaptureReader {
-            path: name.to_path_buf(),
-            file_len: bytes.len() as u64,
-            bytes: Bytes::Whole(FileBytes::Owned(bytes)),
-            scanner,
-            pos,
-            compressed: false,
-            done: false,
-            error: None,
-        })
+            last_window_start: 0,
+            released: 0,
+            populated: 0,
+        }
     }
 
     /// The file this reader reads.
@@ -334,18 +362,20 @@ impl CaptureReader {
     }
 
     /// Fills `batches` (cleared first) with up to `batches.len()` batches of at most `per_batch`
-    /// records each, and returns the buffer the records point into. `None` once the file is done.
-    pub fn next_window<'a>(
-        &'a mut self,
-        batches: &mut [Vec<Record>],
-        per_batch: usize,
-    ) -> Option<&'a [u8]> {
+    /// records each, and returns the bytes the records point into. `None` once the file is done.
+    ///
+    /// Calling it again declares the window before the one it last returned processed: a mapped
+    /// file's pages below that window are released, so memory stays bounded however large the
+    /// file (the window it last returned may still be in use while this one is scanned).
+    pub fn next_window(&mut self, batches: &mut [Vec<Record>], per_batch: usize) -> Option<Chunk> {
         for b in batches.iter_mut() {
             b.clear();
         }
         if self.done || batches.is_empty() {
             return None;
         }
+        self.manage_pages();
+        let window_start = self.pos;
         let mut current = 0;
         loop {
             let (buf, stream_eof, base) = match &self.bytes {
@@ -398,17 +428,37 @@ impl CaptureReader {
                 }
             }
         }
-        let any = batches.iter().any(|b| !b.is_empty());
-        match &self.bytes {
-            Bytes::Whole(b) if any => Some(&b[..]),
-            Bytes::Stream { buf, .. } if any => Some(&buf[..]),
-            _ => None,
+        self.last_window_start = window_start;
+        if batches.iter().all(|b| b.is_empty()) {
+            return None;
+        }
+        Some(match &self.bytes {
+            Bytes::Whole(b) => Arc::clone(b) as Chunk,
+            Bytes::Stream { buf, .. } => Arc::clone(buf) as Chunk,
+        })
+    }
+
+    /// Releases the mapped pages below the window handed out last and pages in the ones ahead.
+    fn manage_pages(&mut self) {
+        let Bytes::Whole(bytes) = &self.bytes else {
+            return;
+        };
+        let len = bytes.len();
+        if self.last_window_start > self.released {
+            bytes.release(self.released, self.last_window_start);
+            self.released = self.last_window_start;
+        }
+        if self.pos + POPULATE_AHEAD / 2 >= self.populated && self.populated < len {
+            let end = (self.pos + POPULATE_AHEAD).min(len);
+            bytes.populate(self.populated.max(self.pos), end);
+            self.populated = end;
         }
     }
 }
 
 /// Drops the `consumed` bytes already scanned from a stream's buffer and reads until at least
-/// `need` unscanned bytes are present or the stream ends.
+/// `need` unscanned bytes are present or the stream ends. The old chunk is left untouched for
+/// windows still using it.
 fn fill(bytes: &mut Bytes, consumed: usize, need: usize, chunk: usize) -> Result<(), ReadError> {
     let Bytes::Stream {
         decoder,
@@ -419,21 +469,23 @@ fn fill(bytes: &mut Bytes, consumed: usize, need: usize, chunk: usize) -> Result
     else {
         return Ok(());
     };
-    buf.drain(..consumed);
-    *base += consumed as u64;
     let target = need.max(chunk);
-    while buf.len() < target && !*eof {
-        let start = buf.len();
-        buf.resize(target, 0);
-        match decoder.read(&mut buf[start..]) {
+    let mut next = Vec::with_capacity(target.max(buf.len() - consumed));
+    next.extend_from_slice(&buf[consumed..]);
+    *base += consumed as u64;
+    let mut result = Ok(());
+    while next.len() < target && !*eof {
+        let start = next.len();
+        next.resize(target, 0);
+        match decoder.read(&mut next[start..]) {
             Ok(0) => {
-                buf.truncate(start);
+                next.truncate(start);
                 *eof = true;
             }
-            Ok(n) => buf.truncate(start + n),
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => buf.truncate(start),
+            Ok(n) => next.truncate(start + n),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => next.truncate(start),
             Err(e) => {
-                buf.truncate(start);
+                next.truncate(start);
                 *eof = true;
                 let kind = if e.kind() == io::ErrorKind::InvalidInput
                     || e.kind() == io::ErrorKind::InvalidData
@@ -443,11 +495,12 @@ fn fill(bytes: &mut Bytes, consumed: usize, need: usize, chunk: usize) -> Result
                 } else {
                     ReadErrorKind::Io(e.to_string())
                 };
-                return Err(ReadError::new(*base + buf.len() as u64, kind));
+                result = Err(ReadError::new(*base + next.len() as u64, kind));
             }
         }
     }
-    Ok(())
+    *buf = Arc::new(next);
+    result
 }
 
 fn read_up_to(file: &mut File, out: &mut [u8]) -> io::Result<usize> {

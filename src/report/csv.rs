@@ -13,6 +13,7 @@ use crate::decode::Proto;
 pub struct CsvWriter<W: Write> {
     out: W,
     line: String,
+    started: bool,
 }
 
 impl<W: Write> CsvWriter<W> {
@@ -21,33 +22,58 @@ impl<W: Write> CsvWriter<W> {
         let mut w = CsvWriter {
             out,
             line: String::new(),
+            started: false,
         };
         w.row(header.iter().copied())?;
         Ok(w)
     }
 
-    /// Writes one row.
+    /// Writes one row of text fields.
     pub fn row<I, S>(&mut self, fields: I) -> io::Result<()>
     where
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
     {
-        self.line.clear();
-        for (i, f) in fields.into_iter().enumerate() {
-            if i > 0 {
-                self.line.push(',');
-            }
-            let f = f.as_ref();
-            if f.contains([',', '"', '\n', '\r']) {
-                self.line.push('"');
-                self.line.push_str(&f.replace('"', "\"\""));
-                self.line.push('"');
-            } else {
-                self.line.push_str(f);
-            }
+        for f in fields {
+            self.text(f.as_ref());
         }
+        self.end_row()
+    }
+
+    /// Appends a text field, quoted when it needs to be.
+    pub fn text(&mut self, f: &str) -> &mut Self {
+        self.separator();
+        if f.contains([',', '"', '\n', '\r']) {
+            self.line.push('"');
+            self.line.push_str(&f.replace('"', "\"\""));
+            self.line.push('"');
+        } else {
+            self.line.push_str(f);
+        }
+        self
+    }
+
+    /// Appends a field that never needs quoting (numbers, addresses, timestamps).
+    pub fn plain(&mut self, f: impl std::fmt::Display) -> &mut Self {
+        self.separator();
+        let _ = write!(self.line, "{f}");
+        self
+    }
+
+    fn separator(&mut self) {
+        if self.started {
+            self.line.push(',');
+        }
+        self.started = true;
+    }
+
+    /// Writes the fields appended since the last row.
+    pub fn end_row(&mut self) -> io::Result<()> {
         self.line.push('\n');
-        self.out.write_all(self.line.as_bytes())
+        self.started = false;
+        let r = self.out.write_all(self.line.as_bytes());
+        self.line.clear();
+        r
     }
 
     /// Flushes and returns the underlying writer.
@@ -167,18 +193,17 @@ pub fn conversations<W: Write>(out: W, report: &Report) -> io::Result<W> {
         ],
     )?;
     for c in &report.conversations {
-        w.row([
-            c.address_a.clone(),
-            c.address_b.clone(),
-            c.packets_a_to_b.to_string(),
-            c.bytes_a_to_b.to_string(),
-            c.packets_b_to_a.to_string(),
-            c.bytes_b_to_a.to_string(),
-            c.packets.to_string(),
-            c.bytes.to_string(),
-            format!("{:.9}", c.rel_start_s),
-            format!("{:.9}", c.duration_s),
-        ])?;
+        w.plain(c.address_a)
+            .plain(c.address_b)
+            .plain(c.packets_a_to_b)
+            .plain(c.bytes_a_to_b)
+            .plain(c.packets_b_to_a)
+            .plain(c.bytes_b_to_a)
+            .plain(c.packets)
+            .plain(c.bytes)
+            .plain(format_args!("{:.9}", c.rel_start_s))
+            .plain(format_args!("{:.9}", c.duration_s))
+            .end_row()?;
     }
     w.finish()
 }
@@ -208,25 +233,24 @@ pub fn flows<W: Write>(out: W, report: &Report) -> io::Result<W> {
         ],
     )?;
     for f in &report.flows {
-        w.row([
-            secs(f.start_ns),
-            rfc3339_ns(f.start_ns),
-            f.orig_h.to_string(),
-            f.orig_p.to_string(),
-            f.resp_h.to_string(),
-            f.resp_p.to_string(),
-            proto_label(f.proto),
-            secs(f.duration_ns),
-            f.orig_bytes.to_string(),
-            f.resp_bytes.to_string(),
-            f.conn_state.to_string(),
-            f.history.clone(),
-            f.orig_pkts.to_string(),
-            f.orig_ip_bytes.to_string(),
-            f.resp_pkts.to_string(),
-            f.resp_ip_bytes.to_string(),
-            f.community_id.clone(),
-        ])?;
+        w.plain(secs(f.start_ns))
+            .plain(rfc3339_ns(f.start_ns))
+            .plain(f.orig_h)
+            .plain(f.orig_p)
+            .plain(f.resp_h)
+            .plain(f.resp_p)
+            .plain(proto_label(f.proto))
+            .plain(secs(f.duration_ns))
+            .plain(f.orig_bytes)
+            .plain(f.resp_bytes)
+            .plain(f.conn_state)
+            .text(&f.history)
+            .plain(f.orig_pkts)
+            .plain(f.orig_ip_bytes)
+            .plain(f.resp_pkts)
+            .plain(f.resp_ip_bytes)
+            .text(&f.community_id)
+            .end_row()?;
     }
     w.finish()
 }
@@ -246,15 +270,14 @@ pub fn endpoints<W: Write>(out: W, report: &Report) -> io::Result<W> {
         ],
     )?;
     for e in &report.endpoints {
-        w.row([
-            e.address.clone(),
-            e.packets.to_string(),
-            e.bytes.to_string(),
-            e.tx_packets.to_string(),
-            e.tx_bytes.to_string(),
-            e.rx_packets.to_string(),
-            e.rx_bytes.to_string(),
-        ])?;
+        w.plain(e.address)
+            .plain(e.packets)
+            .plain(e.bytes)
+            .plain(e.tx_packets)
+            .plain(e.tx_bytes)
+            .plain(e.rx_packets)
+            .plain(e.rx_bytes)
+            .end_row()?;
     }
     w.finish()
 }
@@ -263,12 +286,11 @@ pub fn endpoints<W: Write>(out: W, report: &Report) -> io::Result<W> {
 pub fn ports<W: Write>(out: W, report: &Report) -> io::Result<W> {
     let mut w = CsvWriter::new(out, &["protocol", "port", "packets", "bytes"])?;
     for p in &report.ports {
-        w.row([
-            p.protocol.to_string(),
-            p.port.to_string(),
-            p.packets.to_string(),
-            p.bytes.to_string(),
-        ])?;
+        w.plain(p.protocol)
+            .plain(p.port)
+            .plain(p.packets)
+            .plain(p.bytes)
+            .end_row()?;
     }
     w.finish()
 }

@@ -71,8 +71,7 @@ pub fn atomic_write(
     let result = (|| {
         let mut w = BufWriter::with_capacity(1 << 20, File::create(&tmp)?);
         body(&mut w)?;
-        w.flush()?;
-        w.get_ref().sync_data()
+        w.flush()
     })();
     match result {
         Ok(()) => {

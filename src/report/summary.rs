@@ -3,6 +3,7 @@
 //! Keys are stable: a change that renames or removes one bumps [`SCHEMA_VERSION`].
 
 use std::collections::BTreeMap;
+use std::net::IpAddr;
 
 use serde::Serialize;
 
@@ -234,7 +235,7 @@ pub struct FlowsSummary {
 #[derive(Debug, Clone, Serialize)]
 pub struct Talker {
     /// IP address.
-    pub address: String,
+    pub address: IpAddr,
     /// Frames sent plus received.
     pub packets: u64,
     /// Bytes sent plus received.
@@ -266,9 +267,9 @@ pub struct PortSummary {
 #[derive(Debug, Clone, Serialize)]
 pub struct Conversation {
     /// Address A.
-    pub address_a: String,
+    pub address_a: IpAddr,
     /// Address B.
-    pub address_b: String,
+    pub address_b: IpAddr,
     /// Frames A to B.
     pub packets_a_to_b: u64,
     /// Bytes A to B.
@@ -437,10 +438,10 @@ impl Report {
         }
 
         let mut endpoints: Vec<Talker> = t
-            .endpoints
+            .endpoints()
             .iter()
             .map(|(&(v, a), e)| Talker {
-                address: to_ip(v, a).to_string(),
+                address: to_ip(v, a),
                 packets: e.tx_packets + e.rx_packets,
                 bytes: e.tx_bytes + e.rx_bytes,
                 tx_packets: e.tx_packets,
@@ -456,7 +457,7 @@ impl Report {
         });
 
         let mut ports: Vec<PortSummary> = t
-            .ports
+            .ports()
             .iter()
             .map(|(&(proto, port), s)| PortSummary {
                 protocol: ip_proto::name(proto).unwrap_or("other"),
@@ -481,8 +482,8 @@ impl Report {
                     (k.b, k.a, 1, 0)
                 };
                 Conversation {
-                    address_a: to_ip(k.version, a).to_string(),
-                    address_b: to_ip(k.version, b).to_string(),
+                    address_a: to_ip(k.version, a),
+                    address_b: to_ip(k.version, b),
                     packets_a_to_b: c.packets[ab],
                     bytes_a_to_b: c.bytes[ab],
                     packets_b_to_a: c.packets[ba],
