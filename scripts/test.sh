@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every check and test of netanalyzer on a Debian machine with Rust (rustup) installed.
-# Installs what the tests need from Debian's packages (tshark, capinfos) when it is missing.
+# Installs what the tests need from Debian's packages (tshark, capinfos, chromium) when missing.
 # Usage: scripts/test.sh        (CI runs it through .ci/run)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 need=()
 command -v tshark >/dev/null 2>&1 || need+=(tshark)
 command -v capinfos >/dev/null 2>&1 || need+=(wireshark-common)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then
     echo "== installing ${need[*]} (Debian packages)"
     sudo_cmd=()

@@ -27,6 +27,21 @@ pub enum Command {
         2  usage error\n  \
         3  nothing could be analyzed, or the reports could not be written")]
     Analyze(AnalyzeArgs),
+    /// Compare an analysis with a baseline and fail when a threshold is crossed (for CI).
+    #[command(after_help = "EXAMPLES:\n  \
+        netanalyzer compare reports/baseline reports/this-run --max-change bytes=10% --max-change tcp.frames=5% --fail-on new-talkers\n  \
+        netanalyzer compare base run --thresholds ci/traffic.thresholds --junit compare.xml\n\n\
+        THRESHOLDS FILE: one per line, '#' comments:\n  \
+        max-change bytes=10%\n  \
+        max-change tcp.handshake_rtt.p50=0.005\n  \
+        fail-on new-talkers\n\n\
+        EVENTS: new-talkers vanished-talkers new-ports vanished-ports new-protocols vanished-protocols errors anomalies\n\n\
+        EXIT STATUS:\n  \
+        0  every threshold held\n  \
+        1  a threshold was crossed\n  \
+        2  usage error or a malformed threshold\n  \
+        3  a report directory is missing, foreign, or of another schema version")]
+    Compare(CompareArgs),
     /// Write the project's deterministic sample captures (or one large capture for benchmarks).
     #[command(after_help = "EXAMPLES:\n  \
         netanalyzer generate --out samples\n  \
@@ -49,8 +64,8 @@ pub struct AnalyzeArgs {
     /// Entries in the summary's top lists (talkers, ports, conversations).
     #[arg(long, default_value_t = 10)]
     pub top: usize,
-    /// Outputs to write, comma-separated: json, csv.
-    #[arg(long, value_delimiter = ',', default_value = "json,csv")]
+    /// Outputs to write, comma-separated: json, csv, html.
+    #[arg(long, value_delimiter = ',', default_value = "json,csv,html")]
     pub format: Vec<Format>,
     /// No progress bar and no summary on stdout (errors still go to stderr).
     #[arg(short, long)]
@@ -73,6 +88,36 @@ pub enum Format {
     Json,
     /// timeseries, protocols, conversations, flows, endpoints and ports as CSV
     Csv,
+    /// report.html, a self-contained page with charts and tables
+    Html,
+}
+
+/// `compare` flags.
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// The baseline report directory (written by `analyze`).
+    pub baseline: PathBuf,
+    /// The report directory to check.
+    pub current: PathBuf,
+    /// METRIC=LIMIT: the most METRIC may change, `10%` of the baseline or an absolute `500`.
+    /// Metrics are summary.json's numbers by dotted name (bytes, tcp.frames, icmp.rtt.p50, …).
+    #[arg(long = "max-change", value_name = "METRIC=LIMIT")]
+    pub max_change: Vec<String>,
+    /// Fail when this happens (repeatable): new-talkers, vanished-ports, errors, …
+    #[arg(long = "fail-on", value_name = "EVENT")]
+    pub fail_on: Vec<String>,
+    /// Thresholds kept in a file in your repository (see below).
+    #[arg(long, value_name = "FILE")]
+    pub thresholds: Option<PathBuf>,
+    /// Also write the result as JUnit XML, which CI systems show as test results.
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+    /// Where to write compare.json [default: CURRENT/compare.json].
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Print only failures.
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 /// `generate` flags.

@@ -6,11 +6,13 @@
 //! read     capture files -> windows of Records (pcap, pcapng, gzip, folders; mmap, zero-copy)
 //! decode   one Record's bytes -> Frame (protocols at every layer, outer IP and transport)
 //! analyze  batches of Frames -> partial aggregates (in parallel) -> merged Metrics
-//! report   Metrics -> summary.json and CSV tables
+//! report   Metrics -> summary.json, CSV tables, report.html
+//! compare  two report directories -> a verdict for CI
 //! ```
 #![deny(unsafe_code)]
 
 pub mod analyze;
+pub mod compare;
 pub mod decode;
 pub mod read;
 pub mod report;

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use anyhow::{bail, Context as _};
 use clap::Parser;
 
-use cli::{AnalyzeArgs, Cli, Command, GenerateArgs};
+use cli::{AnalyzeArgs, Cli, Command, CompareArgs, GenerateArgs};
 use netanalyzer::analyze::{self, Options};
 use netanalyzer::report::{self, Output, Report};
 
@@ -18,6 +18,10 @@ use netanalyzer::report::{self, Output, Report};
 const EXIT_OK: u8 = 0;
 /// Some input was damaged or unreadable; the reports cover the rest.
 const EXIT_INPUT_ERRORS: u8 = 1;
+/// `compare`: a threshold was crossed.
+const EXIT_THRESHOLD: u8 = 1;
+/// Usage error (clap's own code for bad flags).
+const EXIT_USAGE: u8 = 2;
 /// Nothing analyzed, or the reports could not be written.
 const EXIT_FATAL: u8 = 3;
 
@@ -35,6 +39,7 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
         Command::Analyze(args) => run_analyze(args),
+        Command::Compare(args) => run_compare(args),
         Command::Generate(args) => run_generate(args),
     }
 }
@@ -64,6 +69,7 @@ fn run_analyze(args: AnalyzeArgs) -> anyhow::Result<u8> {
         .map(|f| match f {
             cli::Format::Json => Output::Json,
             cli::Format::Csv => Output::Csv,
+            cli::Format::Html => Output::Html,
         })
         .collect();
 
@@ -87,7 +93,7 @@ fn run_analyze(args: AnalyzeArgs) -> anyhow::Result<u8> {
     let analyzed = started.elapsed();
     let report = Report::build(&analysis, args.top);
     let built = started.elapsed();
-    let written = report::write_all(&out_dir, &outputs, &analysis, &report)
+    let written = report::write_all(&out_dir, &outputs, &analysis, &report, args.top)
         .with_context(|| format!("writing reports to {}", out_dir.display()))?;
     if args.timings {
         let done = started.elapsed();
@@ -129,6 +135,72 @@ fn default_out_dir(first: &Path) -> PathBuf {
         stem
     };
     PathBuf::from("reports").join(stem)
+}
+
+fn run_compare(args: CompareArgs) -> anyhow::Result<u8> {
+    use netanalyzer::compare::{self, CompareError, Event, Thresholds};
+    let mut thresholds = Thresholds::default();
+    let parsed = (|| -> Result<(), CompareError> {
+        if let Some(file) = &args.thresholds {
+            thresholds.add_file(file)?;
+        }
+        for spec in &args.max_change {
+            thresholds.add_max_change(spec)?;
+        }
+        for event in &args.fail_on {
+            thresholds.fail_on.insert(Event::parse(event)?);
+        }
+        Ok(())
+    })();
+    match parsed {
+        Err(e @ CompareError::BadThreshold(..)) => {
+            eprintln!("netanalyzer: {e}");
+            return Ok(EXIT_USAGE);
+        }
+        Err(e) => {
+            eprintln!("netanalyzer: {e}");
+            return Ok(EXIT_FATAL);
+        }
+        Ok(()) => {}
+    }
+    let sides = compare::load(&args.baseline).and_then(|b| Ok((b, compare::load(&args.current)?)));
+    let (baseline, current) = match sides {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("netanalyzer: {e}");
+            return Ok(EXIT_FATAL);
+        }
+    };
+    let result = compare::compare(
+        &args.baseline,
+        &baseline,
+        &args.current,
+        &current,
+        &thresholds,
+    );
+    let text = result.text();
+    if args.quiet {
+        for line in text.lines().filter(|l| l.starts_with("FAIL")) {
+            println!("{line}");
+        }
+    } else {
+        print!("{text}");
+    }
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| args.current.join("compare.json"));
+    let json = serde_json::to_string_pretty(&result).context("encoding compare.json")?;
+    std::fs::write(&out, json + "\n").with_context(|| format!("writing {}", out.display()))?;
+    if let Some(junit) = &args.junit {
+        std::fs::write(junit, result.junit())
+            .with_context(|| format!("writing {}", junit.display()))?;
+    }
+    Ok(if result.passed {
+        EXIT_OK
+    } else {
+        EXIT_THRESHOLD
+    })
 }
 
 fn run_generate(args: GenerateArgs) -> anyhow::Result<u8> {

@@ -5,6 +5,7 @@
 //! that grow with distinct keys, each capped by [`Limits`]; no per-packet table is ever held.
 
 pub mod aggregate;
+pub mod anomaly;
 pub mod community_id;
 pub mod flows;
 pub mod hist;

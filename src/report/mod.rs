@@ -1,8 +1,10 @@
-//! Metrics to files: `summary.json` and the CSV tables, each written whole to a temporary name
+//! Metrics to files: `summary.json`, the CSV tables and `report.html`, each written whole to a temporary name
 //! and renamed into place, so a reader never sees half a report.
 
 pub mod csv;
+pub mod html;
 pub mod summary;
+pub mod svg;
 pub mod time;
 
 use std::fs::{self, File};
@@ -20,6 +22,8 @@ pub enum Output {
     Json,
     /// The CSV tables.
     Csv,
+    /// `report.html`.
+    Html,
 }
 
 /// Writes the selected outputs into `dir` (created if needed); returns the paths written.
@@ -28,6 +32,7 @@ pub fn write_all(
     outputs: &[Output],
     analysis: &Analysis,
     report: &Report,
+    top: usize,
 ) -> io::Result<Vec<PathBuf>> {
     fs::create_dir_all(dir)?;
     let mut written = Vec::new();
@@ -55,6 +60,11 @@ pub fn write_all(
         })?);
         written.push(atomic_write(dir, "ports.csv", |w| {
             csv::ports(w, report).map(drop)
+        })?);
+    }
+    if outputs.contains(&Output::Html) {
+        written.push(atomic_write(dir, "report.html", |w| {
+            html::write(w, analysis, report, top).map(drop)
         })?);
     }
     Ok(written)

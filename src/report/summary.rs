@@ -86,6 +86,8 @@ pub struct Summary {
     pub conversations_total: u64,
     /// Distinct IP addresses (all of `endpoints.csv`).
     pub endpoints_total: u64,
+    /// Port scans, sweeps, floods and unusual mixes (see `analyze::anomaly` for thresholds).
+    pub anomalies: Vec<crate::analyze::anomaly::Anomaly>,
     /// Frames that could not be decoded past some layer.
     pub undecoded: Undecoded,
     /// Every input error, with its file and byte offset.
@@ -586,6 +588,7 @@ impl Report {
             top_conversations: conversations.iter().take(top).cloned().collect(),
             conversations_total: conversations.len() as u64,
             endpoints_total: endpoints.len() as u64,
+            anomalies: crate::analyze::anomaly::find(t, &flows),
             undecoded: Undecoded {
                 link: stop(Layer::Link),
                 network: stop(Layer::Network),

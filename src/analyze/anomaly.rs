@@ -1,0 +1,210 @@
+//! Findings worth a look: port scans, host sweeps, SYN floods, and unusual protocol mixes,
+//! derived from the finished flows and totals with fixed, documented thresholds.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::net::IpAddr;
+
+use serde::Serialize;
+
+use super::flows::FlowRecord;
+use super::Aggregate;
+use crate::decode::{ip_proto, Proto};
+
+/// Distinct ports one source probed without an established connection before it is a port scan.
+pub const PORT_SCAN_PORTS: usize = 50;
+/// Distinct hosts one source probed on one port (or pinged) before it is a sweep.
+pub const SWEEP_HOSTS: usize = 50;
+/// Half-open connections to one destination before it is a SYN flood.
+pub const SYN_FLOOD_HALF_OPEN: usize = 500;
+/// Share of IP frames that are ICMP/ICMPv6 above which the mix is flagged.
+pub const ICMP_SHARE: f64 = 0.2;
+/// Share of frames decoded only partly above which the capture is flagged.
+pub const UNDECODED_SHARE: f64 = 0.05;
+
+/// One finding.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Anomaly {
+    /// `port_scan`, `host_sweep`, `ping_sweep`, `syn_flood`, `icmp_heavy`, `malformed_frames`.
+    pub kind: &'static str,
+    /// `high`, `medium` or `low`.
+    pub severity: &'static str,
+    /// The address the finding is about (null for capture-wide findings).
+    pub subject: Option<IpAddr>,
+    /// How many ports, hosts, connections or frames.
+    pub count: u64,
+    /// One sentence for a person.
+    pub detail: String,
+}
+
+/// Connection states in which the responder never completed a handshake.
+fn unanswered(state: &str) -> bool {
+    matches!(state, "S0" | "REJ" | "RSTOS0" | "RSTR" | "SH" | "OTH")
+}
+
+/// The findings for a run, most severe first.
+pub fn find(total: &Aggregate, flows: &[FlowRecord]) -> Vec<Anomaly> {
+    let mut out = Vec::new();
+    let mut ports_probed: BTreeMap<IpAddr, BTreeSet<u16>> = BTreeMap::new();
+    let mut hosts_probed: BTreeMap<(IpAddr, u16), BTreeSet<IpAddr>> = BTreeMap::new();
+    let mut pinged: BTreeMap<IpAddr, BTreeSet<IpAddr>> = BTreeMap::new();
+    let mut half_open: BTreeMap<IpAddr, usize> = BTreeMap::new();
+    for f in flows {
+        match f.proto {
+            ip_proto::TCP if unanswered(f.conn_state) && f.orig_bytes == 0 => {
+                ports_probed.entry(f.orig_h).or_default().insert(f.resp_p);
+                hosts_probed
+                    .entry((f.orig_h, f.resp_p))
+                    .or_default()
+                    .insert(f.resp_h);
+                if f.conn_state == "S0" {
+                    *half_open.entry(f.resp_h).or_default() += 1;
+                }
+            }
+            ip_proto::ICMP | ip_proto::ICMPV6 if matches!(f.orig_p, 8 | 128) => {
+                pinged.entry(f.orig_h).or_default().insert(f.resp_h);
+            }
+            _ => {}
+        }
+    }
+    for (src, ports) in ports_probed {
+        if ports.len() >= PORT_SCAN_PORTS {
+            out.push(Anomaly {
+                kind: "port_scan",
+                severity: "high",
+                subject: Some(src),
+                count: ports.len() as u64,
+                detail: format!(
+                    "{src} tried {} ports without completing a connection",
+                    ports.len()
+                ),
+            });
+        }
+    }
+    for ((src, port), hosts) in hosts_probed {
+        if hosts.len() >= SWEEP_HOSTS {
+            out.push(Anomaly {
+                kind: "host_sweep",
+                severity: "high",
+                subject: Some(src),
+                count: hosts.len() as u64,
+                detail: format!("{src} probed TCP port {port} on {} hosts", hosts.len()),
+            });
+        }
+    }
+    for (src, hosts) in pinged {
+        if hosts.len() >= SWEEP_HOSTS {
+            out.push(Anomaly {
+                kind: "ping_sweep",
+                severity: "medium",
+                subject: Some(src),
+                count: hosts.len() as u64,
+                detail: format!("{src} sent echo requests to {} hosts", hosts.len()),
+            });
+        }
+    }
+    for (dst, n) in half_open {
+        if n >= SYN_FLOOD_HALF_OPEN {
+            out.push(Anomaly {
+                kind: "syn_flood",
+                severity: "high",
+                subject: Some(dst),
+                count: n as u64,
+                detail: format!("{dst} received {n} connection attempts that were never answered"),
+            });
+        }
+    }
+    let ip_frames = total.frames_with(Proto::Ip) + total.frames_with(Proto::Ipv6);
+    let icmp_frames = total.frames_with(Proto::Icmp) + total.frames_with(Proto::Icmpv6);
+    if ip_frames >= 1000 && icmp_frames as f64 > ICMP_SHARE * ip_frames as f64 {
+        out.push(Anomaly {
+            kind: "icmp_heavy",
+            severity: "medium",
+            subject: None,
+            count: icmp_frames,
+            detail: format!(
+                "{:.1}% of IP frames are ICMP/ICMPv6 (more than {:.0}%)",
+                icmp_frames as f64 * 100.0 / ip_frames as f64,
+                ICMP_SHARE * 100.0
+            ),
+        });
+    }
+    let undecoded: u64 = total.stops.iter().sum();
+    if total.packets >= 100 && undecoded as f64 > UNDECODED_SHARE * total.packets as f64 {
+        out.push(Anomaly {
+            kind: "malformed_frames",
+            severity: "low",
+            subject: None,
+            count: undecoded,
+            detail: format!(
+                "{undecoded} of {} frames are cut short or malformed at some layer",
+                total.packets
+            ),
+        });
+    }
+    let rank = |s: &str| match s {
+        "high" => 0,
+        "medium" => 1,
+        _ => 2,
+    };
+    out.sort_by(|a, b| {
+        rank(a.severity)
+            .cmp(&rank(b.severity))
+            .then(b.count.cmp(&a.count))
+    });
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn probe(src: [u8; 4], dst: [u8; 4], port: u16, state: &'static str) -> FlowRecord {
+        FlowRecord {
+            start_ns: 0,
+            duration_ns: 0,
+            proto: ip_proto::TCP,
+            orig_h: IpAddr::from(src),
+            orig_p: 40000,
+            resp_h: IpAddr::from(dst),
+            resp_p: port,
+            orig_bytes: 0,
+            resp_bytes: 0,
+            conn_state: state,
+            history: "S".into(),
+            orig_pkts: 1,
+            orig_ip_bytes: 40,
+            resp_pkts: 0,
+            resp_ip_bytes: 0,
+            community_id: String::new(),
+            handshake_rtt_ns: None,
+        }
+    }
+
+    #[test]
+    fn a_port_scan_is_found_and_normal_traffic_is_not() {
+        let scanner = [192, 0, 2, 66];
+        let target = [198, 51, 100, 1];
+        let mut flows: Vec<FlowRecord> = (1..=60)
+            .map(|p| probe(scanner, target, p, if p % 2 == 0 { "REJ" } else { "S0" }))
+            .collect();
+        // A busy but healthy client: many established connections.
+        flows.extend((1..=100).map(|p| probe([10, 0, 0, 1], target, 443 + p, "SF")));
+        let found = find(&Aggregate::default(), &flows);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].kind, "port_scan");
+        assert_eq!(found[0].subject, Some(IpAddr::from(scanner)));
+        assert_eq!(found[0].count, 60);
+    }
+
+    #[test]
+    fn a_sweep_of_one_port_across_hosts() {
+        let flows: Vec<FlowRecord> = (1..=55)
+            .map(|h| probe([192, 0, 2, 66], [10, 0, 1, h], 22, "S0"))
+            .collect();
+        let found = find(&Aggregate::default(), &flows);
+        assert!(found
+            .iter()
+            .any(|a| a.kind == "host_sweep" && a.count == 55));
+        assert!(!found.iter().any(|a| a.kind == "port_scan"));
+    }
+}

@@ -1,0 +1,614 @@
+//! `report.html`: one self-contained page (inline CSS, SVG and a few lines of JavaScript, nothing
+//! fetched) for a person: the header facts, charts, sortable tables, findings and errors.
+//!
+//! Its size is bounded whatever the input: the time series is folded to at most
+//! [`MAX_POINTS`] points and every table is cut to `--top` rows.
+
+use std::fmt::Write as _;
+use std::io::{self, Write};
+
+use super::summary::{proto_label, Report};
+use super::svg::{self, esc, si};
+use super::time::rfc3339_ns;
+use crate::analyze::hist::LogHist;
+use crate::analyze::Analysis;
+use crate::decode::Proto;
+
+/// Most points drawn in a time chart.
+pub const MAX_POINTS: usize = 600;
+
+const STYLE: &str = r#"
+:root { --bg:#ffffff; --fg:#1d2330; --muted:#5b6475; --grid:#e3e6ec; --card:#f6f7f9; --accent:#0072B2; --bad:#b3261e; }
+@media (prefers-color-scheme: dark) {
+  :root { --bg:#14171c; --fg:#e6e9ef; --muted:#9aa3b2; --grid:#2c323c; --card:#1c2027; --accent:#56B4E9; --bad:#ff8a80; }
+}
+* { box-sizing: border-box; }
+body { margin: 0 auto; max-width: 1180px; padding: 24px; background: var(--bg); color: var(--fg);
+       font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
+h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 17px; margin: 28px 0 10px; border-bottom: 1px solid var(--grid); padding-bottom: 4px; }
+.muted { color: var(--muted); }
+.facts { display: grid; grid-template-columns: repeat(auto-fill, minmax(170px, 1fr)); gap: 10px; margin: 16px 0; }
+.fact { background: var(--card); border-radius: 8px; padding: 10px 12px; }
+.fact b { display: block; font-size: 18px; }
+.charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(540px, 1fr)); gap: 14px; }
+figure.chart { margin: 0; background: var(--card); border-radius: 8px; padding: 6px; break-inside: avoid; }
+svg { width: 100%; height: auto; display: block; }
+svg text { fill: var(--fg); font: 12px system-ui, sans-serif; }
+svg text.title { font-size: 14px; font-weight: 600; text-anchor: middle; }
+svg text.tick { fill: var(--muted); font-size: 11px; }
+svg text.axis { fill: var(--muted); }
+svg line.grid { stroke: var(--grid); stroke-width: 1; }
+table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
+th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--grid); white-space: nowrap; }
+td.n, th.n { text-align: right; }
+th { cursor: pointer; user-select: none; position: sticky; top: 0; background: var(--bg); }
+th:hover { color: var(--accent); }
+th[aria-sort="ascending"]::after { content: " \25B2"; } th[aria-sort="descending"]::after { content: " \25BC"; }
+.scroll { overflow-x: auto; }
+.bad { color: var(--bad); }
+.sev-high { color: var(--bad); font-weight: 600; } .sev-medium { color: #E69F00; }
+@media print { body { max-width: none; padding: 0; } th { position: static; } .charts { display: block; } figure.chart { margin-bottom: 12px; } }
+"#;
+
+const SCRIPT: &str = r#"
+document.querySelectorAll('table.sortable').forEach(function (table) {
+  table.querySelectorAll('th').forEach(function (th, col) {
+    th.addEventListener('click', function () {
+      var asc = th.getAttribute('aria-sort') !== 'ascending';
+      table.querySelectorAll('th').forEach(function (h) { h.removeAttribute('aria-sort'); });
+      th.setAttribute('aria-sort', asc ? 'ascending' : 'descending');
+      var body = table.tBodies[0];
+      var rows = Array.prototype.slice.call(body.rows);
+      rows.sort(function (a, b) {
+        var x = a.cells[col].getAttribute('data-v') || a.cells[col].textContent;
+        var y = b.cells[col].getAttribute('data-v') || b.cells[col].textContent;
+        var nx = parseFloat(x), ny = parseFloat(y);
+        var c = (!isNaN(nx) && !isNaN(ny)) ? nx - ny : x.localeCompare(y);
+        return asc ? c : -c;
+      });
+      rows.forEach(function (r) { body.appendChild(r); });
+    });
+  });
+});
+document.body.setAttribute('data-ready', 'true');
+"#;
+
+fn human_bytes(v: f64) -> String {
+    format!("{}B", si(v))
+}
+
+/// Decade buckets for durations in ns: "<1 µs", "1–10 µs", …, "≥10 s".
+fn decades(h: &LogHist) -> Vec<(String, f64)> {
+    const EDGES: [(u64, &str); 9] = [
+        (0, "<1µs"),
+        (1_000, "1–10µs"),
+        (10_000, "10–100µs"),
+        (100_000, "0.1–1ms"),
+        (1_000_000, "1–10ms"),
+        (10_000_000, "10–100ms"),
+        (100_000_000, "0.1–1s"),
+        (1_000_000_000, "1–10s"),
+        (10_000_000_000, "≥10s"),
+    ];
+    let edges: Vec<u64> = EDGES.iter().map(|e| e.0).collect();
+    let counts = h.buckets(&edges);
+    EDGES
+        .iter()
+        .zip(counts)
+        .map(|(e, c)| (e.1.to_string(), c as f64))
+        .collect()
+}
+
+struct Table<'a> {
+    id: &'a str,
+    headers: &'a [(&'a str, bool)],
+    rows: Vec<Vec<(String, Option<f64>)>>,
+}
+
+fn table(out: &mut String, t: Table<'_>) {
+    let _ = write!(
+        out,
+        r#"<div class="scroll"><table class="sortable" id="{}"><thead><tr>"#,
+        t.id
+    );
+    for (h, numeric) in t.headers {
+        let _ = write!(
+            out,
+            r#"<th{}>{}</th>"#,
+            if *numeric { r#" class="n""# } else { "" },
+            esc(h)
+        );
+    }
+    out.push_str("</tr></thead><tbody>");
+    for row in t.rows {
+        out.push_str("<tr>");
+        for (text, value) in row {
+            match value {
+                Some(v) => {
+                    let _ = write!(out, r#"<td class="n" data-v="{v}">{}</td>"#, esc(&text));
+                }
+                None => {
+                    let _ = write!(out, "<td>{}</td>", esc(&text));
+                }
+            }
+        }
+        out.push_str("</tr>");
+    }
+    out.push_str("</tbody></table></div>\n");
+}
+
+fn num(v: u64) -> (String, Option<f64>) {
+    (v.to_string(), Some(v as f64))
+}
+
+fn text(s: impl Into<String>) -> (String, Option<f64>) {
+    (s.into(), None)
+}
+
+/// Writes the page.
+pub fn write<W: Write>(
+    mut out: W,
+    analysis: &Analysis,
+    report: &Report,
+    top: usize,
+) -> io::Result<W> {
+    let s = &report.summary;
+    let t = &analysis.total;
+    let mut h = String::with_capacity(256 * 1024);
+    let title = match s.files.as_slice() {
+        [one] => one.path.clone(),
+        files => format!("{} capture files", files.len()),
+    };
+    let _ = write!(
+        h,
+        r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="color-scheme" content="light dark"><title>netanalyzer: {t}</title><style>{STYLE}</style></head><body>"#,
+        t = esc(&title)
+    );
+    let _ = write!(
+        h,
+        r#"<h1>Traffic report: {}</h1><p class="muted">{} .. {} · written by netanalyzer {}</p>"#,
+        esc(&title),
+        esc(s.first_timestamp.as_deref().unwrap_or("no frames")),
+        esc(s.last_timestamp.as_deref().unwrap_or("")),
+        s.tool.version
+    );
+
+    // The facts.
+    h.push_str(r#"<div class="facts">"#);
+    let links: Vec<String> = s
+        .link_types
+        .iter()
+        .map(|l| format!("{} ({})", l.name, l.linktype))
+        .collect();
+    let error_count = s.errors.len();
+    let facts = [
+        ("packets", s.packets.to_string(), "frames"),
+        ("bytes", human_bytes(s.bytes as f64), "on the wire"),
+        (
+            "duration",
+            format!("{:.3} s", s.duration_s),
+            "first to last frame",
+        ),
+        (
+            "packet rate",
+            format!("{}/s", si(s.packets_per_s)),
+            "average",
+        ),
+        ("bit rate", format!("{}bit/s", si(s.bits_per_s)), "average"),
+        ("flows", s.flows.total.to_string(), "5-tuples"),
+        ("files", s.files.len().to_string(), "inputs"),
+        ("errors", error_count.to_string(), "damaged inputs"),
+    ];
+    for (label, value, note) in facts {
+        let class = if label == "errors" && error_count > 0 {
+            " bad"
+        } else {
+            ""
+        };
+        let _ = write!(
+            h,
+            r#"<div class="fact"><span class="muted">{label}</span><b class="{class}" data-fact="{label}">{}</b><span class="muted">{note}</span></div>"#,
+            esc(&value)
+        );
+    }
+    h.push_str("</div>");
+    let _ = write!(
+        h,
+        r#"<p class="muted">Link types: {}</p>"#,
+        esc(&links.join(", "))
+    );
+
+    // Charts.
+    h.push_str(r#"<h2>Charts</h2><div class="charts">"#);
+    let (times, stacks, bits) = throughput(analysis);
+    let base = analysis.base_ts;
+    let span = times.last().copied().unwrap_or(0.0);
+    let label = move |sec: f64| {
+        let stamp = rfc3339_ns(base + (sec * 1e9) as i64);
+        if span > 86_400.0 {
+            stamp[5..16].replace('T', " ")
+        } else {
+            stamp[11..19].to_string()
+        }
+    };
+    if times.len() >= 2 {
+        h.push_str(&svg::stacked_area(
+            "chart-packets",
+            "Packets per second by protocol",
+            &times,
+            &stacks,
+            "packets/s",
+            &label,
+        ));
+        h.push_str(&svg::line(
+            "chart-bits",
+            "Throughput",
+            &times,
+            &bits,
+            "bits/s",
+            &label,
+        ));
+    }
+    let mut protos: Vec<(String, f64)> = s
+        .protocols
+        .iter()
+        .filter(|(_, c)| c.frames > 0)
+        .map(|(n, c)| (n.to_string(), c.frames as f64))
+        .collect();
+    protos.sort_by(|a, b| b.1.total_cmp(&a.1));
+    protos.truncate(12);
+    h.push_str(&svg::hbars(
+        "chart-protocols",
+        "Protocol distribution (frames containing each protocol)",
+        &protos,
+        "frames",
+    ));
+    let sizes: Vec<(String, f64)> = s
+        .packet_sizes
+        .histogram
+        .iter()
+        .map(|b| {
+            let l = match b.to {
+                Some(to) => format!("{}–{}", b.from, to),
+                None => format!("≥{}", b.from),
+            };
+            (l, b.packets as f64)
+        })
+        .collect();
+    h.push_str(&svg::bars(
+        "chart-sizes",
+        "Packet sizes",
+        &sizes,
+        "frame length (bytes)",
+        "frames",
+    ));
+    h.push_str(&svg::bars(
+        "chart-interarrival",
+        "Inter-arrival times",
+        &decades(&t.interarrival.gaps.hist),
+        "gap between consecutive frames",
+        "frames",
+    ));
+    let mut handshakes = LogHist::default();
+    for f in &report.flows {
+        if let Some(rtt) = f.handshake_rtt_ns {
+            handshakes.add(rtt.max(0) as u64);
+        }
+    }
+    h.push_str(&svg::bars(
+        "chart-handshake-rtt",
+        "TCP handshake round-trip times (SYN to ACK)",
+        &decades(&handshakes),
+        "round-trip time",
+        "handshakes",
+    ));
+    h.push_str(&svg::bars(
+        "chart-icmp-rtt",
+        "ICMP echo round-trip times",
+        &decades(&t.echo_rtt.hist),
+        "round-trip time",
+        "echo pairs",
+    ));
+    let talkers: Vec<(String, f64)> = s
+        .top_talkers
+        .iter()
+        .map(|t| (t.address.to_string(), t.bytes as f64))
+        .collect();
+    h.push_str(&svg::hbars(
+        "chart-talkers",
+        "Top talkers",
+        &talkers,
+        "bytes sent and received",
+    ));
+    let ports: Vec<(String, f64)> = s
+        .top_ports
+        .iter()
+        .map(|p| (format!("{}/{}", p.protocol, p.port), p.bytes as f64))
+        .collect();
+    h.push_str(&svg::hbars("chart-ports", "Top ports", &ports, "bytes"));
+    h.push_str("</div>");
+
+    // Findings and errors.
+    h.push_str("<h2>Findings</h2>");
+    if s.anomalies.is_empty() {
+        h.push_str(r#"<p class="muted" id="no-findings">No port scans, sweeps, floods or unusual protocol mixes found.</p>"#);
+    } else {
+        let rows = s
+            .anomalies
+            .iter()
+            .map(|a| {
+                vec![
+                    text(a.severity),
+                    text(a.kind),
+                    text(a.subject.map(|s| s.to_string()).unwrap_or_default()),
+                    num(a.count),
+                    text(a.detail.clone()),
+                ]
+            })
+            .collect();
+        table(
+            &mut h,
+            Table {
+                id: "findings",
+                headers: &[
+                    ("severity", false),
+                    ("kind", false),
+                    ("subject", false),
+                    ("count", true),
+                    ("detail", false),
+                ],
+                rows,
+            },
+        );
+    }
+    h.push_str("<h2>Inputs and errors</h2>");
+    let rows = s
+        .files
+        .iter()
+        .map(|f| {
+            vec![
+                text(f.path.clone()),
+                text(format!(
+                    "{}{}",
+                    f.format
+                        .map(|x| format!("{x:?}").to_lowercase())
+                        .unwrap_or_else(|| "?".into()),
+                    if f.compressed { " (gzip)" } else { "" }
+                )),
+                text(
+                    f.link_types
+                        .iter()
+                        .map(|l| l.name)
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                ),
+                num(f.packets),
+                text(
+                    f.errors
+                        .iter()
+                        .map(|e| format!("byte {}: {}", e.offset, e.message))
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                ),
+            ]
+        })
+        .take(top.max(50))
+        .collect();
+    table(
+        &mut h,
+        Table {
+            id: "files",
+            headers: &[
+                ("file", false),
+                ("format", false),
+                ("link types", false),
+                ("packets", true),
+                ("errors", false),
+            ],
+            rows,
+        },
+    );
+    let u = &s.undecoded;
+    let _ = write!(
+        h,
+        r#"<p class="muted" id="undecoded">Frames decoded only partly: link {} · network {} · transport {} · tunnel {} · of link types not decoded {}.</p>"#,
+        u.link, u.network, u.transport, u.tunnel, u.unsupported_link_type
+    );
+
+    // Tables.
+    h.push_str("<h2>Top conversations</h2>");
+    let rows = report
+        .conversations
+        .iter()
+        .take(top)
+        .map(|c| {
+            vec![
+                text(c.address_a.to_string()),
+                text(c.address_b.to_string()),
+                num(c.packets_a_to_b),
+                num(c.bytes_a_to_b),
+                num(c.packets_b_to_a),
+                num(c.bytes_b_to_a),
+                num(c.packets),
+                num(c.bytes),
+                (format!("{:.3}", c.duration_s), Some(c.duration_s)),
+            ]
+        })
+        .collect();
+    table(
+        &mut h,
+        Table {
+            id: "conversations",
+            headers: &[
+                ("address A", false),
+                ("address B", false),
+                ("packets A→B", true),
+                ("bytes A→B", true),
+                ("packets B→A", true),
+                ("bytes B→A", true),
+                ("packets", true),
+                ("bytes", true),
+                ("duration s", true),
+            ],
+            rows,
+        },
+    );
+    h.push_str("<h2>Top flows</h2>");
+    let mut flows: Vec<_> = report.flows.iter().collect();
+    flows.sort_by_key(|f| std::cmp::Reverse(f.orig_ip_bytes + f.resp_ip_bytes));
+    let rows = flows
+        .iter()
+        .take(top)
+        .map(|f| {
+            vec![
+                text(rfc3339_ns(f.start_ns)),
+                text(f.orig_h.to_string()),
+                num(u64::from(f.orig_p)),
+                text(f.resp_h.to_string()),
+                num(u64::from(f.resp_p)),
+                text(proto_label(f.proto)),
+                (
+                    format!("{:.3}", f.duration_ns as f64 / 1e9),
+                    Some(f.duration_ns as f64),
+                ),
+                num(f.orig_pkts + f.resp_pkts),
+                num(f.orig_ip_bytes + f.resp_ip_bytes),
+                text(f.conn_state),
+                text(f.history.clone()),
+                text(f.community_id.clone()),
+            ]
+        })
+        .collect();
+    table(
+        &mut h,
+        Table {
+            id: "flows",
+            headers: &[
+                ("start", false),
+                ("orig", false),
+                ("orig port", true),
+                ("resp", false),
+                ("resp port", true),
+                ("proto", false),
+                ("duration s", true),
+                ("packets", true),
+                ("IP bytes", true),
+                ("state", false),
+                ("history", false),
+                ("community id", false),
+            ],
+            rows,
+        },
+    );
+    h.push_str("<h2>Top endpoints</h2>");
+    let rows = report
+        .endpoints
+        .iter()
+        .take(top)
+        .map(|e| {
+            vec![
+                text(e.address.to_string()),
+                num(e.packets),
+                num(e.bytes),
+                num(e.tx_packets),
+                num(e.tx_bytes),
+                num(e.rx_packets),
+                num(e.rx_bytes),
+            ]
+        })
+        .collect();
+    table(
+        &mut h,
+        Table {
+            id: "endpoints",
+            headers: &[
+                ("address", false),
+                ("packets", true),
+                ("bytes", true),
+                ("tx packets", true),
+                ("tx bytes", true),
+                ("rx packets", true),
+                ("rx bytes", true),
+            ],
+            rows,
+        },
+    );
+    h.push_str("<h2>Top ports</h2>");
+    let rows = report
+        .ports
+        .iter()
+        .take(top)
+        .map(|p| {
+            vec![
+                text(p.protocol),
+                num(u64::from(p.port)),
+                num(p.packets),
+                num(p.bytes),
+            ]
+        })
+        .collect();
+    table(
+        &mut h,
+        Table {
+            id: "ports",
+            headers: &[
+                ("protocol", false),
+                ("port", true),
+                ("packets", true),
+                ("bytes", true),
+            ],
+            rows,
+        },
+    );
+    let _ = writeln!(h, "<script>{SCRIPT}</script></body></html>");
+    out.write_all(h.as_bytes())?;
+    Ok(out)
+}
+
+/// The time series folded to at most [`MAX_POINTS`] points: seconds from the first frame,
+/// packets/s stacked by protocol, and bits/s.
+/// Named series of values.
+type Series = Vec<(String, Vec<f64>)>;
+
+fn throughput(analysis: &Analysis) -> (Vec<f64>, Series, Vec<f64>) {
+    let ts = &analysis.total.timeseries;
+    let (Some(&lo), Some(&hi)) = (ts.keys().min(), ts.keys().max()) else {
+        return (Vec::new(), Vec::new(), Vec::new());
+    };
+    let intervals = (hi - lo + 1) as usize;
+    let fold = intervals.div_ceil(MAX_POINTS).max(1) as i64;
+    let points = ((hi - lo) / fold + 1) as usize;
+    let groups: [(&str, &[Proto]); 4] = [
+        ("TCP", &[Proto::Tcp]),
+        ("UDP", &[Proto::Udp]),
+        ("ICMP", &[Proto::Icmp, Proto::Icmpv6]),
+        ("ARP", &[Proto::Arp]),
+    ];
+    let mut stacks: Vec<Vec<f64>> = vec![vec![0.0; points]; groups.len() + 1];
+    let mut bits = vec![0.0; points];
+    for (&k, b) in ts {
+        let i = ((k - lo) / fold) as usize;
+        let mut counted = 0;
+        for (g, (_, members)) in groups.iter().enumerate() {
+            let n: u64 = members.iter().map(|p| b.proto_packets[*p as usize]).sum();
+            stacks[g][i] += n as f64;
+            counted += n;
+        }
+        stacks[groups.len()][i] += b.packets.saturating_sub(counted) as f64;
+        bits[i] += b.bytes as f64 * 8.0;
+    }
+    let width_s = analysis.interval_ns as f64 * fold as f64 / 1e9;
+    let times = (0..points)
+        .map(|i| (lo + i as i64 * fold) as f64 * analysis.interval_ns as f64 / 1e9)
+        .collect();
+    let mut series: Vec<(String, Vec<f64>)> = groups
+        .iter()
+        .map(|g| g.0.to_string())
+        .chain(std::iter::once("other".to_string()))
+        .zip(stacks)
+        .map(|(name, v)| (name, v.into_iter().map(|x| x / width_s).collect()))
+        .collect();
+    series.retain(|s| s.1.iter().any(|v| *v > 0.0));
+    let bits = bits.into_iter().map(|x| x / width_s).collect();
+    (times, series, bits)
+}
