@@ -272,9 +272,14 @@ pub fn stacked_area(
     for i in 0..=ticks {
         let t = t0 + span * i as f64 / ticks as f64;
         let x = x_of(t);
+        let anchor = match i {
+            0 => "start",
+            i if i == ticks => "end",
+            _ => "middle",
+        };
         let _ = write!(
             out,
-            r#"<line class="grid" x1="{x:.1}" x2="{x:.1}" y1="{TOP}" y2="{y2}"/><text class="tick" x="{x:.1}" y="{ty}" text-anchor="middle">{l}</text>"#,
+            r#"<line class="grid" x1="{x:.1}" x2="{x:.1}" y1="{TOP}" y2="{y2}"/><text class="tick" x="{x:.1}" y="{ty}" text-anchor="{anchor}">{l}</text>"#,
             y2 = TOP + plot_h,
             ty = TOP + plot_h + 16.0,
             l = esc(&time_label(t)),

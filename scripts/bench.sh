@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Times netanalyzer against tshark, tcpdump, capinfos and cat on the same generated capture,
+# side by side, with the page cache warm. Prints medians of RUNS runs: seconds, packets/s, MB/s,
+# peak RSS, and each tool's time as a multiple of netanalyzer's. Then a scaling run (0.25x, 1x,
+# 4x the packets) showing time and peak RSS against input size.
+#
+# Usage: scripts/bench.sh [PACKETS]        (default 2000000; RUNS=3, SCALING=1 to run it)
+# Results are also saved under benches/runs/<date>-<host>/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packets=${1:-2000000}
+runs=${RUNS:-3}
+scaling=${SCALING:-1}
+work=${BENCH_DIR:-/tmp/netanalyzer-bench}
+mkdir -p "$work"
+for tool in tshark tcpdump capinfos /usr/bin/time; do
+    command -v "$tool" >/dev/null || { echo "bench: $tool is missing (apt-get install tshark tcpdump time)"; exit 2; }
+done
+
+cargo build --release --quiet
+bin=./target/release/netanalyzer
+capture="$work/bench-$packets.pcap"
+[ -f "$capture" ] || "$bin" generate --bench "$packets" --out "$capture" >/dev/null
+bytes=$(stat -c %s "$capture")
+cat "$capture" > /dev/null   # warm the page cache
+
+out_dir="benches/runs/$(date -u +%Y-%m-%d)-$(hostname -s)"
+mkdir -p "$out_dir"
+result="$out_dir/bench-$packets.txt"
+
+# median_run NAME CMD...: runs CMD $runs times; prints "NAME median_seconds median_rss_kb".
+median_run() {
+    local name=$1; shift
+    local times=() rss=()
+    for _ in $(seq "$runs"); do
+        local t
+        t=$( { /usr/bin/time -f "%e %M" "$@" > /dev/null 2>/dev/null; } 2>&1 | tail -1)
+        times+=("${t% *}"); rss+=("${t#* }")
+    done
+    local mt mr
+    mt=$(printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+    mr=$(printf '%s\n' "${rss[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+    echo "$name $mt $mr"
+}
+
+{
+    echo "# netanalyzer benchmark, $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+    echo "# machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -sr)"
+    echo "# capture: $capture, $packets packets, $bytes bytes; median of $runs runs; page cache warm"
+    echo "# tools: $(tshark --version | head -1 | cut -c1-40); $(tcpdump --version 2>&1 | head -1)"
+} | tee "$result"
+
+reports="$work/reports"
+rows=()
+rows+=("$(median_run "netanalyzer" "$bin" analyze "$capture" --out "$reports" --quiet)")
+rows+=("$(median_run "netanalyzer-1-thread" "$bin" analyze "$capture" --out "$reports" --quiet -j 1)")
+rows+=("$(median_run "tshark-conv-ip" tshark -n -q -r "$capture" -z conv,ip)")
+rows+=("$(median_run "tshark-io-stat" tshark -n -q -r "$capture" -z io,stat,1)")
+rows+=("$(median_run "tcpdump" tcpdump -n -r "$capture")")
+rows+=("$(median_run "capinfos" capinfos "$capture")")
+rows+=("$(median_run "capinfos-c" capinfos -c "$capture")")
+rows+=("$(median_run "cat" cat "$capture")")
+
+base=$(echo "${rows[0]}" | awk '{print $2}')
+{
+    printf '%-22s %10s %14s %10s %12s %12s\n' tool seconds packets/s MB/s "peak RSS MB" "x netanalyzer"
+    for r in "${rows[@]}"; do
+        set -- $r
+        awk -v n="$1" -v t="$2" -v m="$3" -v p="$packets" -v b="$bytes" -v base="$base" 'BEGIN {
+            t = (t < 0.001) ? 0.001 : t;
+            printf "%-22s %10.3f %14.0f %10.0f %12.1f %12.2f\n", n, t, p / t, b / t / 1e6, m / 1024, t / base
+        }'
+    done
+} | tee -a "$result"
+
+if [ "$scaling" = 1 ]; then
+    echo "# scaling: time should grow linearly, peak RSS stay flat" | tee -a "$result"
+    printf '%-12s %12s %10s %14s %12s\n' packets bytes seconds packets/s "peak RSS MB" | tee -a "$result"
+    for factor in 0.25 1 4; do
+        n=$(awk -v p="$packets" -v f="$factor" 'BEGIN {printf "%d", p * f}')
+        file="$work/bench-$n.pcap"
+        [ -f "$file" ] || "$bin" generate --bench "$n" --out "$file" >/dev/null
+        cat "$file" > /dev/null
+        set -- $(median_run "x$factor" "$bin" analyze "$file" --out "$reports" --quiet)
+        awk -v n="$n" -v b="$(stat -c %s "$file")" -v t="$2" -v m="$3" 'BEGIN {
+            printf "%-12d %12d %10.3f %14.0f %12.1f\n", n, b, t, n / t, m / 1024 }' | tee -a "$result"
+    done
+fi
+echo "saved $result"
