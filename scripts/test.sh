@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every check and test of netanalyzer on a Debian machine with Rust (rustup) installed.
-# Installs what the tests need from Debian's packages (tshark, capinfos, chromium) when missing.
+# Installs what the tests need from Debian's packages (tshark, capinfos, chromium, libpcap-dev,
+# iproute2) when missing. Capture tests need root for network namespaces; they skip without it.
 # Usage: scripts/test.sh        (CI runs it through .ci/run)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,6 +10,8 @@ need=()
 command -v tshark >/dev/null 2>&1 || need+=(tshark)
 command -v capinfos >/dev/null 2>&1 || need+=(wireshark-common)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v ip >/dev/null 2>&1 || need+=(iproute2)
+[ -e /usr/include/pcap.h ] || [ -e /usr/include/pcap/pcap.h ] || need+=(libpcap-dev)
 if [ ${#need[@]} -gt 0 ]; then
     echo "== installing ${need[*]} (Debian packages)"
     sudo_cmd=()

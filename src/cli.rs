@@ -27,6 +27,21 @@ pub enum Command {
         2  usage error\n  \
         3  nothing could be analyzed, or the reports could not be written")]
     Analyze(AnalyzeArgs),
+    /// Capture live traffic into rotated pcap files (needs the `capture` feature and libpcap).
+    #[command(after_help = "EXAMPLES:\n  \
+        netanalyzer capture -i eth0 -f \"tcp port 443\" -w /var/cap/web --rotate-size 100MB --ring 48\n  \
+        netanalyzer capture -i any -w cap/office --rotate-time 15m --rotate-packets 1000000 --snaplen 256\n  \
+        netanalyzer capture -i eth0 -w cap/t --rotate-time 1h --rotate-align --stop-after 1d\n  \
+        netanalyzer capture --list-interfaces\n\n\
+        Files are named PREFIX-YYYYMMDDTHHMMSSZ-NNNNNN.pcap, written as .pcap.part and renamed when\n\
+        complete, each with a .json record beside it. SIGINT/SIGTERM stop cleanly (exit 0);\n\
+        SIGUSR1 prints the counters.\n\n\
+        EXIT STATUS:\n  \
+        0  stopped by a signal or a --stop-after limit\n  \
+        1  capture or writing failed (files closed before the failure are complete)\n  \
+        2  usage error, or a bad capture filter\n  \
+        3  cannot capture (permission, unknown interface)")]
+    Capture(CaptureArgs),
     /// Compare an analysis with a baseline and fail when a threshold is crossed (for CI).
     #[command(after_help = "EXAMPLES:\n  \
         netanalyzer compare reports/baseline reports/this-run --max-change bytes=10% --max-change tcp.frames=5% --fail-on new-talkers\n  \
@@ -90,6 +105,97 @@ pub enum Format {
     Csv,
     /// report.html, a self-contained page with charts and tables
     Html,
+}
+
+/// `capture` flags.
+#[derive(Debug, Args)]
+pub struct CaptureArgs {
+    /// Interface to capture on (`any` for all on Linux).
+    #[arg(short, long, required_unless_present = "list_interfaces")]
+    pub interface: Option<String>,
+    /// BPF capture filter, as for tcpdump.
+    #[arg(short, long)]
+    pub filter: Option<String>,
+    /// Where to write: DIR/PREFIX (the directory must exist).
+    #[arg(
+        short = 'w',
+        long,
+        value_name = "DIR/PREFIX",
+        required_unless_present = "list_interfaces"
+    )]
+    pub write: Option<PathBuf>,
+    /// Bytes kept of each frame.
+    #[arg(short, long, default_value_t = 262_144)]
+    pub snaplen: u32,
+    /// Do not put the interface in promiscuous mode.
+    #[arg(long)]
+    pub no_promisc: bool,
+    /// libpcap buffer size (e.g. 64MB).
+    #[arg(short = 'B', long, value_parser = parse_size)]
+    pub buffer_size: Option<u64>,
+    /// Deliver frames as they arrive (lower latency, more wakeups).
+    #[arg(long)]
+    pub immediate: bool,
+    /// Write nanosecond timestamps.
+    #[arg(long)]
+    pub nanosecond: bool,
+    /// Start a new file after this many bytes (100MB, 1GiB).
+    #[arg(long, value_parser = parse_size)]
+    pub rotate_size: Option<u64>,
+    /// Start a new file after this long (15m, 1h).
+    #[arg(long, value_parser = parse_duration_ns)]
+    pub rotate_time: Option<i64>,
+    /// Rotate on wall-clock multiples of --rotate-time (like tcpdump -G).
+    #[arg(long, requires = "rotate_time")]
+    pub rotate_align: bool,
+    /// Start a new file after this many frames.
+    #[arg(long)]
+    pub rotate_packets: Option<u64>,
+    /// Keep only the newest N files (and their records).
+    #[arg(long)]
+    pub ring: Option<usize>,
+    /// Stop by itself: a duration (10m), a frame count (5000packets) or a file count (6files).
+    #[arg(long, value_name = "LIMIT")]
+    pub stop_after: Vec<String>,
+    /// List the interfaces libpcap can capture on, and exit.
+    #[arg(short = 'D', long)]
+    pub list_interfaces: bool,
+    /// No status lines.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// Parses `100MB`, `1GiB`, `500k`, `4096` into bytes (decimal and binary units).
+pub fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let value: f64 = num
+        .parse()
+        .map_err(|_| format!("'{s}' is not a size (try 100MB, 1GiB)"))?;
+    let scale: f64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1.0,
+        "k" | "kb" => 1e3,
+        "m" | "mb" => 1e6,
+        "g" | "gb" => 1e9,
+        "t" | "tb" => 1e12,
+        "kib" => 1024.0,
+        "mib" => 1024.0 * 1024.0,
+        "gib" => 1024.0 * 1024.0 * 1024.0,
+        "tib" => 1024.0f64.powi(4),
+        other => {
+            return Err(format!(
+                "unknown unit '{other}' in '{s}' (B, kB, MB, GB, KiB, MiB, GiB)"
+            ))
+        }
+    };
+    let bytes = value * scale;
+    if !(1.0..=1.8e19).contains(&bytes) {
+        return Err(format!("'{s}' is out of range"));
+    }
+    Ok(bytes as u64)
 }
 
 /// `compare` flags.
@@ -177,6 +283,15 @@ mod tests {
         assert_eq!(parse_duration_ns("2"), Ok(2_000_000_000));
         assert!(parse_duration_ns("0s").is_err());
         assert!(parse_duration_ns("5 parsecs").is_err());
+    }
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("100MB"), Ok(100_000_000));
+        assert_eq!(parse_size("1GiB"), Ok(1 << 30));
+        assert_eq!(parse_size("4096"), Ok(4096));
+        assert!(parse_size("lots").is_err());
+        assert!(parse_size("5 parsecs").is_err());
     }
 
     #[test]

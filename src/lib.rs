@@ -3,6 +3,7 @@
 //! The data flows through the modules in this order:
 //!
 //! ```text
+//! capture  libpcap -> rotated pcap files with a metadata record each (feature `capture`)
 //! read     capture files -> windows of Records (pcap, pcapng, gzip, folders; mmap, zero-copy)
 //! decode   one Record's bytes -> Frame (protocols at every layer, outer IP and transport)
 //! analyze  batches of Frames -> partial aggregates (in parallel) -> merged Metrics
@@ -12,6 +13,7 @@
 #![deny(unsafe_code)]
 
 pub mod analyze;
+pub mod capture;
 pub mod compare;
 pub mod decode;
 pub mod read;

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use anyhow::{bail, Context as _};
 use clap::Parser;
 
-use cli::{AnalyzeArgs, Cli, Command, CompareArgs, GenerateArgs};
+use cli::{AnalyzeArgs, CaptureArgs, Cli, Command, CompareArgs, GenerateArgs};
 use netanalyzer::analyze::{self, Options};
 use netanalyzer::report::{self, Output, Report};
 
@@ -39,6 +39,7 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
         Command::Analyze(args) => run_analyze(args),
+        Command::Capture(args) => run_capture(args),
         Command::Compare(args) => run_compare(args),
         Command::Generate(args) => run_generate(args),
     }
@@ -135,6 +136,111 @@ fn default_out_dir(first: &Path) -> PathBuf {
         stem
     };
     PathBuf::from("reports").join(stem)
+}
+
+#[cfg(not(feature = "capture"))]
+fn run_capture(_args: CaptureArgs) -> anyhow::Result<u8> {
+    eprintln!(
+        "netanalyzer: this build has no live capture; rebuild with: apt-get install libpcap-dev && cargo build --release --features capture"
+    );
+    Ok(EXIT_USAGE)
+}
+
+#[cfg(feature = "capture")]
+fn run_capture(args: CaptureArgs) -> anyhow::Result<u8> {
+    use std::sync::atomic::AtomicBool;
+    use std::sync::Arc;
+
+    use netanalyzer::capture::live::{self, CaptureError, CaptureOptions, StopAfter};
+    use netanalyzer::capture::rotate::Rotation;
+
+    if args.list_interfaces {
+        for (name, desc) in live::list_interfaces()? {
+            match desc {
+                Some(d) => println!("{name}\t{d}"),
+                None => println!("{name}"),
+            }
+        }
+        return Ok(EXIT_OK);
+    }
+    let (Some(interface), Some(base)) = (args.interface.clone(), args.write.clone()) else {
+        eprintln!("netanalyzer: capture needs -i INTERFACE and -w DIR/PREFIX");
+        return Ok(EXIT_USAGE);
+    };
+    let mut stop_after = StopAfter::default();
+    for limit in &args.stop_after {
+        if let Some(n) = limit.strip_suffix("packets") {
+            stop_after.packets = Some(n.trim().parse().context("--stop-after NNNpackets")?);
+        } else if let Some(n) = limit.strip_suffix("files") {
+            stop_after.files = Some(n.trim().parse().context("--stop-after NNNfiles")?);
+        } else {
+            match cli::parse_duration_ns(limit) {
+                Ok(ns) => stop_after.duration = Some(std::time::Duration::from_nanos(ns as u64)),
+                Err(e) => {
+                    eprintln!("netanalyzer: --stop-after: {e}; or NNNpackets, NNNfiles");
+                    return Ok(EXIT_USAGE);
+                }
+            }
+        }
+    }
+    let opts = CaptureOptions {
+        interface,
+        filter: args.filter.clone(),
+        snaplen: args.snaplen,
+        promiscuous: !args.no_promisc,
+        buffer_size: args.buffer_size.map(|b| b.min(u64::from(u32::MAX)) as u32),
+        immediate: args.immediate,
+        nanosecond: args.nanosecond,
+        base,
+        rotation: Rotation {
+            max_bytes: args.rotate_size,
+            max_duration: args
+                .rotate_time
+                .map(|ns| std::time::Duration::from_nanos(ns as u64)),
+            align_to_clock: args.rotate_align,
+            max_packets: args.rotate_packets,
+            ring: args.ring,
+        },
+        stop_after,
+    };
+    let stop = Arc::new(AtomicBool::new(false));
+    let status = Arc::new(AtomicBool::new(false));
+    for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        signal_hook::flag::register(sig, Arc::clone(&stop))
+            .context("installing signal handlers")?;
+    }
+    signal_hook::flag::register(signal_hook::consts::SIGUSR1, Arc::clone(&status))
+        .context("installing signal handlers")?;
+    let quiet = args.quiet;
+    let mut report = |line: &str| {
+        if !quiet {
+            eprintln!("netanalyzer: {line}");
+        }
+    };
+    match live::run(&opts, stop, status, &mut report) {
+        Ok(summary) => {
+            if !quiet {
+                eprintln!(
+                    "netanalyzer: {} frames in {} files",
+                    summary.packets,
+                    summary.files.len()
+                );
+            }
+            Ok(EXIT_OK)
+        }
+        Err(e @ CaptureError::Filter { .. }) => {
+            eprintln!("netanalyzer: {e}");
+            Ok(EXIT_USAGE)
+        }
+        Err(e @ (CaptureError::Permission { .. } | CaptureError::Interface { .. })) => {
+            eprintln!("netanalyzer: {e}");
+            Ok(EXIT_FATAL)
+        }
+        Err(e) => {
+            eprintln!("netanalyzer: {e}");
+            Ok(EXIT_INPUT_ERRORS)
+        }
+    }
 }
 
 fn run_compare(args: CompareArgs) -> anyhow::Result<u8> {

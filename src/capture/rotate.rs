@@ -1,0 +1,459 @@
+//! Captured frames to rotated pcap files: `PREFIX-YYYYMMDDTHHMMSSZ-NNNNNN.pcap`, written as
+//! `….pcap.part` and renamed only once complete and flushed, each described by a `….json`
+//! beside it; rotation by size, time (optionally aligned to wall-clock boundaries) and packet
+//! count; a ring that keeps the newest N files.
+//!
+//! No libpcap here: frames come in as (timestamp, original length, bytes), so the rotation and
+//! ring logic is tested on its own.
+
+use std::fs::{self, File};
+use std::io::{self, BufWriter};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use pcap_file::pcap::{PcapHeader, PcapPacket, PcapWriter};
+use pcap_file::{DataLink, TsResolution};
+use serde::Serialize;
+
+use crate::report::time::rfc3339_ns;
+
+/// When to start a new file; any condition that is met rotates.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Rotation {
+    /// Bytes written to a file (headers included) before the next one starts.
+    pub max_bytes: Option<u64>,
+    /// Time a file covers.
+    pub max_duration: Option<Duration>,
+    /// Rotate on multiples of `max_duration` since the epoch (like `tcpdump -G`), not since the
+    /// file started.
+    pub align_to_clock: bool,
+    /// Frames per file.
+    pub max_packets: Option<u64>,
+    /// Keep only the newest N closed files.
+    pub ring: Option<usize>,
+}
+
+/// What the metadata record of every file repeats.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaptureInfo {
+    /// Interface name.
+    pub interface: String,
+    /// BPF filter ("" for none).
+    pub filter: String,
+    /// Snapshot length.
+    pub snaplen: u32,
+    /// LINKTYPE_* of the frames.
+    pub linktype: u16,
+    /// Nanosecond timestamps.
+    pub nanosecond: bool,
+    /// Host name.
+    pub hostname: String,
+    /// netanalyzer's version.
+    pub tool_version: &'static str,
+}
+
+/// Drop counters as libpcap reports them for the whole capture.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Drops {
+    /// Frames the kernel received for the capture.
+    pub received: u64,
+    /// Frames dropped because the capture buffer was full.
+    pub dropped_by_kernel: u64,
+    /// Frames the interface or its driver dropped.
+    pub dropped_by_interface: u64,
+}
+
+/// The `.json` record beside each closed file.
+#[derive(Debug, Clone, Serialize)]
+pub struct FileRecord {
+    /// The pcap file's name.
+    pub file: String,
+    /// Position in the capture, from 1.
+    pub sequence: u64,
+    /// Capture settings.
+    #[serde(flatten)]
+    pub info: CaptureInfo,
+    /// When the file was opened (wall clock, RFC 3339 UTC).
+    pub opened: String,
+    /// When it was closed.
+    pub closed: String,
+    /// First frame's timestamp.
+    pub first_packet: Option<String>,
+    /// Last frame's timestamp.
+    pub last_packet: Option<String>,
+    /// Frames in the file.
+    pub packets: u64,
+    /// Bytes of frames as captured (sum of captured lengths).
+    pub captured_bytes: u64,
+    /// Bytes of frames on the wire.
+    pub bytes: u64,
+    /// Drops that libpcap reported while this file was open.
+    pub drops: Drops,
+}
+
+struct Current {
+    writer: PcapWriter<BufWriter<File>>,
+    part: PathBuf,
+    name: String,
+    sequence: u64,
+    opened_ns: i64,
+    boundary_ns: Option<i64>,
+    first_ts: Option<i64>,
+    last_ts: Option<i64>,
+    packets: u64,
+    bytes: u64,
+    captured: u64,
+    written: u64,
+    drops_at_open: Drops,
+}
+
+/// Writes frames into rotated files.
+pub struct RotatingWriter {
+    dir: PathBuf,
+    prefix: String,
+    rotation: Rotation,
+    info: CaptureInfo,
+    sequence: u64,
+    current: Option<Current>,
+    closed: Vec<PathBuf>,
+    closed_this_run: Vec<PathBuf>,
+    drops: Drops,
+}
+
+fn now_ns() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as i64)
+}
+
+fn compact_time(ns: i64) -> String {
+    // 2026-11-24T17:22:05.123456789Z -> 20261124T172205Z
+    let s = rfc3339_ns(ns);
+    format!(
+        "{}{}{}T{}{}{}Z",
+        &s[0..4],
+        &s[5..7],
+        &s[8..10],
+        &s[11..13],
+        &s[14..16],
+        &s[17..19]
+    )
+}
+
+const RECORD_HEADER: u64 = 16;
+const FILE_HEADER: u64 = 24;
+
+impl RotatingWriter {
+    /// A writer for `base` (`DIR/PREFIX`); `DIR` must exist.
+    pub fn new(base: &Path, rotation: Rotation, info: CaptureInfo) -> io::Result<RotatingWriter> {
+        let dir = match base.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let prefix = base
+            .file_name()
+            .and_then(|n| n.to_str())
+            .filter(|n| !n.is_empty())
+            .unwrap_or("capture")
+            .to_string();
+        if !dir.is_dir() {
+            return Err(io::Error::new(
+                io::ErrorKind::NotFound,
+                format!("capture directory {} does not exist", dir.display()),
+            ));
+        }
+        // A ring resumed after a restart counts the files already there.
+        let mut closed = existing_files(&dir, &prefix);
+        closed.sort();
+        Ok(RotatingWriter {
+            dir,
+            prefix,
+            rotation,
+            info,
+            sequence: 0,
+            current: None,
+            closed,
+            closed_this_run: Vec::new(),
+            drops: Drops::default(),
+        })
+    }
+
+    /// Records libpcap's running drop counters (called now and then by the capture loop).
+    pub fn set_drops(&mut self, drops: Drops) {
+        self.drops = drops;
+    }
+
+    /// The closed files of this prefix still on disk, oldest first (a ring resumed after a
+    /// restart includes the earlier run's).
+    pub fn closed_files(&self) -> &[PathBuf] {
+        &self.closed
+    }
+
+    /// The files this writer closed (some may since have left the ring).
+    pub fn closed_this_run(&self) -> &[PathBuf] {
+        &self.closed_this_run
+    }
+
+    fn open(&mut self, first_ts: i64) -> io::Result<()> {
+        self.sequence += 1;
+        let opened_ns = now_ns();
+        // Named for its first frame's time, so names sort in capture order.
+        let name = format!(
+            "{}-{}-{:06}.pcap",
+            self.prefix,
+            compact_time(first_ts),
+            self.sequence
+        );
+        let part = self.dir.join(format!("{name}.part"));
+        let header = PcapHeader {
+            snaplen: self.info.snaplen,
+            datalink: DataLink::from(u32::from(self.info.linktype)),
+            ts_resolution: if self.info.nanosecond {
+                TsResolution::NanoSecond
+            } else {
+                TsResolution::MicroSecond
+            },
+            ..PcapHeader::default()
+        };
+        let file = BufWriter::with_capacity(1 << 20, File::create(&part)?);
+        let writer = PcapWriter::with_header(file, header).map_err(io::Error::other)?;
+        let boundary_ns = self.rotation.max_duration.map(|d| {
+            let step = d.as_nanos().max(1) as i64;
+            if self.rotation.align_to_clock {
+                (opened_ns / step + 1) * step
+            } else {
+                opened_ns + step
+            }
+        });
+        self.current = Some(Current {
+            writer,
+            part,
+            name,
+            sequence: self.sequence,
+            opened_ns,
+            boundary_ns,
+            first_ts: None,
+            last_ts: None,
+            packets: 0,
+            bytes: 0,
+            captured: 0,
+            written: FILE_HEADER,
+            drops_at_open: self.drops,
+        });
+        Ok(())
+    }
+
+    /// Writes one frame, rotating first when a limit says so.
+    pub fn write(&mut self, ts_ns: i64, orig_len: u32, data: &[u8]) -> io::Result<()> {
+        if self.needs_rotation(now_ns(), data.len() as u64) {
+            self.close()?;
+        }
+        if self.current.is_none() {
+            self.open(ts_ns)?;
+        }
+        let Some(cur) = self.current.as_mut() else {
+            return Ok(());
+        };
+        let packet = PcapPacket::new(Duration::from_nanos(ts_ns.max(0) as u64), orig_len, data);
+        cur.writer
+            .write_packet(&packet)
+            .map_err(|e| io::Error::other(format!("writing {}: {e}", cur.part.display())))?;
+        cur.first_ts.get_or_insert(ts_ns);
+        cur.last_ts = Some(ts_ns);
+        cur.packets += 1;
+        cur.bytes += u64::from(orig_len);
+        cur.captured += data.len() as u64;
+        cur.written += RECORD_HEADER + data.len() as u64;
+        Ok(())
+    }
+
+    /// Whether the current file must be closed before a frame of `next_len` bytes at wall-clock
+    /// time `now` (time rotation also happens without frames: call [`Self::tick`]).
+    fn needs_rotation(&self, now: i64, next_len: u64) -> bool {
+        let Some(cur) = &self.current else {
+            return false;
+        };
+        if cur.packets == 0 {
+            return false;
+        }
+        let r = &self.rotation;
+        r.max_packets.is_some_and(|n| cur.packets >= n)
+            || r.max_bytes
+                .is_some_and(|n| cur.written + RECORD_HEADER + next_len > n)
+            || cur.boundary_ns.is_some_and(|b| now >= b)
+    }
+
+    /// Closes the current file when its time is up even if no frame arrives.
+    pub fn tick(&mut self) -> io::Result<()> {
+        let due = self
+            .current
+            .as_ref()
+            .and_then(|c| c.boundary_ns)
+            .is_some_and(|b| now_ns() >= b);
+        if due {
+            self.close()?;
+        }
+        Ok(())
+    }
+
+    /// Flushes, syncs and renames the current file, writes its record, applies the ring.
+    pub fn close(&mut self) -> io::Result<Option<PathBuf>> {
+        let Some(cur) = self.current.take() else {
+            return Ok(None);
+        };
+        let file = cur
+            .writer
+            .into_writer()
+            .into_inner()
+            .map_err(|e| io::Error::other(format!("flushing {}: {e}", cur.part.display())))?;
+        file.sync_all()?;
+        drop(file);
+        let done = self.dir.join(&cur.name);
+        fs::rename(&cur.part, &done)?;
+        let record = FileRecord {
+            file: cur.name.clone(),
+            sequence: cur.sequence,
+            info: self.info.clone(),
+            opened: rfc3339_ns(cur.opened_ns),
+            closed: rfc3339_ns(now_ns()),
+            first_packet: cur.first_ts.map(rfc3339_ns),
+            last_packet: cur.last_ts.map(rfc3339_ns),
+            packets: cur.packets,
+            captured_bytes: cur.captured,
+            bytes: cur.bytes,
+            drops: Drops {
+                received: self.drops.received - cur.drops_at_open.received.min(self.drops.received),
+                dropped_by_kernel: self.drops.dropped_by_kernel
+                    - cur
+                        .drops_at_open
+                        .dropped_by_kernel
+                        .min(self.drops.dropped_by_kernel),
+                dropped_by_interface: self.drops.dropped_by_interface
+                    - cur
+                        .drops_at_open
+                        .dropped_by_interface
+                        .min(self.drops.dropped_by_interface),
+            },
+        };
+        let json = serde_json::to_vec_pretty(&record).map_err(io::Error::other)?;
+        let meta = done.with_extension("json");
+        let tmp = self.dir.join(format!(".{}.json.tmp", cur.name));
+        fs::write(&tmp, [json.as_slice(), b"\n"].concat())?;
+        fs::rename(&tmp, &meta)?;
+        self.closed.push(done.clone());
+        self.closed_this_run.push(done.clone());
+        if let Some(keep) = self.rotation.ring {
+            while self.closed.len() > keep.max(1) {
+                let old = self.closed.remove(0);
+                let _ = fs::remove_file(&old);
+                let _ = fs::remove_file(old.with_extension("json"));
+            }
+        }
+        Ok(Some(done))
+    }
+}
+
+fn existing_files(dir: &Path, prefix: &str) -> Vec<PathBuf> {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with(&format!("{prefix}-")) && n.ends_with(".pcap"))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn info() -> CaptureInfo {
+        CaptureInfo {
+            interface: "test0".into(),
+            filter: "udp".into(),
+            snaplen: 65535,
+            linktype: 1,
+            nanosecond: false,
+            hostname: "host".into(),
+            tool_version: "0",
+        }
+    }
+
+    fn pcaps(dir: &Path) -> Vec<String> {
+        let mut v: Vec<String> = fs::read_dir(dir)
+            .expect("dir")
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".pcap"))
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn rotates_by_packets_and_keeps_every_frame() {
+        let dir = tempfile::tempdir().expect("dir");
+        let rotation = Rotation {
+            max_packets: Some(10),
+            ..Rotation::default()
+        };
+        let mut w = RotatingWriter::new(&dir.path().join("t"), rotation, info()).expect("writer");
+        for i in 0..35u32 {
+            w.write(1_000_000_000 + i64::from(i) * 1000, 100, &[i as u8; 60])
+                .expect("write");
+        }
+        w.close().expect("close");
+        let files = pcaps(dir.path());
+        assert_eq!(files.len(), 4, "{files:?}");
+        assert!(files.iter().all(|f| f.starts_with("t-")));
+        let mut total = 0;
+        for f in &files {
+            let meta: serde_json::Value = serde_json::from_str(
+                &fs::read_to_string(dir.path().join(f).with_extension("json")).expect("meta"),
+            )
+            .expect("json");
+            total += meta["packets"].as_u64().expect("packets");
+            assert_eq!(meta["interface"], "test0");
+        }
+        assert_eq!(total, 35);
+        assert!(fs::read_dir(dir.path()).expect("dir").all(|e| !e
+            .expect("entry")
+            .file_name()
+            .to_string_lossy()
+            .ends_with(".part")));
+    }
+
+    #[test]
+    fn rotates_by_size_and_the_ring_keeps_the_newest() {
+        let dir = tempfile::tempdir().expect("dir");
+        let rotation = Rotation {
+            max_bytes: Some(24 + 3 * (16 + 100)),
+            ring: Some(2),
+            ..Rotation::default()
+        };
+        let mut w = RotatingWriter::new(&dir.path().join("r"), rotation, info()).expect("writer");
+        for i in 0..20 {
+            w.write(i, 100, &[0; 100]).expect("write");
+        }
+        w.close().expect("close");
+        let files = pcaps(dir.path());
+        assert_eq!(files.len(), 2, "{files:?}");
+        assert!(files[1].ends_with("-000007.pcap"), "{files:?}");
+        for f in files {
+            let len = fs::metadata(dir.path().join(&f)).expect("meta").len();
+            assert!(len <= 24 + 3 * 116, "{f}: {len}");
+        }
+    }
+
+    #[test]
+    fn a_missing_directory_is_a_clear_error() {
+        let err = RotatingWriter::new(Path::new("/nonexistent/dir/t"), Rotation::default(), info())
+            .err()
+            .expect("error");
+        assert!(err.to_string().contains("/nonexistent/dir"));
+    }
+}
