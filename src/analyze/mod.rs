@@ -16,7 +16,7 @@ use rayon::prelude::*;
 
 pub use aggregate::{Aggregate, Context, Limits};
 
-use crate::decode::decode;
+use crate::decode::{decode_into, Frame};
 use crate::read::{self, CaptureReader, Format, ReadError, Record};
 
 /// How to analyze.
@@ -259,10 +259,11 @@ fn file_summary_add(report: &mut FileReport, p: &Aggregate) {
 /// Decodes and folds one batch of records; runs on a worker thread.
 pub fn fold_batch(buf: &[u8], batch: &[Record], ctx: &Context) -> Aggregate {
     let mut agg = Aggregate::default();
+    let mut frame = Frame::default();
     for rec in batch {
         let start = rec.data_offset.min(buf.len());
         let end = (start + rec.caplen as usize).min(buf.len());
-        let frame = decode(rec.linktype, &buf[start..end]);
+        decode_into(&mut frame, rec.linktype, &buf[start..end]);
         agg.add(ctx, rec, &frame);
     }
     agg.finish();

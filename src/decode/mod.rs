@@ -371,18 +371,31 @@ const UDP_PORT_MPLS: u16 = 6635;
 /// on the wire.
 #[inline]
 pub fn decode(linktype: u16, data: &[u8]) -> Frame {
+    let mut frame = Frame::default();
+    decode_into(&mut frame, linktype, data);
+    frame
+}
+
+/// [`decode`] into a frame the caller reuses, which saves clearing and copying a few hundred
+/// bytes per frame on the hot path. Fields of a flow whose `ip_version` is 0 are stale.
+#[inline]
+pub fn decode_into(frame: &mut Frame, linktype: u16, data: &[u8]) {
+    frame.protos = ProtoSet::default();
+    frame.stop = None;
+    frame.outer.ip_version = 0;
+    frame.inner.ip_version = 0;
+    frame.ip_layer_count = 0;
     let mut d = Decoder {
-        frame: Frame::default(),
+        frame,
         depth: 0,
         ip_version: 0,
         in_error: false,
     };
     d.link(linktype, data);
-    d.frame
 }
 
-struct Decoder {
-    frame: Frame,
+struct Decoder<'f> {
+    frame: &'f mut Frame,
     depth: u8,
     /// Version of the IP header whose payload is being decoded.
     ip_version: u8,
@@ -390,7 +403,7 @@ struct Decoder {
     in_error: bool,
 }
 
-impl Decoder {
+impl Decoder<'_> {
     #[inline]
     fn mark(&mut self, p: Proto) {
         self.frame.protos.insert(p);
@@ -816,7 +829,7 @@ impl Decoder {
         if self.in_error {
             return Slot::Quoted;
         }
-        let f = &mut self.frame;
+        let f = &mut *self.frame;
         if let Some(layer) = f.ip_layers.get_mut(usize::from(f.ip_layer_count)) {
             *layer = IpLayer { version, src, dst };
             f.ip_layer_count += 1;

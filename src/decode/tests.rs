@@ -271,6 +271,22 @@ mod no_panic {
         }
 
         #[test]
+        fn a_reused_frame_decodes_like_a_fresh_one(
+            lt in proptest::sample::select(LINK_TYPES.to_vec()),
+            first in proptest::collection::vec(any::<u8>(), 0..200),
+            second in proptest::collection::vec(any::<u8>(), 0..200),
+        ) {
+            let mut reused = decode(lt, &first);
+            decode_into(&mut reused, lt, &second);
+            let fresh = decode(lt, &second);
+            prop_assert_eq!(reused.protos, fresh.protos);
+            prop_assert_eq!(reused.stop, fresh.stop);
+            prop_assert_eq!(reused.ip_layers(), fresh.ip_layers());
+            let flows = |f: &Frame| f.flows().copied().collect::<Vec<_>>();
+            prop_assert_eq!(flows(&reused), flows(&fresh));
+        }
+
+        #[test]
         fn decoding_mutated_real_frames_never_panics(flip in proptest::collection::vec((0usize..120, any::<u8>()), 1..8), cut in 0usize..140) {
             let mut frame = Vec::new();
             PacketBuilder::ethernet2(MAC_A, MAC_B)
