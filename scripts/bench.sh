@@ -32,10 +32,11 @@ result="$out_dir/bench-$packets.txt"
 # median_run NAME CMD...: runs CMD $runs times; prints "NAME median_seconds median_rss_kb".
 median_run() {
     local name=$1; shift
-    local times=() rss=()
+    local times=() rss=() t
+    local stats="$work/time.out"
     for _ in $(seq "$runs"); do
-        local t
-        t=$( { /usr/bin/time -f "%e %M" "$@" > /dev/null 2>/dev/null; } 2>&1 | tail -1)
+        /usr/bin/time -o "$stats" -f "%e %M" "$@" > /dev/null 2>&1 || true
+        t=$(tail -1 "$stats")
         times+=("${t% *}"); rss+=("${t#* }")
     done
     local mt mr

@@ -20,6 +20,11 @@ if [ ${#need[@]} -gt 0 ]; then
     "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 
+if ! python3 -c "import duckdb" >/dev/null 2>&1; then
+    echo "== installing Python's duckdb (reads the Parquet tables back in the tests)"
+    python3 -m pip install --quiet --disable-pip-version-check duckdb
+fi
+
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy"

@@ -82,6 +82,18 @@ pub struct AnalyzeArgs {
     /// Outputs to write, comma-separated: json, csv, html.
     #[arg(long, value_delimiter = ',', default_value = "json,csv,html")]
     pub format: Vec<Format>,
+    /// Also write Parquet tables, comma-separated: flows (flows.parquet), packets
+    /// (packets.parquet, one row per frame: large and slower). Plain `--parquet` means flows.
+    #[arg(long, value_delimiter = ',', num_args = 0.., default_missing_value = "flows")]
+    pub parquet: Vec<ParquetTable>,
+    /// Watch the one input folder and analyze each capture file once it is complete (renamed from
+    /// .part by `netanalyzer capture`, or unchanged for 5 s), in time order, into one running
+    /// report, until SIGINT/SIGTERM. Done files are remembered in the output directory.
+    #[arg(long)]
+    pub follow: bool,
+    /// How often --follow looks for new files.
+    #[arg(long, default_value = "1s", value_parser = parse_duration_ns)]
+    pub poll: i64,
     /// No progress bar and no summary on stdout (errors still go to stderr).
     #[arg(short, long)]
     pub quiet: bool,
@@ -224,6 +236,15 @@ pub struct CompareArgs {
     /// Print only failures.
     #[arg(short, long)]
     pub quiet: bool,
+}
+
+/// Parquet tables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ParquetTable {
+    /// flows.parquet: the columns of flows.csv
+    Flows,
+    /// packets.parquet: one row per frame
+    Packets,
 }
 
 /// `generate` flags.

@@ -16,6 +16,7 @@ pub mod analyze;
 pub mod capture;
 pub mod compare;
 pub mod decode;
+pub mod follow;
 pub mod read;
 pub mod report;
 pub mod samples;

@@ -74,9 +74,38 @@ fn run_analyze(args: AnalyzeArgs) -> anyhow::Result<u8> {
         })
         .collect();
 
+    if args.follow {
+        return run_follow(&args, &out_dir, opts, &outputs);
+    }
+    let want_flows_parquet = args.parquet.contains(&cli::ParquetTable::Flows);
+    let want_packets_parquet = args.parquet.contains(&cli::ParquetTable::Packets);
+    if !args.parquet.is_empty() && !cfg!(feature = "parquet") {
+        eprintln!(
+            "netanalyzer: this build has no Parquet support; rebuild with --features parquet"
+        );
+        return Ok(EXIT_USAGE);
+    }
     let started = std::time::Instant::now();
     let mut progress = console::Progress::new(&args.inputs, args.quiet);
-    let analysis = analyze::analyze_paths(&args.inputs, &opts, &mut |n| progress.advance(n));
+    let mut packets_parquet = if want_packets_parquet {
+        std::fs::create_dir_all(&out_dir)
+            .with_context(|| format!("creating {}", out_dir.display()))?;
+        Some(parquet_sink::PacketsSink::create(&out_dir)?)
+    } else {
+        None
+    };
+    let analysis = match packets_parquet.as_mut() {
+        Some(sink) => {
+            let mut rows = |cols| sink.write(cols);
+            analyze::analyze_paths_with(
+                &args.inputs,
+                &opts,
+                &mut |n| progress.advance(n),
+                Some(&mut rows),
+            )
+        }
+        None => analyze::analyze_paths(&args.inputs, &opts, &mut |n| progress.advance(n)),
+    };
     progress.finish();
 
     for f in &analysis.files {
@@ -94,8 +123,14 @@ fn run_analyze(args: AnalyzeArgs) -> anyhow::Result<u8> {
     let analyzed = started.elapsed();
     let report = Report::build(&analysis, args.top);
     let built = started.elapsed();
-    let written = report::write_all(&out_dir, &outputs, &analysis, &report, args.top)
+    let mut written = report::write_all(&out_dir, &outputs, &analysis, &report, args.top)
         .with_context(|| format!("writing reports to {}", out_dir.display()))?;
+    if want_flows_parquet {
+        written.push(parquet_sink::write_flows(&out_dir, &report)?);
+    }
+    if let Some(sink) = packets_parquet {
+        written.push(sink.finish()?);
+    }
     if args.timings {
         let done = started.elapsed();
         eprintln!(
@@ -114,6 +149,151 @@ fn run_analyze(args: AnalyzeArgs) -> anyhow::Result<u8> {
     Ok(if !any_read {
         EXIT_FATAL
     } else if analysis.has_errors() {
+        EXIT_INPUT_ERRORS
+    } else {
+        EXIT_OK
+    })
+}
+
+/// Parquet output, or a stand-in that is never constructed in builds without the feature.
+mod parquet_sink {
+    use std::path::{Path, PathBuf};
+
+    use anyhow::Context as _;
+    use netanalyzer::analyze::PacketColumns;
+    use netanalyzer::report::Report;
+
+    /// `packets.parquet`, written batch by batch during the analysis.
+    pub struct PacketsSink {
+        #[cfg(feature = "parquet")]
+        writer: Option<netanalyzer::report::parquet::PacketsWriter>,
+        tmp: PathBuf,
+        path: PathBuf,
+        error: Option<std::io::Error>,
+    }
+
+    impl PacketsSink {
+        pub fn create(dir: &Path) -> anyhow::Result<PacketsSink> {
+            let tmp = dir.join(".packets.parquet.tmp");
+            let path = dir.join("packets.parquet");
+            #[cfg(feature = "parquet")]
+            let writer = Some(
+                netanalyzer::report::parquet::PacketsWriter::create(&tmp)
+                    .with_context(|| format!("creating {}", tmp.display()))?,
+            );
+            Ok(PacketsSink {
+                #[cfg(feature = "parquet")]
+                writer,
+                tmp,
+                path,
+                error: None,
+            })
+        }
+
+        /// Appends a batch; the first error stops writing and is reported by `finish`.
+        pub fn write(&mut self, cols: PacketColumns) {
+            #[cfg(feature = "parquet")]
+            if let (Some(w), None) = (self.writer.as_mut(), &self.error) {
+                if let Err(e) = w.write(&cols) {
+                    self.error = Some(e);
+                }
+            }
+            let _ = cols;
+        }
+
+        pub fn finish(self) -> anyhow::Result<PathBuf> {
+            if let Some(e) = self.error {
+                let _ = std::fs::remove_file(&self.tmp);
+                return Err(e).with_context(|| format!("writing {}", self.path.display()));
+            }
+            #[cfg(feature = "parquet")]
+            if let Some(w) = self.writer {
+                w.finish()
+                    .with_context(|| format!("writing {}", self.path.display()))?;
+            }
+            std::fs::rename(&self.tmp, &self.path)
+                .with_context(|| format!("writing {}", self.path.display()))?;
+            Ok(self.path)
+        }
+    }
+
+    /// Writes `flows.parquet` in `dir`.
+    pub fn write_flows(dir: &Path, report: &Report) -> anyhow::Result<PathBuf> {
+        let path = dir.join("flows.parquet");
+        #[cfg(feature = "parquet")]
+        {
+            let tmp = dir.join(".flows.parquet.tmp");
+            netanalyzer::report::parquet::write_flows(&tmp, report)
+                .and_then(|()| std::fs::rename(&tmp, &path))
+                .with_context(|| format!("writing {}", path.display()))?;
+        }
+        let _ = report;
+        Ok(path)
+    }
+}
+
+/// Stop flags set by SIGINT/SIGTERM.
+fn stop_on_signals() -> anyhow::Result<std::sync::Arc<std::sync::atomic::AtomicBool>> {
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        signal_hook::flag::register(sig, std::sync::Arc::clone(&stop))
+            .context("installing signal handlers")?;
+    }
+    Ok(stop)
+}
+
+fn run_follow(
+    args: &AnalyzeArgs,
+    out_dir: &Path,
+    opts: Options,
+    outputs: &[Output],
+) -> anyhow::Result<u8> {
+    use std::sync::atomic::Ordering;
+    let [dir] = args.inputs.as_slice() else {
+        eprintln!("netanalyzer: --follow takes exactly one folder");
+        return Ok(EXIT_USAGE);
+    };
+    if !dir.is_dir() {
+        eprintln!("netanalyzer: --follow: {} is not a folder", dir.display());
+        return Ok(EXIT_USAGE);
+    }
+    let stop = stop_on_signals()?;
+    let mut follower = netanalyzer::follow::Follower::new(dir, out_dir, opts)
+        .with_context(|| format!("following {}", dir.display()))?;
+    let poll = std::time::Duration::from_nanos(args.poll.max(1) as u64);
+    let mut reported_errors = 0;
+    let mut first = true;
+    while !stop.load(Ordering::Relaxed) {
+        let new = follower
+            .poll()
+            .with_context(|| format!("reading {}", dir.display()))?;
+        if new > 0 || first {
+            first = false;
+            let analysis = follower.analysis();
+            for f in analysis.files.iter().skip(reported_errors) {
+                if let Some(e) = &f.error {
+                    eprintln!("netanalyzer: {}: {e}", f.path.display());
+                }
+            }
+            reported_errors = analysis.files.len();
+            let report = Report::build(analysis, args.top);
+            report::write_all(out_dir, outputs, analysis, &report, args.top)
+                .with_context(|| format!("writing reports to {}", out_dir.display()))?;
+            if !args.quiet && new > 0 {
+                eprintln!(
+                    "netanalyzer: {} files, {} packets so far",
+                    follower.done().len(),
+                    analysis.total.packets
+                );
+            }
+        }
+        // Sleep in small steps so a stop signal is noticed at once.
+        let until = std::time::Instant::now() + poll;
+        while std::time::Instant::now() < until && !stop.load(Ordering::Relaxed) {
+            std::thread::sleep(std::time::Duration::from_millis(50).min(poll));
+        }
+    }
+    Ok(if follower.analysis().has_errors() {
         EXIT_INPUT_ERRORS
     } else {
         EXIT_OK

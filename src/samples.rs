@@ -620,7 +620,7 @@ impl PcapNgBuilder {
 
     fn block(&mut self, block_type: u32, body: &[u8]) {
         let mut body = body.to_vec();
-        while body.len() % 4 != 0 {
+        while !body.len().is_multiple_of(4) {
             body.push(0);
         }
         let len = (body.len() + 12) as u32;
@@ -635,7 +635,7 @@ impl PcapNgBuilder {
         body.extend_from_slice(&self.u16(code));
         body.extend_from_slice(&self.u16(value.len() as u16));
         body.extend_from_slice(value);
-        while body.len() % 4 != 0 {
+        while !body.len().is_multiple_of(4) {
             body.push(0);
         }
     }
@@ -671,7 +671,7 @@ impl PcapNgBuilder {
         body.extend_from_slice(&self.u32(frame.data.len() as u32));
         body.extend_from_slice(&self.u32(frame.data.len() as u32));
         body.extend_from_slice(&frame.data);
-        while body.len() % 4 != 0 {
+        while !body.len().is_multiple_of(4) {
             body.push(0);
         }
         if let Some(c) = comment {

@@ -361,3 +361,61 @@ fn a_bad_filter_and_a_missing_interface_are_clear_errors() {
     assert_eq!(out.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&out.stderr).contains("nosuch0"));
 }
+
+/// Reads `summary.json`'s packet count in `dir`, if written.
+fn summary_packets(dir: &Path) -> Option<u64> {
+    let text = std::fs::read_to_string(dir.join("summary.json")).ok()?;
+    serde_json::from_str::<Value>(&text).ok()?["packets"].as_u64()
+}
+
+fn wait_for(what: &str, mut ok: impl FnMut() -> bool) {
+    let started = Instant::now();
+    while !ok() {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "timed out waiting for {what}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn follow_analyzes_a_running_capture_and_a_restart_counts_nothing_twice() {
+    let Some(ns) = Namespaces::create("f") else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let caps = dir.path().join("cap");
+    let reports = dir.path().join("reports");
+    std::fs::create_dir(&caps).expect("mkdir");
+    let follow = |reports: &Path| {
+        Command::new(env!("CARGO_BIN_EXE_netanalyzer"))
+            .args(["analyze", "--follow", "--quiet", "--poll", "100ms", "--out"])
+            .arg(reports)
+            .arg(&caps)
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start follow")
+    };
+    let follower = follow(&reports);
+    let capture = start_capture(&ns, &caps, &["--rotate-packets", "200"]);
+    send(&ns, 1000);
+    // While the capture runs, the closed files are analyzed already.
+    wait_for("the first closed files", || {
+        summary_packets(&reports).is_some_and(|n| n >= 800)
+    });
+    stop(capture);
+    wait_for("the last file", || summary_packets(&reports) == Some(1000));
+    stop(follower);
+    let state: Value = serde_json::from_str(
+        &std::fs::read_to_string(reports.join("follow-state.json")).expect("state"),
+    )
+    .expect("json");
+    assert_eq!(state["files"].as_array().map(Vec::len), Some(5));
+
+    // A restart reads the state: the same totals, nothing counted twice or skipped.
+    let again = follow(&reports);
+    std::thread::sleep(Duration::from_millis(800));
+    stop(again);
+    assert_eq!(summary_packets(&reports), Some(1000));
+}

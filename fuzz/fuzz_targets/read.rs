@@ -10,6 +10,7 @@ fuzz_target!(|data: &[u8]| {
     let ctx = Context {
         base_ts: 0,
         interval_ns: 1_000_000_000,
+        collect_packets: true,
     };
     let Ok(mut reader) = CaptureReader::from_bytes("fuzz".as_ref(), data.to_vec()) else {
         return;

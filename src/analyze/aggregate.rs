@@ -239,6 +239,9 @@ pub struct Aggregate {
     pub addresses_untracked: u64,
     /// Echo requests forgotten because the echo table was full.
     pub echoes_untracked: u64,
+    /// This batch's frames as rows, when [`Context::collect_packets`] is set; taken out before
+    /// the merge.
+    pub packet_rows: super::PacketColumns,
 }
 
 /// What every worker needs to know to place a frame.
@@ -248,6 +251,8 @@ pub struct Context {
     pub base_ts: i64,
     /// Interval length, ns.
     pub interval_ns: i64,
+    /// Keep every frame's row for `packets.parquet`.
+    pub collect_packets: bool,
 }
 
 impl Aggregate {

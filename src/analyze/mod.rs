@@ -101,10 +101,72 @@ impl Analysis {
     }
 }
 
+/// One batch of frames as columns (outermost IP and transport), in capture order: the rows of
+/// `packets.parquet`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PacketColumns {
+    /// Capture time, ns since the epoch.
+    pub ts: Vec<i64>,
+    /// Length on the wire.
+    pub len: Vec<u32>,
+    /// Captured length.
+    pub caplen: Vec<u32>,
+    /// LINKTYPE_* value.
+    pub linktype: Vec<u16>,
+    /// Protocols present, one bit per [`crate::decode::Proto`].
+    pub protos: Vec<u64>,
+    /// Outer source (IP version 0: none).
+    pub src: Vec<(u8, u128)>,
+    /// Outer destination.
+    pub dst: Vec<(u8, u128)>,
+    /// Outer transport protocol.
+    pub ip_proto: Vec<u8>,
+    /// Source port (ICMP: type); 0 without a transport header.
+    pub sport: Vec<u16>,
+    /// Destination port (ICMP: code).
+    pub dport: Vec<u16>,
+    /// TCP flags.
+    pub tcp_flags: Vec<u16>,
+}
+
+impl PacketColumns {
+    fn push(&mut self, rec: &Record, frame: &Frame) {
+        let o = &frame.outer;
+        let ip = o.ip_version != 0;
+        let transport = ip && o.has_transport;
+        self.ts.push(rec.ts_ns);
+        self.len.push(rec.origlen);
+        self.caplen.push(rec.caplen);
+        self.linktype.push(rec.linktype);
+        self.protos.push(frame.protos.bits());
+        self.src
+            .push(if ip { (o.ip_version, o.src) } else { (0, 0) });
+        self.dst
+            .push(if ip { (o.ip_version, o.dst) } else { (0, 0) });
+        self.ip_proto.push(if ip { o.ip_proto } else { 0 });
+        self.sport.push(if transport { o.sport } else { 0 });
+        self.dport.push(if transport { o.dport } else { 0 });
+        self.tcp_flags.push(if transport { o.tcp_flags } else { 0 });
+    }
+}
+
+/// Receives each batch's [`PacketColumns`], in capture order.
+pub type PacketSink<'a> = &'a mut (dyn FnMut(PacketColumns) + Send);
+
 /// Analyzes the captures at `paths` (files and folders) together.
 ///
 /// `progress` is called with the number of input bytes consumed since its last call.
 pub fn analyze_paths(paths: &[PathBuf], opts: &Options, progress: &mut dyn FnMut(u64)) -> Analysis {
+    analyze_paths_with(paths, opts, progress, None)
+}
+
+/// [`analyze_paths`], also handing every frame as table rows to `packets` when given.
+pub fn analyze_paths_with(
+    paths: &[PathBuf],
+    opts: &Options,
+    progress: &mut dyn FnMut(u64),
+    mut packets: Option<PacketSink<'_>>,
+) -> Analysis {
     let inputs = read::discover(paths);
     let mut files: Vec<(Option<i64>, PathBuf)> = inputs
         .files
@@ -122,6 +184,7 @@ pub fn analyze_paths(paths: &[PathBuf], opts: &Options, progress: &mut dyn FnMut
     let ctx = Context {
         base_ts,
         interval_ns: opts.interval_ns.max(1),
+        collect_packets: packets.is_some(),
     };
     let mut total = Aggregate::default();
     let mut reports = Vec::with_capacity(files.len());
@@ -144,7 +207,14 @@ pub fn analyze_paths(paths: &[PathBuf], opts: &Options, progress: &mut dyn FnMut
         });
     }
     for (_, path) in files {
-        reports.push(analyze_file(&path, &ctx, opts, &mut total, progress));
+        reports.push(analyze_file(
+            &path,
+            &ctx,
+            opts,
+            &mut total,
+            progress,
+            &mut packets,
+        ));
     }
     Analysis {
         total,
@@ -162,6 +232,7 @@ pub fn analyze_file(
     opts: &Options,
     total: &mut Aggregate,
     progress: &mut dyn FnMut(u64),
+    packets: &mut Option<PacketSink<'_>>,
 ) -> FileReport {
     let mut report = FileReport {
         path: path.to_path_buf(),
@@ -207,7 +278,10 @@ pub fn analyze_file(
                     .collect::<Vec<Aggregate>>()
             },
             || {
-                for p in folded.drain(..) {
+                for mut p in folded.drain(..) {
+                    if let Some(sink) = packets.as_mut() {
+                        sink(std::mem::take(&mut p.packet_rows));
+                    }
                     file_summary_add(&mut report, &p);
                     total.merge(p, &opts.limits);
                 }
@@ -221,7 +295,10 @@ pub fn analyze_file(
         progress(now.saturating_sub(reported));
         reported = now;
     }
-    for p in folded {
+    for mut p in folded {
+        if let Some(sink) = packets.as_mut() {
+            sink(std::mem::take(&mut p.packet_rows));
+        }
         file_summary_add(&mut report, &p);
         total.merge(p, &opts.limits);
     }
@@ -265,6 +342,9 @@ pub fn fold_batch(buf: &[u8], batch: &[Record], ctx: &Context) -> Aggregate {
         let end = (start + rec.caplen as usize).min(buf.len());
         decode_into(&mut frame, rec.linktype, &buf[start..end]);
         agg.add(ctx, rec, &frame);
+        if ctx.collect_packets {
+            agg.packet_rows.push(rec, &frame);
+        }
     }
     agg.finish();
     agg

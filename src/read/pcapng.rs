@@ -101,7 +101,7 @@ impl PcapNgScanner {
             let block_type = u32_at(buf, at, be);
             let len = u32_at(buf, at + 4, be);
             let min_len = if block_type == SHB_TYPE { 28 } else { 12 };
-            if len < min_len || len % 4 != 0 || len > MAX_BLOCK_LEN {
+            if len < min_len || !len.is_multiple_of(4) || len > MAX_BLOCK_LEN {
                 return Err(ReadErrorKind::BadBlockLength { block_type, len });
             }
             let len = len as usize;
@@ -271,7 +271,7 @@ mod tests {
 
     fn block(block_type: u32, body: &[u8]) -> Vec<u8> {
         let mut body = body.to_vec();
-        while body.len() % 4 != 0 {
+        while !body.len().is_multiple_of(4) {
             body.push(0);
         }
         let len = (body.len() + 12) as u32;

@@ -3,6 +3,8 @@
 
 pub mod csv;
 pub mod html;
+#[cfg(feature = "parquet")]
+pub mod parquet;
 pub mod summary;
 pub mod svg;
 pub mod time;

@@ -1,0 +1,108 @@
+//! `flows.parquet` and `packets.parquet` read back by DuckDB, an independent Parquet reader:
+//! the same rows and sums as `flows.csv` and `summary.json`.
+//!
+//! Needs the `parquet` feature and Python's `duckdb` module; skips with a message otherwise,
+//! except under CI, where the test command installs it.
+#![cfg(feature = "parquet")]
+
+mod common;
+
+use std::process::Command;
+
+use common::{bin, read_csv, samples};
+use serde_json::Value;
+
+fn duckdb(sql: &str) -> Option<String> {
+    let out = Command::new("python3")
+        .args([
+            "-c",
+            &format!("import duckdb; print(duckdb.sql({sql:?}).fetchall())"),
+        ])
+        .output()
+        .ok()?;
+    if !out.status.success() {
+        let err = String::from_utf8_lossy(&out.stderr);
+        if err.contains("No module named 'duckdb'") {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "python3 -m pip install duckdb is part of the test command under CI"
+            );
+            eprintln!("SKIPPED: Python's duckdb module is missing (pip install duckdb)");
+            return None;
+        }
+        panic!("duckdb failed on {sql}: {err}");
+    }
+    Some(String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
+#[test]
+fn parquet_tables_read_back_in_duckdb() {
+    let sample = samples()
+        .into_iter()
+        .find(|p| p.ends_with("office-ethernet.pcap"))
+        .expect("sample");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = bin()
+        .arg("analyze")
+        .arg(&sample)
+        .arg("--out")
+        .arg(dir.path())
+        .args(["--quiet", "--parquet", "flows,packets"])
+        .output()
+        .expect("run");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let flows = dir.path().join("flows.parquet");
+    let packets = dir.path().join("packets.parquet");
+
+    let csv = read_csv(&dir.path().join("flows.csv"));
+    let pkts: u64 = csv
+        .iter()
+        .map(|r| {
+            r["orig_pkts"].parse::<u64>().expect("n") + r["resp_pkts"].parse::<u64>().expect("n")
+        })
+        .sum();
+    let Some(got) = duckdb(&format!(
+        "select count(*), sum(orig_pkts + resp_pkts), count(distinct community_id) from '{}'",
+        flows.display()
+    )) else {
+        return;
+    };
+    assert_eq!(got, format!("[({}, {pkts}, {})]", csv.len(), csv.len()));
+    let first = &csv[0];
+    let got = duckdb(&format!(
+        "select orig_h, orig_p, conn_state, history from '{}' order by ts, community_id limit 1",
+        flows.display()
+    ))
+    .expect("duckdb");
+    assert_eq!(
+        got,
+        format!(
+            "[('{}', {}, '{}', '{}')]",
+            first["id.orig_h"], first["id.orig_p"], first["conn_state"], first["history"]
+        )
+    );
+
+    let summary: Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("summary.json")).expect("summary"),
+    )
+    .expect("json");
+    let got = duckdb(&format!(
+        "select count(*), sum(len), sum(caplen), count(*) filter (where protocols like '%tcp%') from '{}'",
+        packets.display()
+    ))
+    .expect("duckdb");
+    assert_eq!(
+        got,
+        format!(
+            "[({}, {}, {}, {})]",
+            summary["packets"],
+            summary["bytes"],
+            summary["captured_bytes"],
+            summary["protocols"]["tcp"]["frames"]
+        )
+    );
+}
