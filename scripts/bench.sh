@@ -85,7 +85,7 @@ if [ "$scaling" = 1 ]; then
         cat "$file" > /dev/null
         set -- $(median_run "x$factor" "$bin" analyze "$file" --out "$reports" --quiet)
         awk -v n="$n" -v b="$(stat -c %s "$file")" -v t="$2" -v m="$3" 'BEGIN {
-            printf "%-12d %12d %10.3f %14.0f %12.1f\n", n, b, t, n / t, m / 1024 }' | tee -a "$result"
+            printf "%-12d %12.0f %10.3f %14.0f %12.1f\n", n, b, t, n / t, m / 1024 }' | tee -a "$result"
     done
 fi
 echo "saved $result"
