@@ -83,17 +83,24 @@ impl<W: Write> CsvWriter<W> {
     }
 }
 
+/// Nanoseconds shown as seconds with nine decimals, without an intermediate string.
+struct Secs(i64);
+
+impl std::fmt::Display for Secs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let abs = self.0.unsigned_abs();
+        write!(
+            f,
+            "{sign}{}.{:09}",
+            abs / 1_000_000_000,
+            abs % 1_000_000_000
+        )
+    }
+}
+
 fn secs(ns: i64) -> String {
-    let mut s = String::new();
-    let sign = if ns < 0 { "-" } else { "" };
-    let abs = ns.unsigned_abs();
-    let _ = write!(
-        s,
-        "{sign}{}.{:09}",
-        abs / 1_000_000_000,
-        abs % 1_000_000_000
-    );
-    s
+    Secs(ns).to_string()
 }
 
 /// Most intervals written with the empty ones filled in; sparser series list only busy ones.
@@ -233,14 +240,14 @@ pub fn flows<W: Write>(out: W, report: &Report) -> io::Result<W> {
         ],
     )?;
     for f in &report.flows {
-        w.plain(secs(f.start_ns))
+        w.plain(Secs(f.start_ns))
             .plain(rfc3339_ns(f.start_ns))
             .plain(f.orig_h)
             .plain(f.orig_p)
             .plain(f.resp_h)
             .plain(f.resp_p)
             .plain(proto_label(f.proto))
-            .plain(secs(f.duration_ns))
+            .plain(Secs(f.duration_ns))
             .plain(f.orig_bytes)
             .plain(f.resp_bytes)
             .plain(f.conn_state)

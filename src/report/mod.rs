@@ -13,6 +13,8 @@ use std::fs::{self, File};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 pub use summary::{Report, Summary};
 
 use crate::analyze::Analysis;
@@ -37,39 +39,50 @@ pub fn write_all(
     top: usize,
 ) -> io::Result<Vec<PathBuf>> {
     fs::create_dir_all(dir)?;
-    let mut written = Vec::new();
+    type Job<'a> = (
+        &'static str,
+        Box<dyn Fn(&mut BufWriter<File>) -> io::Result<()> + Sync + 'a>,
+    );
+    let mut jobs: Vec<Job<'_>> = Vec::new();
     if outputs.contains(&Output::Json) {
-        written.push(atomic_write(dir, "summary.json", |w| {
-            serde_json::to_writer_pretty(&mut *w, &report.summary)?;
-            w.write_all(b"\n")
-        })?);
+        jobs.push((
+            "summary.json",
+            Box::new(|w| {
+                serde_json::to_writer_pretty(&mut *w, &report.summary)?;
+                w.write_all(b"\n")
+            }),
+        ));
     }
     if outputs.contains(&Output::Csv) {
-        written.push(atomic_write(dir, "timeseries.csv", |w| {
-            csv::timeseries(w, analysis).map(drop)
-        })?);
-        written.push(atomic_write(dir, "protocols.csv", |w| {
-            csv::protocols(w, analysis).map(drop)
-        })?);
-        written.push(atomic_write(dir, "conversations.csv", |w| {
-            csv::conversations(w, report).map(drop)
-        })?);
-        written.push(atomic_write(dir, "flows.csv", |w| {
-            csv::flows(w, report).map(drop)
-        })?);
-        written.push(atomic_write(dir, "endpoints.csv", |w| {
-            csv::endpoints(w, report).map(drop)
-        })?);
-        written.push(atomic_write(dir, "ports.csv", |w| {
-            csv::ports(w, report).map(drop)
-        })?);
+        jobs.push((
+            "timeseries.csv",
+            Box::new(|w| csv::timeseries(w, analysis).map(drop)),
+        ));
+        jobs.push((
+            "protocols.csv",
+            Box::new(|w| csv::protocols(w, analysis).map(drop)),
+        ));
+        jobs.push((
+            "conversations.csv",
+            Box::new(|w| csv::conversations(w, report).map(drop)),
+        ));
+        jobs.push(("flows.csv", Box::new(|w| csv::flows(w, report).map(drop))));
+        jobs.push((
+            "endpoints.csv",
+            Box::new(|w| csv::endpoints(w, report).map(drop)),
+        ));
+        jobs.push(("ports.csv", Box::new(|w| csv::ports(w, report).map(drop))));
     }
     if outputs.contains(&Output::Html) {
-        written.push(atomic_write(dir, "report.html", |w| {
-            html::write(w, analysis, report, top).map(drop)
-        })?);
+        jobs.push((
+            "report.html",
+            Box::new(|w| html::write(w, analysis, report, top).map(drop)),
+        ));
     }
-    Ok(written)
+    // The files are independent: format them on all cores.
+    jobs.par_iter()
+        .map(|(name, body)| atomic_write(dir, name, |w| body(w)))
+        .collect()
 }
 
 /// Writes `name` in `dir` through a temporary file renamed into place once complete.

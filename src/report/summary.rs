@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use std::net::IpAddr;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::time::rfc3339_ns;
@@ -405,12 +406,12 @@ impl Report {
             out_of_order: ia.negative,
         };
 
-        let mut flows: Vec<FlowRecord> = t
-            .flows
-            .iter()
+        let entries: Vec<_> = t.flows.iter().collect();
+        let mut flows: Vec<FlowRecord> = entries
+            .par_iter()
             .map(|(k, p)| FlowRecord::finish(k, p))
             .collect();
-        flows.sort_by(|a, b| {
+        flows.par_sort_unstable_by(|a, b| {
             a.start_ns
                 .cmp(&b.start_ns)
                 .then_with(|| a.community_id.cmp(&b.community_id))
