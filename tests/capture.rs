@@ -419,3 +419,62 @@ fn follow_analyzes_a_running_capture_and_a_restart_counts_nothing_twice() {
     stop(again);
     assert_eq!(summary_packets(&reports), Some(1000));
 }
+
+#[test]
+fn an_interface_that_goes_away_is_a_clear_error_and_closed_files_stay_valid() {
+    let Some(ns) = Namespaces::create("d") else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut child = start_capture(&ns, dir.path(), &["--rotate-packets", "100"]);
+    send(&ns, 450);
+    std::thread::sleep(Duration::from_millis(300));
+    // Deleting namespace b's end of the veth pair takes the captured interface away.
+    let out = ns
+        .exec(&ns.b)
+        .args(["ip", "-o", "link", "show", "type", "veth"])
+        .output()
+        .expect("ip link");
+    let name = String::from_utf8_lossy(&out.stdout)
+        .split(':')
+        .nth(1)
+        .expect("veth")
+        .trim()
+        .split('@')
+        .next()
+        .expect("name")
+        .to_string();
+    let ok = ns
+        .exec(&ns.b)
+        .args(["ip", "link", "del", &name])
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(ok);
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        if started.elapsed() > Duration::from_secs(10) {
+            let _ = child.kill();
+            panic!("capture did not notice that its interface went away");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let mut err = String::new();
+    if let Some(mut e) = child.stderr.take() {
+        let _ = std::io::Read::read_to_string(&mut e, &mut err);
+    }
+    assert_eq!(status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("capture on") && err.contains("failed"),
+        "{err}"
+    );
+    assert!(files(dir.path(), ".part").is_empty());
+    let pcaps = files(dir.path(), ".pcap");
+    let total: usize = pcaps.iter().map(|p| datagrams(p).0.len()).sum();
+    assert_eq!(
+        total, 450,
+        "every frame captured before the failure is in a complete file"
+    );
+}
