@@ -242,6 +242,12 @@ pub struct Aggregate {
     /// This batch's frames as rows, when [`Context::collect_packets`] is set; taken out before
     /// the merge.
     pub packet_rows: super::PacketColumns,
+    /// This batch's whole IP fragments, reassembled during the merge.
+    pub fragments: Vec<super::reassembly::Piece>,
+    /// Datagrams waiting for fragments (in the running total).
+    pub reassembler: super::reassembly::Reassembler,
+    /// Datagrams reassembled.
+    pub reassembled: u64,
 }
 
 /// What every worker needs to know to place a frame.
@@ -475,6 +481,11 @@ impl Aggregate {
             }
         }
         self.merge_conversations(later.conversations, limits);
+        for piece in &later.fragments {
+            if let Some(datagram) = self.reassembler.add(piece) {
+                self.add_datagram(piece, &datagram, limits);
+            }
+        }
         self.merge_flows(later.flows, limits);
         self.merge_echoes(later.echoes, limits);
         self.echo_rtt.merge(&later.echo_rtt);
@@ -483,6 +494,80 @@ impl Aggregate {
         self.flows_untracked += later.flows_untracked;
         self.addresses_untracked += later.addresses_untracked;
         self.echoes_untracked += later.echoes_untracked;
+        self.reassembled += later.reassembled;
+    }
+
+    /// Counts what a reassembled datagram holds for the frame that completed it.
+    fn add_datagram(&mut self, last: &super::reassembly::Piece, payload: &[u8], limits: &Limits) {
+        let k = &last.key;
+        let inside = crate::decode::decode_datagram(k.version, k.src, k.dst, k.proto, payload);
+        self.reassembled += 1;
+        let extra = inside.protos.bits() & !last.protos;
+        let mut bits = extra;
+        let bucket = self.timeseries.entry(last.interval).or_default();
+        while bits != 0 {
+            let p = bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            self.protos[p][0] += 1;
+            self.protos[p][1] += last.frame_len;
+            bucket.proto_packets[p] += 1;
+        }
+        for layer in inside.ip_layers().iter().skip(1) {
+            let (key, dir) = if layer.src <= layer.dst {
+                (
+                    ConvKey {
+                        version: layer.version,
+                        a: layer.src,
+                        b: layer.dst,
+                    },
+                    0,
+                )
+            } else {
+                (
+                    ConvKey {
+                        version: layer.version,
+                        a: layer.dst,
+                        b: layer.src,
+                    },
+                    1,
+                )
+            };
+            let full = self.conversations.len() >= limits.max_conversations;
+            match self.conversations.get_mut(&key) {
+                Some(c) => {
+                    c.packets[dir] += 1;
+                    c.bytes[dir] += last.frame_len;
+                    c.last_ts = c.last_ts.max(last.ts);
+                }
+                None if full => self.addresses_untracked += 1,
+                None => {
+                    let mut c = ConvStats {
+                        packets: [0; 2],
+                        bytes: [0; 2],
+                        first_ts: last.ts,
+                        last_ts: last.ts,
+                        first_dir: dir as u8,
+                    };
+                    c.packets[dir] = 1;
+                    c.bytes[dir] = last.frame_len;
+                    self.conversations.insert(key, c);
+                }
+            }
+        }
+        for flow in inside.flows() {
+            let Some((key, dir)) = FlowKey::of(flow) else {
+                continue;
+            };
+            let full = self.flows.len() >= limits.max_flows;
+            match self.flows.get_mut(&key) {
+                Some(f) => f.add(last.ts, dir, last.frame_len, flow),
+                None if full => self.flows_untracked += 1,
+                None => {
+                    self.flows
+                        .insert(key, FlowPartial::new(last.ts, dir, last.frame_len, flow));
+                }
+            }
+        }
     }
 
     fn merge_conversations(

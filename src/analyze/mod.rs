@@ -9,6 +9,7 @@ pub mod anomaly;
 pub mod community_id;
 pub mod flows;
 pub mod hist;
+pub mod reassembly;
 
 use std::path::{Path, PathBuf};
 
@@ -342,6 +343,17 @@ pub fn fold_batch(buf: &[u8], batch: &[Record], ctx: &Context) -> Aggregate {
         let end = (start + rec.caplen as usize).min(buf.len());
         decode_into(&mut frame, rec.linktype, &buf[start..end]);
         agg.add(ctx, rec, &frame);
+        if let Some(info) = &frame.fragment {
+            let interval = (rec.ts_ns - ctx.base_ts).div_euclid(ctx.interval_ns);
+            agg.fragments.push(reassembly::Piece::new(
+                info,
+                &buf[start..end],
+                rec.ts_ns,
+                u64::from(rec.origlen),
+                interval,
+                frame.protos.bits(),
+            ));
+        }
         if ctx.collect_packets {
             agg.packet_rows.push(rec, &frame);
         }

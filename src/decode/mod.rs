@@ -277,6 +277,8 @@ pub struct Frame {
     pub ip_layers: [IpLayer; MAX_IP_LAYERS],
     /// How many of `ip_layers` are filled.
     pub ip_layer_count: u8,
+    /// A whole fragment of an IP datagram, to reassemble.
+    pub fragment: Option<FragmentInfo>,
 }
 
 /// How many IP headers per frame are kept for conversations.
@@ -332,6 +334,34 @@ struct Fragment {
     later: bool,
     /// More fragments follow.
     more: bool,
+    /// Offset of this fragment's data in the datagram, bytes.
+    offset: u32,
+    /// The datagram's identification.
+    id: u32,
+}
+
+/// A fragment captured whole, for reassembly: the datagram it belongs to and where its data
+/// lies in the frame.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FragmentInfo {
+    /// IP version.
+    pub version: u8,
+    /// Source address.
+    pub src: Addr,
+    /// Destination address.
+    pub dst: Addr,
+    /// Identification (IPv4: 16 bits; IPv6: the fragment header's 32 bits).
+    pub id: u32,
+    /// Transport protocol of the datagram.
+    pub proto: u8,
+    /// Offset of this fragment's data in the datagram.
+    pub offset: u32,
+    /// More fragments follow.
+    pub more: bool,
+    /// Where the fragment's data starts in the frame.
+    pub data_start: u32,
+    /// How many bytes of data it carries.
+    pub data_len: u32,
 }
 
 /// Tunnels nest; a frame crafted to nest forever stops here.
@@ -385,13 +415,50 @@ pub fn decode_into(frame: &mut Frame, linktype: u16, data: &[u8]) {
     frame.outer.ip_version = 0;
     frame.inner.ip_version = 0;
     frame.ip_layer_count = 0;
+    frame.fragment = None;
     let mut d = Decoder {
         frame,
         depth: 0,
         ip_version: 0,
         in_error: false,
+        base: data.as_ptr() as usize,
     };
     d.link(linktype, data);
+}
+
+/// Decodes a reassembled IP datagram's payload: the protocols inside it, its flow (outer: the
+/// datagram's own addresses and transport) and any IP headers tunnelled in it.
+pub fn decode_datagram(version: u8, src: Addr, dst: Addr, proto: u8, payload: &[u8]) -> Frame {
+    let mut ip_layers = [IpLayer::default(); MAX_IP_LAYERS];
+    ip_layers[0] = IpLayer { version, src, dst };
+    let mut frame = Frame {
+        outer: Flow {
+            ip_version: version,
+            src,
+            dst,
+            ip_len: payload.len() as u32 + if version == 6 { 40 } else { 20 },
+            ip_proto: proto,
+            ..Flow::default()
+        },
+        ip_layers,
+        ip_layer_count: 1,
+        ..Frame::default()
+    };
+    let mut d = Decoder {
+        frame: &mut frame,
+        depth: 0,
+        ip_version: version,
+        in_error: false,
+        base: payload.as_ptr() as usize,
+    };
+    d.after_ip(
+        proto,
+        payload,
+        payload.len() as u32,
+        Fragment::default(),
+        Slot::Outer,
+    );
+    frame
 }
 
 struct Decoder<'f> {
@@ -401,6 +468,8 @@ struct Decoder<'f> {
     ip_version: u8,
     /// Inside the datagram an ICMP error quotes: protocols count, flow fields stay untouched.
     in_error: bool,
+    /// Address of the frame's first byte, to place fragments' data.
+    base: usize,
 }
 
 impl Decoder<'_> {
@@ -744,6 +813,8 @@ impl Decoder<'_> {
         let fragment = Fragment {
             later: offset != 0,
             more: more_fragments,
+            offset: u32::from(offset) * 8,
+            id: u32::from(be16(b, 4)),
         };
         self.ip_version = 4;
         self.after_ip(protocol, payload, reported, fragment, slot);
@@ -794,6 +865,8 @@ impl Decoder<'_> {
                     fragment = Fragment {
                         later: off >> 3 != 0,
                         more: off & 1 != 0,
+                        offset: u32::from(off >> 3) * 8,
+                        id: be32(b, at + 4),
                     };
                     next = b[at];
                     at += 8;
@@ -873,9 +946,9 @@ impl Decoder<'_> {
         if fragment.later || fragment.more {
             let whole = payload.len() as u32 >= reported;
             if whole {
-                if !fragment.more && !self.in_error {
-                    self.mark_transport_only(protocol);
-                }
+                // Reassembly (in record order, in `analyze`) dissects the datagram's transport
+                // in the frame that completes it.
+                self.note_fragment(protocol, payload, fragment, slot);
                 return;
             }
             if fragment.later {
@@ -918,16 +991,25 @@ impl Decoder<'_> {
         }
     }
 
-    fn mark_transport_only(&mut self, protocol: u8) {
-        match protocol {
-            ip_proto::TCP => self.mark(Proto::Tcp),
-            ip_proto::UDP => self.mark(Proto::Udp),
-            ip_proto::ICMP => self.mark(Proto::Icmp),
-            ip_proto::ICMPV6 => self.mark(Proto::Icmpv6),
-            ip_proto::SCTP => self.mark(Proto::Sctp),
-            ip_proto::GRE => self.mark(Proto::Gre),
-            _ => {}
+    fn note_fragment(&mut self, protocol: u8, payload: &[u8], fragment: Fragment, slot: Slot) {
+        let Some(ip) = self.flow(slot).copied() else {
+            return;
+        };
+        if self.frame.fragment.is_some() {
+            return;
         }
+        let start = (payload.as_ptr() as usize).saturating_sub(self.base);
+        self.frame.fragment = Some(FragmentInfo {
+            version: ip.ip_version,
+            src: ip.src,
+            dst: ip.dst,
+            id: fragment.id,
+            proto: protocol,
+            offset: fragment.offset,
+            more: fragment.more,
+            data_start: start as u32,
+            data_len: payload.len() as u32,
+        });
     }
 
     fn ah(&mut self, b: &[u8], reported: u32, slot: Slot) {

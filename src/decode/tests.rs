@@ -210,20 +210,37 @@ fn truncated_headers_stop_at_their_layer() {
 }
 
 #[test]
-fn fragments_count_transport_once_on_the_last_fragment() {
+fn whole_fragments_are_left_to_reassembly_and_cut_ones_are_dissected_as_wireshark_does() {
     let mut first = build(
-        PacketBuilder::ipv4([1, 1, 1, 1], [2, 2, 2, 2], 9).udp(5, 6),
+        PacketBuilder::ipv4([1, 1, 1, 1], [2, 2, 2, 2], 9).udp(5, 53),
         &[0; 16],
     );
     first[6] = 0x20; // MF, offset 0
     let f = decode(linktype::RAW, &first);
     assert_eq!(protos(&f), ["ip"]);
+    let info = f.fragment.expect("a whole fragment is reported");
+    assert_eq!(
+        (info.offset, info.more, info.proto),
+        (0, true, ip_proto::UDP)
+    );
+    assert_eq!((info.data_start, info.data_len), (20, 24));
     let mut last = first.clone();
     last[6] = 0x00;
     last[7] = 0x03; // offset 24, no MF
     let f = decode(linktype::RAW, &last);
-    assert_eq!(protos(&f), ["ip", "udp"]);
+    assert_eq!(protos(&f), ["ip"]);
+    assert_eq!(f.fragment.map(|i| (i.offset, i.more)), Some((24, false)));
     assert!(f.outer.later_fragment && !f.outer.has_transport);
+
+    // The datagram once joined: its transport, as the completing frame will count it.
+    let joined = decode_datagram(4, f.outer.src, f.outer.dst, ip_proto::UDP, &first[20..]);
+    assert_eq!(protos(&joined), ["udp", "dns"]);
+    assert_eq!((joined.outer.sport, joined.outer.dport), (5, 53));
+
+    // Cut short by the snapshot length, the first fragment is not reassembled but dissected.
+    let cut = decode(linktype::RAW, &first[..30]);
+    assert_eq!(protos(&cut), ["ip", "udp", "dns"]);
+    assert!(cut.fragment.is_none());
 }
 
 #[test]

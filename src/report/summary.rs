@@ -91,6 +91,8 @@ pub struct Summary {
     pub anomalies: Vec<crate::analyze::anomaly::Anomaly>,
     /// Frames that could not be decoded past some layer.
     pub undecoded: Undecoded,
+    /// IP reassembly.
+    pub fragments: Fragments,
     /// Every input error, with its file and byte offset.
     pub errors: Vec<InputError>,
 }
@@ -304,6 +306,18 @@ pub struct Undecoded {
     pub tunnel: u64,
     /// Of a link type netanalyzer does not look inside (still counted in totals).
     pub unsupported_link_type: u64,
+}
+
+/// IP datagrams that arrived in fragments.
+#[derive(Debug, Clone, Serialize)]
+pub struct Fragments {
+    /// Datagrams joined from their fragments (their contents are counted in the frame that
+    /// completed each, as Wireshark does).
+    pub reassembled: u64,
+    /// Datagrams still missing a fragment at the end.
+    pub incomplete: u64,
+    /// Datagrams given up to bound memory.
+    pub given_up: u64,
 }
 
 /// An input error.
@@ -596,6 +610,11 @@ impl Report {
                 transport: stop(Layer::Transport),
                 tunnel: stop(Layer::Tunnel),
                 unsupported_link_type: t.undecoded_linktype,
+            },
+            fragments: Fragments {
+                reassembled: t.reassembled,
+                incomplete: t.reassembler.pending() as u64,
+                given_up: t.reassembler.given_up,
             },
             errors,
         };
