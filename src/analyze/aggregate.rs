@@ -57,6 +57,24 @@ pub struct ConvKey {
     pub b: Addr,
 }
 
+impl ConvKey {
+    /// The pair of `layer`'s addresses, and the direction of `layer` (0: `a` to `b`).
+    #[inline]
+    pub fn of(layer: &crate::decode::IpLayer) -> (ConvKey, usize) {
+        let (a, b, dir) = if layer.src <= layer.dst {
+            (layer.src, layer.dst, 0)
+        } else {
+            (layer.dst, layer.src, 1)
+        };
+        let key = ConvKey {
+            version: layer.version,
+            a,
+            b,
+        };
+        (key, dir)
+    }
+}
+
 /// Traffic between two addresses; index 0 is `a` to `b`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ConvStats {
@@ -338,38 +356,25 @@ impl Aggregate {
 
     fn add_addresses(&mut self, ts: i64, len: u64, frame: &Frame) {
         for layer in frame.ip_layers() {
-            let key = if layer.src <= layer.dst {
-                (
-                    ConvKey {
-                        version: layer.version,
-                        a: layer.src,
-                        b: layer.dst,
-                    },
-                    0,
-                )
-            } else {
-                (
-                    ConvKey {
-                        version: layer.version,
-                        a: layer.dst,
-                        b: layer.src,
-                    },
-                    1,
-                )
-            };
-            let (key, dir) = key;
-            let conv = self.conversations.entry(key).or_insert(ConvStats {
-                packets: [0; 2],
-                bytes: [0; 2],
-                first_ts: ts,
-                last_ts: ts,
-                first_dir: dir as u8,
-            });
-            conv.packets[dir] += 1;
-            conv.bytes[dir] += len;
-            conv.first_ts = conv.first_ts.min(ts);
-            conv.last_ts = conv.last_ts.max(ts);
+            self.count_conversation(layer, ts, len);
         }
+    }
+
+    /// Adds one frame of `len` bytes at `ts` to the conversation of `layer`'s addresses.
+    #[inline]
+    fn count_conversation(&mut self, layer: &crate::decode::IpLayer, ts: i64, len: u64) {
+        let (key, dir) = ConvKey::of(layer);
+        let conv = self.conversations.entry(key).or_insert(ConvStats {
+            packets: [0; 2],
+            bytes: [0; 2],
+            first_ts: ts,
+            last_ts: ts,
+            first_dir: dir as u8,
+        });
+        conv.packets[dir] += 1;
+        conv.bytes[dir] += len;
+        conv.first_ts = conv.first_ts.min(ts);
+        conv.last_ts = conv.last_ts.max(ts);
     }
 
     fn add_transport(&mut self, ts: i64, len: u64, frame: &Frame) {
@@ -513,45 +518,11 @@ impl Aggregate {
             bucket.proto_packets[p] += 1;
         }
         for layer in inside.ip_layers().iter().skip(1) {
-            let (key, dir) = if layer.src <= layer.dst {
-                (
-                    ConvKey {
-                        version: layer.version,
-                        a: layer.src,
-                        b: layer.dst,
-                    },
-                    0,
-                )
+            let known = self.conversations.contains_key(&ConvKey::of(layer).0);
+            if !known && self.conversations.len() >= limits.max_conversations {
+                self.addresses_untracked += 1;
             } else {
-                (
-                    ConvKey {
-                        version: layer.version,
-                        a: layer.dst,
-                        b: layer.src,
-                    },
-                    1,
-                )
-            };
-            let full = self.conversations.len() >= limits.max_conversations;
-            match self.conversations.get_mut(&key) {
-                Some(c) => {
-                    c.packets[dir] += 1;
-                    c.bytes[dir] += last.frame_len;
-                    c.last_ts = c.last_ts.max(last.ts);
-                }
-                None if full => self.addresses_untracked += 1,
-                None => {
-                    let mut c = ConvStats {
-                        packets: [0; 2],
-                        bytes: [0; 2],
-                        first_ts: last.ts,
-                        last_ts: last.ts,
-                        first_dir: dir as u8,
-                    };
-                    c.packets[dir] = 1;
-                    c.bytes[dir] = last.frame_len;
-                    self.conversations.insert(key, c);
-                }
+                self.count_conversation(layer, last.ts, last.frame_len);
             }
         }
         for flow in inside.flows() {

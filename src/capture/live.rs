@@ -252,11 +252,7 @@ pub fn run(
         if want_status || last_stats.elapsed() >= Duration::from_secs(1) {
             last_stats = Instant::now();
             if let Ok(s) = cap.stats() {
-                drops = Drops {
-                    received: u64::from(s.received),
-                    dropped_by_kernel: u64::from(s.dropped),
-                    dropped_by_interface: u64::from(s.if_dropped),
-                };
+                drops = drops_of(&s);
                 let _ = send(&tx, Message::Drops(drops));
             }
             if want_status {
@@ -271,11 +267,7 @@ pub fn run(
         }
     }
     if let Ok(s) = cap.stats() {
-        drops = Drops {
-            received: u64::from(s.received),
-            dropped_by_kernel: u64::from(s.dropped),
-            dropped_by_interface: u64::from(s.if_dropped),
-        };
+        drops = drops_of(&s);
     }
     let _ = send(&tx, Message::Frames(batch));
     let _ = send(&tx, Message::Drops(drops));
@@ -326,6 +318,14 @@ fn write_loop(
     result?;
     closed?;
     Ok(writer.closed_this_run().to_vec())
+}
+
+fn drops_of(s: &pcap::Stat) -> Drops {
+    Drops {
+        received: u64::from(s.received),
+        dropped_by_kernel: u64::from(s.dropped),
+        dropped_by_interface: u64::from(s.if_dropped),
+    }
 }
 
 fn hostname() -> String {
