@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every check and test of netanalyzer on a Debian machine with Rust (rustup) installed.
 # Installs what the tests need from Debian's packages (tshark, capinfos, chromium, libpcap-dev,
-# iproute2) when missing. Capture tests need root for network namespaces; they skip without it.
+# iproute2, influxdb, victoria-metrics) when missing; the servers are started by the tests
+# themselves on 127.0.0.1 with free ports and temporary directories, and stopped after. Capture tests need root for network namespaces; they skip without it.
 # Usage: scripts/test.sh        (CI runs it through .ci/run)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +13,8 @@ command -v capinfos >/dev/null 2>&1 || need+=(wireshark-common)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v ip >/dev/null 2>&1 || need+=(iproute2)
 [ -e /usr/include/pcap.h ] || [ -e /usr/include/pcap/pcap.h ] || need+=(libpcap-dev)
+command -v influxd >/dev/null 2>&1 || need+=(influxdb)
+command -v victoria-metrics >/dev/null 2>&1 || need+=(victoria-metrics)
 if [ ${#need[@]} -gt 0 ]; then
     echo "== installing ${need[*]} (Debian packages)"
     sudo_cmd=()

@@ -42,6 +42,11 @@ pub enum Command {
         2  usage error, or a bad capture filter\n  \
         3  cannot capture (permission, unknown interface)")]
     Capture(CaptureArgs),
+    /// Load a line-protocol file into InfluxDB (what --influx-out wrote, or what a failed load kept).
+    #[command(after_help = "EXAMPLES:\n  \
+        netanalyzer load reports/x/influx-unsent.lp\n  \
+        INFLUX_URL=http://127.0.0.1:8086 INFLUX_DB=captures netanalyzer load metrics.lp")]
+    Load(LoadArgs),
     /// Compare an analysis with a baseline and fail when a threshold is crossed (for CI).
     #[command(after_help = "EXAMPLES:\n  \
         netanalyzer compare reports/baseline reports/this-run --max-change bytes=10% --max-change tcp.frames=5% --fail-on new-talkers\n  \
@@ -94,6 +99,17 @@ pub struct AnalyzeArgs {
     /// How often --follow looks for new files.
     #[arg(long, default_value = "1s", value_parser = parse_duration_ns)]
     pub poll: i64,
+    /// Load the results into InfluxDB (settings from flags, INFLUX_* variables, or ./.env).
+    #[arg(long)]
+    pub influx: bool,
+    /// Write the line protocol to FILE (`-` for stdout) instead of a server.
+    #[arg(long, value_name = "FILE")]
+    pub influx_out: Option<PathBuf>,
+    /// The `capture` tag of every point [default: the first input's name].
+    #[arg(long)]
+    pub capture_name: Option<String>,
+    #[command(flatten)]
+    pub influx_args: InfluxArgs,
     /// No progress bar and no summary on stdout (errors still go to stderr).
     #[arg(short, long)]
     pub quiet: bool,
@@ -106,6 +122,47 @@ pub struct AnalyzeArgs {
     /// Print how long each phase took (read+decode+aggregate, report building, writing) on stderr.
     #[arg(long, hide_short_help = true)]
     pub timings: bool,
+}
+
+/// Where InfluxDB is; each flag falls back to its INFLUX_* variable, then to ./.env.
+#[derive(Debug, Args, Clone, Default)]
+pub struct InfluxArgs {
+    /// Server URL [env: INFLUX_URL].
+    #[arg(long)]
+    pub influx_url: Option<String>,
+    /// API token, 2.x [env: INFLUX_TOKEN]. Never printed.
+    #[arg(long)]
+    pub influx_token: Option<String>,
+    /// Organisation, 2.x [env: INFLUX_ORG].
+    #[arg(long)]
+    pub influx_org: Option<String>,
+    /// Bucket, 2.x [env: INFLUX_BUCKET].
+    #[arg(long)]
+    pub influx_bucket: Option<String>,
+    /// Database, 1.x [env: INFLUX_DB].
+    #[arg(long)]
+    pub influx_db: Option<String>,
+    /// Write API: v1 or v2 [default: detected from /ping].
+    #[arg(long, value_parser = ["v1", "v2"])]
+    pub influx_api: Option<String>,
+    /// Lines per request.
+    #[arg(long, default_value_t = 5000)]
+    pub influx_batch: usize,
+    /// Requests in flight.
+    #[arg(long, default_value_t = 4)]
+    pub influx_concurrency: usize,
+}
+
+/// `load` flags.
+#[derive(Debug, Args)]
+pub struct LoadArgs {
+    /// A line-protocol file (from --influx-out, or the file kept when a load failed).
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub influx_args: InfluxArgs,
+    /// No progress line.
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 /// Output formats.

@@ -8,6 +8,7 @@
 //! decode   one Record's bytes -> Frame (protocols at every layer, outer IP and transport)
 //! analyze  batches of Frames -> partial aggregates (in parallel) -> merged Metrics
 //! report   Metrics -> summary.json, CSV tables, report.html
+//! sinks    metrics -> InfluxDB line protocol, written to a server or a file
 //! compare  two report directories -> a verdict for CI
 //! ```
 #![deny(unsafe_code)]
@@ -20,3 +21,4 @@ pub mod follow;
 pub mod read;
 pub mod report;
 pub mod samples;
+pub mod sinks;

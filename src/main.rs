@@ -10,7 +10,9 @@ use std::process::ExitCode;
 use anyhow::{bail, Context as _};
 use clap::Parser;
 
-use cli::{AnalyzeArgs, CaptureArgs, Cli, Command, CompareArgs, GenerateArgs};
+use cli::{
+    AnalyzeArgs, CaptureArgs, Cli, Command, CompareArgs, GenerateArgs, InfluxArgs, LoadArgs,
+};
 use netanalyzer::analyze::{self, Options};
 use netanalyzer::report::{self, Output, Report};
 
@@ -24,6 +26,8 @@ const EXIT_THRESHOLD: u8 = 1;
 const EXIT_USAGE: u8 = 2;
 /// Nothing analyzed, or the reports could not be written.
 const EXIT_FATAL: u8 = 3;
+/// The results could not all be loaded into InfluxDB (the rest is kept in a file).
+const EXIT_SINK: u8 = 4;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -41,6 +45,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Analyze(args) => run_analyze(args),
         Command::Capture(args) => run_capture(args),
         Command::Compare(args) => run_compare(args),
+        Command::Load(args) => run_load(args),
         Command::Generate(args) => run_generate(args),
     }
 }
@@ -145,8 +150,26 @@ fn run_analyze(args: AnalyzeArgs) -> anyhow::Result<u8> {
     if !args.quiet {
         console::print_summary(&report.summary, &out_dir, written.len());
     }
+    let mut sink_failed = false;
+    if args.influx || args.influx_out.is_some() {
+        let name = args.capture_name.clone().unwrap_or_else(|| {
+            default_out_dir(&args.inputs[0])
+                .file_name()
+                .map_or("capture".into(), |n| n.to_string_lossy().into_owned())
+        });
+        let lines = netanalyzer::sinks::line::lines(&analysis, &report, &name);
+        if let Some(out) = &args.influx_out {
+            write_line_file(out, &lines)?;
+        }
+        if args.influx {
+            let spool = out_dir.join("influx-unsent.lp");
+            sink_failed = !influx_write(&args.influx_args, lines, &spool, args.quiet)?;
+        }
+    }
     let any_read = analysis.files.iter().any(|f| f.format.is_some());
-    Ok(if !any_read {
+    Ok(if sink_failed {
+        EXIT_SINK
+    } else if !any_read {
         EXIT_FATAL
     } else if analysis.has_errors() {
         EXIT_INPUT_ERRORS
@@ -421,6 +444,109 @@ fn run_capture(args: CaptureArgs) -> anyhow::Result<u8> {
             Ok(EXIT_INPUT_ERRORS)
         }
     }
+}
+
+fn write_line_file(out: &Path, lines: &[String]) -> anyhow::Result<()> {
+    use std::io::Write as _;
+    let mut w: Box<dyn std::io::Write> = if out == Path::new("-") {
+        Box::new(std::io::stdout().lock())
+    } else {
+        Box::new(std::io::BufWriter::new(
+            std::fs::File::create(out).with_context(|| format!("creating {}", out.display()))?,
+        ))
+    };
+    for l in lines {
+        writeln!(w, "{l}").with_context(|| format!("writing {}", out.display()))?;
+    }
+    w.flush()
+        .with_context(|| format!("writing {}", out.display()))?;
+    Ok(())
+}
+
+/// The InfluxDB settings: flags, then the environment, then ./.env.
+fn influx_config(args: &InfluxArgs) -> netanalyzer::sinks::influx::InfluxConfig {
+    use netanalyzer::sinks::influx::{settings_from_env, Api, InfluxConfig};
+    let env = settings_from_env(Path::new(".env"));
+    let pick = |flag: &Option<String>, key: &str| flag.clone().or_else(|| env.get(key).cloned());
+    InfluxConfig {
+        url: pick(&args.influx_url, "INFLUX_URL").unwrap_or_default(),
+        api: match args.influx_api.as_deref() {
+            Some("v1") => Some(Api::V1),
+            Some("v2") => Some(Api::V2),
+            _ => None,
+        },
+        token: pick(&args.influx_token, "INFLUX_TOKEN"),
+        org: pick(&args.influx_org, "INFLUX_ORG"),
+        bucket: pick(&args.influx_bucket, "INFLUX_BUCKET"),
+        db: pick(&args.influx_db, "INFLUX_DB"),
+        rp: env.get("INFLUX_RP").cloned(),
+        user: env.get("INFLUX_USER").cloned(),
+        password: env.get("INFLUX_PASSWORD").cloned(),
+        batch_lines: args.influx_batch.max(1),
+        concurrency: args.influx_concurrency.max(1),
+        attempts: 5,
+        backoff: std::time::Duration::from_millis(200),
+        timeout: std::time::Duration::from_secs(30),
+    }
+}
+
+/// Writes `lines`; reports the outcome; whether everything was written.
+fn influx_write(
+    args: &InfluxArgs,
+    lines: Vec<String>,
+    spool: &Path,
+    quiet: bool,
+) -> anyhow::Result<bool> {
+    let cfg = influx_config(args);
+    let total = lines.len() as u64;
+    let done = std::sync::atomic::AtomicU64::new(0);
+    let progress = |n: u64| {
+        let now = done.fetch_add(n, std::sync::atomic::Ordering::Relaxed) + n;
+        if !quiet {
+            eprint!("\rnetanalyzer: {now}/{total} points written to InfluxDB");
+        }
+    };
+    let result = netanalyzer::sinks::influx::write_lines(&cfg, lines, spool, &progress);
+    if !quiet && total > 0 {
+        eprintln!();
+    }
+    match result {
+        Ok(stats) => {
+            if !quiet {
+                eprintln!(
+                    "netanalyzer: {} points loaded into {} ({} API, {} requests)",
+                    stats.written,
+                    cfg.url,
+                    stats.api.unwrap_or("?"),
+                    stats.requests
+                );
+            }
+            Ok(true)
+        }
+        Err(e) => {
+            eprintln!("netanalyzer: {e}");
+            Ok(false)
+        }
+    }
+}
+
+fn run_load(args: LoadArgs) -> anyhow::Result<u8> {
+    let text = match std::fs::read_to_string(&args.file) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("netanalyzer: {}: {e}", args.file.display());
+            return Ok(EXIT_FATAL);
+        }
+    };
+    let lines: Vec<String> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(str::to_string)
+        .collect();
+    // What fails again is kept beside the file, which is only removed once all is written.
+    let spool = args.file.with_extension("unsent.lp");
+    let ok = influx_write(&args.influx_args, lines, &spool, args.quiet)?;
+    Ok(if ok { EXIT_OK } else { EXIT_SINK })
 }
 
 fn run_compare(args: CompareArgs) -> anyhow::Result<u8> {

@@ -1,0 +1,203 @@
+//! An analysis as InfluxDB line protocol, with bounded tag cardinality and the packets' own
+//! timestamps (nanoseconds), so that loading the same capture twice writes the same series keys
+//! and timestamps and the second load overwrites the first.
+//!
+//! | measurement | tags | fields | time |
+//! | --- | --- | --- | --- |
+//! | `traffic` | capture | packets, bytes, bits_per_s, PROTO_packets | each interval's start |
+//! | `protocols` | capture, protocol | frames, bytes | first frame |
+//! | `talkers` | capture, address | packets, bytes, tx_*/rx_*, rank (top `--top`) | first frame |
+//! | `ports` | capture, protocol, port | packets, bytes, rank (top `--top`) | first frame |
+//! | `conn_states` | capture, state | flows | first frame |
+//! | `summary` | capture | totals, rates, RTTs, counts | first frame |
+
+use std::fmt::Write as _;
+
+use crate::analyze::Analysis;
+use crate::decode::Proto;
+use crate::report::Report;
+
+/// Escapes a measurement name, tag key or tag value.
+pub fn escape_tag(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(c, ',' | '=' | ' ' | '\\') {
+            out.push('\\');
+        }
+        if c == '\n' || c == '\r' {
+            out.push(' ');
+            continue;
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A point being built.
+struct Point {
+    line: String,
+    fields: usize,
+}
+
+impl Point {
+    fn new(measurement: &str, tags: &[(&str, &str)]) -> Point {
+        let mut line = escape_tag(measurement);
+        for (k, v) in tags {
+            let _ = write!(line, ",{}={}", escape_tag(k), escape_tag(v));
+        }
+        line.push(' ');
+        Point { line, fields: 0 }
+    }
+
+    fn sep(&mut self) {
+        if self.fields > 0 {
+            self.line.push(',');
+        }
+        self.fields += 1;
+    }
+
+    fn int(mut self, key: &str, v: u64) -> Point {
+        self.sep();
+        let _ = write!(self.line, "{}={v}i", escape_tag(key));
+        self
+    }
+
+    fn float(mut self, key: &str, v: f64) -> Point {
+        if v.is_finite() {
+            self.sep();
+            let _ = write!(self.line, "{}={v}", escape_tag(key));
+        }
+        self
+    }
+
+    fn opt(self, key: &str, v: Option<f64>) -> Point {
+        match v {
+            Some(x) => self.float(key, x),
+            None => self,
+        }
+    }
+
+    fn at(mut self, ts_ns: i64) -> String {
+        let _ = write!(self.line, " {ts_ns}");
+        self.line
+    }
+}
+
+/// Every line for `analysis`, tagged `capture=NAME`.
+pub fn lines(analysis: &Analysis, report: &Report, capture: &str) -> Vec<String> {
+    let t = &analysis.total;
+    let s = &report.summary;
+    let tag = [("capture", capture)];
+    let mut out = Vec::new();
+    let first = t.min_ts.unwrap_or(analysis.base_ts);
+
+    let protos: Vec<Proto> = Proto::ALL
+        .into_iter()
+        .filter(|&p| t.protos[p as usize][0] > 0)
+        .collect();
+    let mut keys: Vec<&i64> = t.timeseries.keys().collect();
+    keys.sort_unstable();
+    let interval_s = analysis.interval_ns as f64 / 1e9;
+    for k in keys {
+        let b = &t.timeseries[k];
+        let mut p = Point::new("traffic", &tag)
+            .int("packets", b.packets)
+            .int("bytes", b.bytes)
+            .float("bits_per_s", b.bytes as f64 * 8.0 / interval_s);
+        for &proto in &protos {
+            p = p.int(
+                &format!("{}_packets", proto.name()),
+                b.proto_packets[proto as usize],
+            );
+        }
+        out.push(p.at(analysis.base_ts + k * analysis.interval_ns));
+    }
+    for (name, c) in &s.protocols {
+        if c.frames > 0 {
+            out.push(
+                Point::new("protocols", &[("capture", capture), ("protocol", name)])
+                    .int("frames", c.frames)
+                    .int("bytes", c.bytes)
+                    .at(first),
+            );
+        }
+    }
+    for (rank, e) in s.top_talkers.iter().enumerate() {
+        let address = e.address.to_string();
+        out.push(
+            Point::new("talkers", &[("capture", capture), ("address", &address)])
+                .int("packets", e.packets)
+                .int("bytes", e.bytes)
+                .int("tx_packets", e.tx_packets)
+                .int("tx_bytes", e.tx_bytes)
+                .int("rx_packets", e.rx_packets)
+                .int("rx_bytes", e.rx_bytes)
+                .int("rank", rank as u64 + 1)
+                .at(first),
+        );
+    }
+    for (rank, p) in s.top_ports.iter().enumerate() {
+        let port = p.port.to_string();
+        out.push(
+            Point::new(
+                "ports",
+                &[
+                    ("capture", capture),
+                    ("protocol", p.protocol),
+                    ("port", &port),
+                ],
+            )
+            .int("packets", p.packets)
+            .int("bytes", p.bytes)
+            .int("rank", rank as u64 + 1)
+            .at(first),
+        );
+    }
+    for (state, n) in &s.tcp.conn_states {
+        out.push(
+            Point::new("conn_states", &[("capture", capture), ("state", state)])
+                .int("flows", *n)
+                .at(first),
+        );
+    }
+    out.push(
+        Point::new("summary", &tag)
+            .int("packets", s.packets)
+            .int("bytes", s.bytes)
+            .int("captured_bytes", s.captured_bytes)
+            .float("duration_s", s.duration_s)
+            .float("packets_per_s", s.packets_per_s)
+            .float("bits_per_s", s.bits_per_s)
+            .int("flows", s.flows.total)
+            .int("conversations", s.conversations_total)
+            .int("endpoints", s.endpoints_total)
+            .int("tcp_handshakes", s.tcp.handshakes)
+            .opt("tcp_handshake_rtt_p50_s", s.tcp.handshake_rtt.p50)
+            .opt("tcp_handshake_rtt_p99_s", s.tcp.handshake_rtt.p99)
+            .int("icmp_echo_matched", s.icmp.echo_matched)
+            .opt("icmp_rtt_p50_s", s.icmp.rtt.p50)
+            .opt("icmp_rtt_p99_s", s.icmp.rtt.p99)
+            .opt("packet_size_mean", s.packet_sizes.stats.mean)
+            .opt("interarrival_jitter_s", s.interarrival.jitter)
+            .int("errors", s.errors.len() as u64)
+            .int("anomalies", s.anomalies.len() as u64)
+            .at(first),
+    );
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping_and_field_types() {
+        assert_eq!(escape_tag("a b,c=d"), "a\\ b\\,c\\=d");
+        let line = Point::new("traffic", &[("capture", "my cap")])
+            .int("packets", 3)
+            .float("rate", 1.5)
+            .float("nan", f64::NAN)
+            .at(1_000);
+        assert_eq!(line, "traffic,capture=my\\ cap packets=3i,rate=1.5 1000");
+    }
+}

@@ -1,0 +1,377 @@
+//! Loading into real servers started here on 127.0.0.1 with free ports and temporary directories:
+//! Debian's InfluxDB 1.x (`/write`, InfluxQL) and VictoriaMetrics (`/api/v2/write`). What is read
+//! back equals `summary.json`, a second load changes nothing, a missing database and a server that
+//! is down give clear errors and keep every unsent line for `netanalyzer load`.
+//!
+//! Skips with a message where the servers are not installed, except under CI, where the test
+//! command installs them.
+
+mod common;
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{bin, samples};
+use serde_json::Value;
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+fn installed(program: &str, package: &str) -> bool {
+    let ok = Command::new("which")
+        .arg(program)
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{program} is missing under CI: the test command installs {package}"
+        );
+        eprintln!("SKIPPED: {program} is not installed (apt-get install {package})");
+    }
+    ok
+}
+
+fn get(url: &str) -> Option<(u16, String)> {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(5)))
+        .build()
+        .into();
+    let mut resp = agent.get(url).call().ok()?;
+    let status = resp.status().as_u16();
+    Some((status, resp.body_mut().read_to_string().unwrap_or_default()))
+}
+
+fn post(url: &str) -> Option<u16> {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    agent
+        .post(url)
+        .send_empty()
+        .ok()
+        .map(|r| r.status().as_u16())
+}
+
+/// A server process stopped when dropped.
+struct Server {
+    child: Child,
+    url: String,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn wait_up(url: &str, path: &str) {
+    let started = Instant::now();
+    while get(&format!("{url}{path}")).is_none() {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "{url} did not start"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+fn influxdb1(port: u16) -> Server {
+    influxdb1_with(port, false)
+}
+
+fn influxdb1_with(port: u16, auth: bool) -> Server {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path().display();
+    let config = dir.path().join("influxdb.conf");
+    std::fs::write(
+        &config,
+        format!(
+            "reporting-disabled = true\nbind-address = \"127.0.0.1:{rpc}\"\n\
+             [meta]\n  dir = \"{d}/meta\"\n\
+             [data]\n  dir = \"{d}/data\"\n  wal-dir = \"{d}/wal\"\n  query-log-enabled = false\n\
+             [http]\n  enabled = true\n  bind-address = \"127.0.0.1:{port}\"\n  log-enabled = false\n  auth-enabled = {auth}\n",
+            rpc = free_port()
+        ),
+    )
+    .expect("config");
+    let child = Command::new("influxd")
+        .arg("-config")
+        .arg(&config)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start influxd");
+    let url = format!("http://127.0.0.1:{port}");
+    wait_up(&url, "/ping");
+    Server {
+        child,
+        url,
+        _dir: dir,
+    }
+}
+
+fn influxql(url: &str, q: &str) -> Value {
+    let q = q
+        .replace(' ', "%20")
+        .replace('\'', "%27")
+        .replace('"', "%22");
+    let (status, body) = get(&format!("{url}/query?db=captures&q={q}")).expect("query");
+    assert_eq!(status, 200, "{body}");
+    serde_json::from_str(&body).expect("json")
+}
+
+fn scalar(v: &Value) -> Option<f64> {
+    v["results"][0]["series"][0]["values"][0][1].as_f64()
+}
+
+fn sample() -> PathBuf {
+    samples()
+        .into_iter()
+        .find(|p| p.ends_with("office-ethernet.pcap"))
+        .expect("sample")
+}
+
+fn analyze(out: &Path, env: &[(&str, String)], extra: &[&str]) -> (i32, String, Value) {
+    let mut cmd = bin();
+    cmd.arg("analyze")
+        .arg(sample())
+        .arg("--out")
+        .arg(out)
+        .args(["--quiet", "--influx", "--capture-name", "office"])
+        .args(extra)
+        .current_dir(out.parent().expect("parent"));
+    for key in [
+        "INFLUX_URL",
+        "INFLUX_TOKEN",
+        "INFLUX_ORG",
+        "INFLUX_BUCKET",
+        "INFLUX_DB",
+    ] {
+        cmd.env_remove(key);
+    }
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out_ = cmd.output().expect("run");
+    let summary = std::fs::read_to_string(out.join("summary.json"))
+        .ok()
+        .and_then(|s| serde_json::from_str(&s).ok())
+        .unwrap_or(Value::Null);
+    (
+        out_.status.code().expect("code"),
+        String::from_utf8_lossy(&out_.stderr).into_owned(),
+        summary,
+    )
+}
+
+#[test]
+fn influxdb_1_loads_what_the_summary_says_idempotently_and_keeps_what_fails() {
+    if !installed("influxd", "influxdb") {
+        return;
+    }
+    let port = free_port();
+    let server = influxdb1(port);
+    assert_eq!(
+        post(&format!(
+            "{}/query?q=CREATE%20DATABASE%20captures",
+            server.url
+        )),
+        Some(200)
+    );
+    let work = tempfile::tempdir().expect("tempdir");
+    let out = work.path().join("r");
+    let env = [
+        ("INFLUX_URL", server.url.clone()),
+        ("INFLUX_DB", "captures".to_string()),
+    ];
+
+    let (code, err, summary) = analyze(&out, &env, &[]);
+    assert_eq!(code, 0, "{err}");
+    let packets = summary["packets"].as_f64().expect("packets");
+    let q = "SELECT sum(packets) FROM traffic WHERE capture='office'";
+    assert_eq!(scalar(&influxql(&server.url, q)), Some(packets));
+    let count = |url: &str| scalar(&influxql(url, "SELECT count(packets) FROM traffic"));
+    let points = count(&server.url);
+    let total_bytes = scalar(&influxql(&server.url, "SELECT last(bytes) FROM summary"));
+    assert_eq!(total_bytes, summary["bytes"].as_f64());
+
+    // Loading again overwrites: same series, same timestamps, same sums.
+    let (code, err, _) = analyze(&out, &env, &[]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(scalar(&influxql(&server.url, q)), Some(packets));
+    assert_eq!(count(&server.url), points);
+
+    // A database that does not exist: a clear error, the lines kept.
+    let missing = [
+        ("INFLUX_URL", server.url.clone()),
+        ("INFLUX_DB", "nosuchdb".to_string()),
+    ];
+    let out2 = work.path().join("r2");
+    let (code, err, _) = analyze(&out2, &missing, &[]);
+    assert_eq!(code, 4, "{err}");
+    assert!(err.contains("database 'nosuchdb'"), "{err}");
+    assert!(out2.join("influx-unsent.lp").is_file());
+
+    // A server that is down: every line kept, and `load` writes them once it is back.
+    drop(server);
+    let out3 = work.path().join("r3");
+    let down = [
+        ("INFLUX_URL", format!("http://127.0.0.1:{port}")),
+        ("INFLUX_DB", "captures".to_string()),
+    ];
+    let (code, err, _) = analyze(&out3, &down, &[]);
+    assert_eq!(code, 4, "{err}");
+    assert!(err.contains("could not be reached"), "{err}");
+    let kept = out3.join("influx-unsent.lp");
+    let kept_lines = std::fs::read_to_string(&kept)
+        .expect("kept")
+        .lines()
+        .count();
+    assert!(kept_lines > 10);
+
+    let server = influxdb1(port);
+    assert_eq!(
+        post(&format!(
+            "{}/query?q=CREATE%20DATABASE%20captures",
+            server.url
+        )),
+        Some(200)
+    );
+    let out = bin()
+        .arg("load")
+        .arg(&kept)
+        .env("INFLUX_URL", &server.url)
+        .env("INFLUX_DB", "captures")
+        .output()
+        .expect("load");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(scalar(&influxql(&server.url, q)), Some(packets));
+}
+
+#[test]
+fn wrong_credentials_are_a_clear_error_and_never_printed() {
+    if !installed("influxd", "influxdb") {
+        return;
+    }
+    let server = influxdb1_with(free_port(), true);
+    // The first user of a server with authentication on may be created without credentials.
+    let create = "CREATE%20USER%20admin%20WITH%20PASSWORD%20%27right%27%20WITH%20ALL%20PRIVILEGES";
+    assert_eq!(post(&format!("{}/query?q={create}", server.url)), Some(200));
+    let work = tempfile::tempdir().expect("tempdir");
+    let env = [
+        ("INFLUX_URL", server.url.clone()),
+        ("INFLUX_DB", "captures".to_string()),
+        ("INFLUX_TOKEN", "admin:wrong-secret".to_string()),
+    ];
+    let (code, err, _) = analyze(&work.path().join("r"), &env, &["--influx-api", "v1"]);
+    assert_eq!(code, 4, "{err}");
+    assert!(err.contains("refused the credentials (HTTP 401)"), "{err}");
+    assert!(
+        !err.contains("wrong-secret"),
+        "the token must never be printed: {err}"
+    );
+}
+
+#[test]
+fn victoria_metrics_takes_the_v2_api_with_a_token() {
+    if !installed("victoria-metrics", "victoria-metrics") {
+        return;
+    }
+    let port = free_port();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let child = Command::new("victoria-metrics")
+        .arg(format!("-httpListenAddr=127.0.0.1:{port}"))
+        .arg(format!(
+            "-storageDataPath={}",
+            dir.path().join("data").display()
+        ))
+        .arg("-retentionPeriod=100y")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start victoria-metrics");
+    let url = format!("http://127.0.0.1:{port}");
+    let _server = Server {
+        child,
+        url: url.clone(),
+        _dir: dir,
+    };
+    wait_up(&url, "/health");
+    let work = tempfile::tempdir().expect("tempdir");
+    let out = work.path().join("r");
+    let env = [
+        ("INFLUX_URL", url.clone()),
+        ("INFLUX_TOKEN", "any-token".to_string()),
+        ("INFLUX_ORG", "lab".to_string()),
+        ("INFLUX_BUCKET", "captures".to_string()),
+    ];
+    let (code, err, summary) = analyze(&out, &env, &["--influx-api", "v2"]);
+    assert_eq!(code, 0, "{err}");
+    let _ = get(&format!("{url}/internal/force_flush"));
+    // Every sample of traffic_packets, summed.
+    let (status, body) = get(&format!(
+        "{url}/api/v1/export?match[]=traffic_packets%7Bcapture%3D%22office%22%7D"
+    ))
+    .expect("export");
+    assert_eq!(status, 200);
+    let sum: f64 = body
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .flat_map(|v| v["values"].as_array().cloned().unwrap_or_default())
+        .filter_map(|v| v.as_f64())
+        .sum();
+    assert_eq!(Some(sum), summary["packets"].as_f64());
+}
+
+#[test]
+fn line_protocol_to_a_file_for_air_gapped_sites() {
+    let work = tempfile::tempdir().expect("tempdir");
+    let file = work.path().join("metrics.lp");
+    let out = bin()
+        .arg("analyze")
+        .arg(sample())
+        .arg("--out")
+        .arg(work.path().join("r"))
+        .args(["--quiet", "--capture-name", "office", "--influx-out"])
+        .arg(&file)
+        .output()
+        .expect("run");
+    assert!(out.status.success());
+    let text = std::fs::read_to_string(&file).expect("lp");
+    let traffic: u64 = text
+        .lines()
+        .filter(|l| l.starts_with("traffic,capture=office "))
+        .filter_map(|l| {
+            let fields = l.split(' ').nth(1)?;
+            fields
+                .split(',')
+                .find_map(|f| f.strip_prefix("packets="))?
+                .trim_end_matches('i')
+                .parse::<u64>()
+                .ok()
+        })
+        .sum();
+    assert_eq!(traffic, 314);
+    assert!(text
+        .lines()
+        .any(|l| l.starts_with("summary,capture=office packets=314i")));
+    assert!(text.lines().all(|l| l
+        .rsplit(' ')
+        .next()
+        .is_some_and(|t| t.parse::<i64>().is_ok())));
+}
