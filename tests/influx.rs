@@ -122,12 +122,21 @@ fn influxdb1_with(port: u16, auth: bool) -> Server {
 }
 
 fn influxql(url: &str, q: &str) -> Value {
-    let q = q
-        .replace(' ', "%20")
-        .replace('\'', "%27")
-        .replace('"', "%22");
-    let (status, body) = get(&format!("{url}/query?db=captures&q={q}")).expect("query");
-    assert_eq!(status, 200, "{body}");
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(10)))
+        .build()
+        .into();
+    let mut resp = agent
+        .get(format!("{url}/query"))
+        .query("db", "captures")
+        .query("epoch", "ns")
+        .query("q", q)
+        .call()
+        .expect("query");
+    let status = resp.status().as_u16();
+    let body = resp.body_mut().read_to_string().unwrap_or_default();
+    assert_eq!(status, 200, "{q}: {body}");
     serde_json::from_str(&body).expect("json")
 }
 
@@ -374,4 +383,98 @@ fn line_protocol_to_a_file_for_air_gapped_sites() {
         .rsplit(' ')
         .next()
         .is_some_and(|t| t.parse::<i64>().is_ok())));
+}
+
+/// Grafana's macros as Grafana would expand them for a time range covering the capture.
+fn expand(query: &str, first_ns: i64, last_ns: i64, capture: &str) -> String {
+    query
+        .replace(
+            "$timeFilter",
+            &format!("time >= {first_ns}ns AND time <= {last_ns}ns"),
+        )
+        .replace("$__interval", "1s")
+        .replace("$capture", capture)
+}
+
+#[test]
+fn every_influxql_dashboard_query_returns_data_after_a_load() {
+    if !installed("influxd", "influxdb") {
+        return;
+    }
+    let server = influxdb1(free_port());
+    assert_eq!(
+        post(&format!(
+            "{}/query?q=CREATE%20DATABASE%20captures",
+            server.url
+        )),
+        Some(200)
+    );
+    let work = tempfile::tempdir().expect("tempdir");
+    let env = [
+        ("INFLUX_URL", server.url.clone()),
+        ("INFLUX_DB", "captures".to_string()),
+    ];
+    let (code, err, _) = analyze(&work.path().join("r"), &env, &[]);
+    assert_eq!(code, 0, "{err}");
+    let lp = work.path().join("x.lp");
+    let out = bin()
+        .arg("analyze")
+        .arg(sample())
+        .arg("--out")
+        .arg(work.path().join("r2"))
+        .args(["--quiet", "--capture-name", "office", "--influx-out"])
+        .arg(&lp)
+        .output()
+        .expect("run");
+    assert!(out.status.success());
+    let stamps: Vec<i64> = std::fs::read_to_string(&lp)
+        .expect("lp")
+        .lines()
+        .filter_map(|l| l.rsplit(' ').next()?.parse().ok())
+        .collect();
+    let (first, last) = (
+        *stamps.iter().min().expect("points"),
+        *stamps.iter().max().expect("points"),
+    );
+
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("dashboards/influxql");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&dir).expect("dashboards/influxql") {
+        let path = entry.expect("entry").path();
+        let dashboard: Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).expect("json")).expect("json");
+        let variables = dashboard["templating"]["list"]
+            .as_array()
+            .expect("variables");
+        let capture_var = variables
+            .iter()
+            .find(|v| v["name"] == "capture")
+            .expect("a capture variable");
+        let values = influxql(&server.url, capture_var["query"].as_str().expect("query"));
+        let listed = values["results"][0]["series"][0]["values"].to_string();
+        assert!(
+            listed.contains("office"),
+            "the capture variable lists the load: {listed}"
+        );
+        for panel in dashboard["panels"].as_array().expect("panels") {
+            for target in panel["targets"].as_array().expect("targets") {
+                let q = expand(
+                    target["query"].as_str().expect("query"),
+                    first,
+                    last,
+                    "office",
+                );
+                let result = influxql(&server.url, &q);
+                let series = &result["results"][0]["series"];
+                assert!(
+                    series.as_array().is_some_and(|s| !s.is_empty()),
+                    "{}: panel '{}' returned no data for {q}: {result}",
+                    path.display(),
+                    panel["title"]
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 12, "only {checked} queries checked");
 }
