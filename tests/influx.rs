@@ -65,7 +65,7 @@ fn post(url: &str) -> Option<u16> {
 struct Server {
     child: Child,
     url: String,
-    _dir: tempfile::TempDir,
+    _dir: Option<tempfile::TempDir>,
 }
 
 impl Drop for Server {
@@ -92,8 +92,15 @@ fn influxdb1(port: u16) -> Server {
 
 fn influxdb1_with(port: u16, auth: bool) -> Server {
     let dir = tempfile::tempdir().expect("tempdir");
-    let d = dir.path().display();
-    let config = dir.path().join("influxdb.conf");
+    let mut server = influxdb1_at(dir.path(), port, auth);
+    server._dir = Some(dir);
+    server
+}
+
+/// InfluxDB 1.x keeping its data in `dir`, so that a restart finds it again.
+fn influxdb1_at(dir: &Path, port: u16, auth: bool) -> Server {
+    let d = dir.display();
+    let config = dir.join("influxdb.conf");
     std::fs::write(
         &config,
         format!(
@@ -117,7 +124,7 @@ fn influxdb1_with(port: u16, auth: bool) -> Server {
     Server {
         child,
         url,
-        _dir: dir,
+        _dir: None,
     }
 }
 
@@ -318,7 +325,7 @@ fn victoria_metrics_takes_the_v2_api_with_a_token() {
     let _server = Server {
         child,
         url: url.clone(),
-        _dir: dir,
+        _dir: Some(dir),
     };
     wait_up(&url, "/health");
     let work = tempfile::tempdir().expect("tempdir");
@@ -477,4 +484,84 @@ fn every_influxql_dashboard_query_returns_data_after_a_load() {
         }
     }
     assert!(checked >= 12, "only {checked} queries checked");
+}
+
+#[test]
+fn a_server_killed_mid_load_loses_no_point() {
+    if !installed("influxd", "influxdb") {
+        return;
+    }
+    let port = free_port();
+    let data = tempfile::tempdir().expect("tempdir");
+    let mut server = influxdb1_at(data.path(), port, false);
+    assert_eq!(
+        post(&format!(
+            "{}/query?q=CREATE%20DATABASE%20captures",
+            server.url
+        )),
+        Some(200)
+    );
+    let work = tempfile::tempdir().expect("tempdir");
+    let file = work.path().join("many.lp");
+    let n = 300_000u64;
+    let text: String = (0..n)
+        .map(|i| {
+            format!(
+                "load_test,capture=kill v={i}i {}\n",
+                1_700_000_000_000_000_000 + i as i64 * 1000
+            )
+        })
+        .collect();
+    std::fs::write(&file, text).expect("write");
+    let mut load = bin()
+        .arg("load")
+        .arg(&file)
+        .args([
+            "--quiet",
+            "--influx-batch",
+            "2000",
+            "--influx-concurrency",
+            "2",
+        ])
+        .env("INFLUX_URL", &server.url)
+        .env("INFLUX_DB", "captures")
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("load");
+    std::thread::sleep(Duration::from_millis(400));
+    let _ = server.child.kill();
+    let _ = server.child.wait();
+    let status = load.wait().expect("wait");
+    let mut err = String::new();
+    if let Some(mut e) = load.stderr.take() {
+        let _ = std::io::Read::read_to_string(&mut e, &mut err);
+    }
+    let kept = file.with_extension("unsent.lp");
+    if status.success() {
+        // The whole load finished before the kill; nothing to recover.
+        eprintln!("the load finished before the server was killed");
+    } else {
+        assert_eq!(status.code(), Some(4), "{err}");
+        assert!(kept.is_file(), "{err}");
+    }
+    // Restart on the same data, load what was kept: every point is there exactly once.
+    drop(server);
+    let server = influxdb1_at(data.path(), port, false);
+    if kept.is_file() {
+        let out = bin()
+            .arg("load")
+            .arg(&kept)
+            .arg("--quiet")
+            .env("INFLUX_URL", &server.url)
+            .env("INFLUX_DB", "captures")
+            .output()
+            .expect("load");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let count = scalar(&influxql(&server.url, "SELECT count(v) FROM load_test"));
+    assert_eq!(count, Some(n as f64));
 }
