@@ -42,6 +42,8 @@ for f in samples/*; do
         exit 1
     }
 done
+[ -d ../shared/corpus ] || echo "note: ../shared/corpus is absent: the corpus comparison skips (it runs where the corpus is)"
+[ "$(id -u)" -eq 0 ] || echo "note: not root: the live-capture tests skip (they need network namespaces)"
 echo "== cargo test"
 cargo test --all-features 2>&1 | tee "$tmp/test.log"
 # One closing line for the whole run.

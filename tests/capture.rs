@@ -91,24 +91,27 @@ impl Drop for Namespaces {
     }
 }
 
+/// The name of the veth interface in namespace `name`.
+fn veth_of(ns: &Namespaces, name: &str) -> String {
+    let out = ns
+        .exec(name)
+        .args(["ip", "-o", "link", "show", "type", "veth"])
+        .output()
+        .expect("ip link");
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    text.split(':')
+        .nth(1)
+        .expect("a veth interface")
+        .trim()
+        .split('@')
+        .next()
+        .expect("its name")
+        .to_string()
+}
+
 /// Starts `netanalyzer capture` inside namespace `b` and waits until it is capturing.
 fn start_capture(ns: &Namespaces, dir: &Path, extra: &[&str]) -> Child {
-    let iface = {
-        let out = ns
-            .exec(&ns.b)
-            .args(["ip", "-o", "link", "show", "type", "veth"])
-            .output()
-            .expect("ip link");
-        let text = String::from_utf8_lossy(&out.stdout).into_owned();
-        text.split(':')
-            .nth(1)
-            .expect("veth")
-            .trim()
-            .split('@')
-            .next()
-            .expect("name")
-            .to_string()
-    };
+    let iface = veth_of(ns, &ns.b);
     let child = ns
         .exec(&ns.b)
         .arg(env!("CARGO_BIN_EXE_netanalyzer"))
@@ -366,20 +369,7 @@ fn an_interface_that_goes_away_is_a_clear_error_and_closed_files_stay_valid() {
     send(&ns, 450);
     std::thread::sleep(Duration::from_millis(300));
     // Deleting namespace b's end of the veth pair takes the captured interface away.
-    let out = ns
-        .exec(&ns.b)
-        .args(["ip", "-o", "link", "show", "type", "veth"])
-        .output()
-        .expect("ip link");
-    let name = String::from_utf8_lossy(&out.stdout)
-        .split(':')
-        .nth(1)
-        .expect("veth")
-        .trim()
-        .split('@')
-        .next()
-        .expect("name")
-        .to_string();
+    let name = veth_of(&ns, &ns.b);
     let ok = ns
         .exec(&ns.b)
         .args(["ip", "link", "del", &name])

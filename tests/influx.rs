@@ -354,21 +354,30 @@ fn victoria_metrics_takes_the_v2_api_with_a_token() {
     assert_eq!(Some(sum), summary["packets"].as_f64());
 }
 
-#[test]
-fn line_protocol_to_a_file_for_air_gapped_sites() {
-    let work = tempfile::tempdir().expect("tempdir");
-    let file = work.path().join("metrics.lp");
+/// Analyzes the sample into `work`, writing its line protocol to a file; returns the lines.
+fn line_protocol(work: &Path) -> String {
+    let file = work.join("metrics.lp");
     let out = bin()
         .arg("analyze")
         .arg(sample())
         .arg("--out")
-        .arg(work.path().join("r"))
+        .arg(work.join("lp-reports"))
         .args(["--quiet", "--capture-name", "office", "--influx-out"])
         .arg(&file)
         .output()
         .expect("run");
-    assert!(out.status.success());
-    let text = std::fs::read_to_string(&file).expect("lp");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::read_to_string(&file).expect("lp")
+}
+
+#[test]
+fn line_protocol_to_a_file_for_air_gapped_sites() {
+    let work = tempfile::tempdir().expect("tempdir");
+    let text = line_protocol(work.path());
     let traffic: u64 = text
         .lines()
         .filter(|l| l.starts_with("traffic,capture=office "))
@@ -423,19 +432,7 @@ fn every_influxql_dashboard_query_returns_data_after_a_load() {
     ];
     let (code, err, _) = analyze(&work.path().join("r"), &env, &[]);
     assert_eq!(code, 0, "{err}");
-    let lp = work.path().join("x.lp");
-    let out = bin()
-        .arg("analyze")
-        .arg(sample())
-        .arg("--out")
-        .arg(work.path().join("r2"))
-        .args(["--quiet", "--capture-name", "office", "--influx-out"])
-        .arg(&lp)
-        .output()
-        .expect("run");
-    assert!(out.status.success());
-    let stamps: Vec<i64> = std::fs::read_to_string(&lp)
-        .expect("lp")
+    let stamps: Vec<i64> = line_protocol(work.path())
         .lines()
         .filter_map(|l| l.rsplit(' ').next()?.parse().ok())
         .collect();
