@@ -145,6 +145,13 @@ pub struct InfluxArgs {
     /// Write API: v1 or v2 [default: detected from /ping].
     #[arg(long, value_parser = ["v1", "v2"])]
     pub influx_api: Option<String>,
+    /// Timestamp precision: ns, us, ms or s [env: INFLUX_PRECISION; default: ns].
+    #[arg(long)]
+    pub influx_precision: Option<String>,
+    /// A TOML file with an [influx] table (url, token, org, bucket, db, rp, user, password,
+    /// precision, api), the lowest-priority source of settings.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
     /// Lines per request.
     #[arg(long, default_value_t = 5000)]
     pub influx_batch: usize,

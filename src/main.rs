@@ -157,7 +157,8 @@ fn run_analyze(args: AnalyzeArgs) -> anyhow::Result<u8> {
                 .file_name()
                 .map_or("capture".into(), |n| n.to_string_lossy().into_owned())
         });
-        let lines = netanalyzer::sinks::line::lines(&analysis, &report, &name);
+        let precision = influx_config(&args.influx_args)?.precision;
+        let lines = netanalyzer::sinks::line::lines(&analysis, &report, &name, precision);
         if let Some(out) = &args.influx_out {
             write_line_file(out, &lines)?;
         }
@@ -463,18 +464,44 @@ fn write_line_file(out: &Path, lines: &[String]) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The InfluxDB settings: flags, then the environment, then ./.env.
-fn influx_config(args: &InfluxArgs) -> netanalyzer::sinks::influx::InfluxConfig {
+/// The InfluxDB settings: flags, then the environment, then ./.env, then `--config`.
+fn influx_config(args: &InfluxArgs) -> anyhow::Result<netanalyzer::sinks::influx::InfluxConfig> {
     use netanalyzer::sinks::influx::{settings_from_env, Api, InfluxConfig};
-    let env = settings_from_env(Path::new(".env"));
+    use netanalyzer::sinks::line::Precision;
+    let mut env = settings_from_env(Path::new(".env"));
+    if let Some(file) = &args.config {
+        let text =
+            std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+        let table: toml::Table =
+            toml::from_str(&text).with_context(|| format!("parsing {}", file.display()))?;
+        if let Some(influx) = table.get("influx").and_then(|v| v.as_table()) {
+            for (k, v) in influx {
+                let value = match v {
+                    toml::Value::String(s) => s.clone(),
+                    toml::Value::Integer(i) => i.to_string(),
+                    toml::Value::Float(f) => f.to_string(),
+                    toml::Value::Boolean(b) => b.to_string(),
+                    _ => continue,
+                };
+                env.entry(format!("INFLUX_{}", k.to_ascii_uppercase()))
+                    .or_insert(value);
+            }
+        }
+    }
     let pick = |flag: &Option<String>, key: &str| flag.clone().or_else(|| env.get(key).cloned());
-    InfluxConfig {
+    let precision = match pick(&args.influx_precision, "INFLUX_PRECISION") {
+        Some(p) => Precision::parse(&p)
+            .with_context(|| format!("precision '{p}': expected ns, us, ms or s"))?,
+        None => Precision::Nanoseconds,
+    };
+    let api = match pick(&args.influx_api, "INFLUX_API").as_deref() {
+        Some("v1") => Some(Api::V1),
+        Some("v2") => Some(Api::V2),
+        _ => None,
+    };
+    Ok(InfluxConfig {
         url: pick(&args.influx_url, "INFLUX_URL").unwrap_or_default(),
-        api: match args.influx_api.as_deref() {
-            Some("v1") => Some(Api::V1),
-            Some("v2") => Some(Api::V2),
-            _ => None,
-        },
+        api,
         token: pick(&args.influx_token, "INFLUX_TOKEN"),
         org: pick(&args.influx_org, "INFLUX_ORG"),
         bucket: pick(&args.influx_bucket, "INFLUX_BUCKET"),
@@ -487,7 +514,8 @@ fn influx_config(args: &InfluxArgs) -> netanalyzer::sinks::influx::InfluxConfig 
         attempts: 5,
         backoff: std::time::Duration::from_millis(200),
         timeout: std::time::Duration::from_secs(30),
-    }
+        precision,
+    })
 }
 
 /// Writes `lines`; reports the outcome; whether everything was written.
@@ -497,7 +525,7 @@ fn influx_write(
     spool: &Path,
     quiet: bool,
 ) -> anyhow::Result<bool> {
-    let cfg = influx_config(args);
+    let cfg = influx_config(args)?;
     let total = lines.len() as u64;
     let done = std::sync::atomic::AtomicU64::new(0);
     let progress = |n: u64| {

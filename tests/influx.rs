@@ -562,3 +562,42 @@ fn a_server_killed_mid_load_loses_no_point() {
     let count = scalar(&influxql(&server.url, "SELECT count(v) FROM load_test"));
     assert_eq!(count, Some(n as f64));
 }
+
+#[test]
+fn settings_from_a_config_file_and_second_precision() {
+    if !installed("influxd", "influxdb") {
+        return;
+    }
+    let server = influxdb1(free_port());
+    assert_eq!(
+        post(&format!(
+            "{}/query?q=CREATE%20DATABASE%20captures",
+            server.url
+        )),
+        Some(200)
+    );
+    let work = tempfile::tempdir().expect("tempdir");
+    let config = work.path().join("netanalyzer.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[influx]\nurl = \"{}\"\ndb = \"captures\"\nprecision = \"s\"\n",
+            server.url
+        ),
+    )
+    .expect("write");
+    let (code, err, summary) = analyze(
+        &work.path().join("r"),
+        &[],
+        &["--config", config.to_str().expect("utf-8")],
+    );
+    assert_eq!(code, 0, "{err}");
+    let result = influxql(&server.url, "SELECT packets FROM summary");
+    let time = result["results"][0]["series"][0]["values"][0][0]
+        .as_i64()
+        .expect("a time");
+    assert_eq!(time % 1_000_000_000, 0, "second precision: {time}");
+    let first = summary["first_timestamp"].as_str().expect("first");
+    assert!(first.starts_with("2026-11-02T09:00:00"), "{first}");
+    assert_eq!(time, 1_793_610_000_000_000_000);
+}

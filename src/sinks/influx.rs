@@ -53,6 +53,8 @@ pub struct InfluxConfig {
     pub backoff: Duration,
     /// Request timeout.
     pub timeout: Duration,
+    /// Timestamp precision of the lines.
+    pub precision: crate::sinks::line::Precision,
 }
 
 impl fmt::Debug for InfluxConfig {
@@ -208,7 +210,10 @@ fn target(cfg: &InfluxConfig, api: Api) -> Result<Target, InfluxError> {
                     "InfluxDB 2.x needs a bucket: --influx-bucket or INFLUX_BUCKET".into(),
                 )
             })?;
-            let mut query = vec![("bucket", bucket.clone()), ("precision", "ns".to_string())];
+            let mut query = vec![
+                ("bucket", bucket.clone()),
+                ("precision", cfg.precision.v2().to_string()),
+            ];
             if let Some(org) = &cfg.org {
                 query.push(("org", org.clone()));
             }
@@ -229,7 +234,10 @@ fn target(cfg: &InfluxConfig, api: Api) -> Result<Target, InfluxError> {
                         "InfluxDB 1.x needs a database: --influx-db or INFLUX_DB".into(),
                     )
                 })?;
-            let mut query = vec![("db", db.clone()), ("precision", "n".to_string())];
+            let mut query = vec![
+                ("db", db.clone()),
+                ("precision", cfg.precision.v1().to_string()),
+            ];
             if let Some(rp) = &cfg.rp {
                 query.push(("rp", rp.clone()));
             }

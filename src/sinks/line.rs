@@ -33,6 +33,63 @@ pub fn escape_tag(s: &str) -> String {
     out
 }
 
+/// Timestamp precision of the written points.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Precision {
+    /// Nanoseconds (the default).
+    #[default]
+    Nanoseconds,
+    /// Microseconds.
+    Microseconds,
+    /// Milliseconds.
+    Milliseconds,
+    /// Seconds.
+    Seconds,
+}
+
+impl Precision {
+    /// Parses `ns`/`n`, `us`/`u`, `ms`, `s`.
+    pub fn parse(s: &str) -> Option<Precision> {
+        Some(match s.trim() {
+            "ns" | "n" => Precision::Nanoseconds,
+            "us" | "u" | "µs" => Precision::Microseconds,
+            "ms" => Precision::Milliseconds,
+            "s" => Precision::Seconds,
+            _ => return None,
+        })
+    }
+
+    /// Nanoseconds per unit.
+    pub fn divisor(self) -> i64 {
+        match self {
+            Precision::Nanoseconds => 1,
+            Precision::Microseconds => 1_000,
+            Precision::Milliseconds => 1_000_000,
+            Precision::Seconds => 1_000_000_000,
+        }
+    }
+
+    /// The `precision` parameter of the 2.x API.
+    pub fn v2(self) -> &'static str {
+        match self {
+            Precision::Nanoseconds => "ns",
+            Precision::Microseconds => "us",
+            Precision::Milliseconds => "ms",
+            Precision::Seconds => "s",
+        }
+    }
+
+    /// The `precision` parameter of the 1.x API.
+    pub fn v1(self) -> &'static str {
+        match self {
+            Precision::Nanoseconds => "n",
+            Precision::Microseconds => "u",
+            Precision::Milliseconds => "ms",
+            Precision::Seconds => "s",
+        }
+    }
+}
+
 /// A point being built.
 struct Point {
     line: String,
@@ -77,14 +134,19 @@ impl Point {
         }
     }
 
-    fn at(mut self, ts_ns: i64) -> String {
-        let _ = write!(self.line, " {ts_ns}");
+    fn at(mut self, ts_ns: i64, precision: Precision) -> String {
+        let _ = write!(self.line, " {}", ts_ns.div_euclid(precision.divisor()));
         self.line
     }
 }
 
 /// Every line for `analysis`, tagged `capture=NAME`.
-pub fn lines(analysis: &Analysis, report: &Report, capture: &str) -> Vec<String> {
+pub fn lines(
+    analysis: &Analysis,
+    report: &Report,
+    capture: &str,
+    precision: Precision,
+) -> Vec<String> {
     let t = &analysis.total;
     let s = &report.summary;
     let tag = [("capture", capture)];
@@ -110,7 +172,7 @@ pub fn lines(analysis: &Analysis, report: &Report, capture: &str) -> Vec<String>
                 b.proto_packets[proto as usize],
             );
         }
-        out.push(p.at(analysis.base_ts + k * analysis.interval_ns));
+        out.push(p.at(analysis.base_ts + k * analysis.interval_ns, precision));
     }
     for (name, c) in &s.protocols {
         if c.frames > 0 {
@@ -118,7 +180,7 @@ pub fn lines(analysis: &Analysis, report: &Report, capture: &str) -> Vec<String>
                 Point::new("protocols", &[("capture", capture), ("protocol", name)])
                     .int("frames", c.frames)
                     .int("bytes", c.bytes)
-                    .at(first),
+                    .at(first, precision),
             );
         }
     }
@@ -133,7 +195,7 @@ pub fn lines(analysis: &Analysis, report: &Report, capture: &str) -> Vec<String>
                 .int("rx_packets", e.rx_packets)
                 .int("rx_bytes", e.rx_bytes)
                 .int("rank", rank as u64 + 1)
-                .at(first),
+                .at(first, precision),
         );
     }
     for (rank, p) in s.top_ports.iter().enumerate() {
@@ -150,14 +212,14 @@ pub fn lines(analysis: &Analysis, report: &Report, capture: &str) -> Vec<String>
             .int("packets", p.packets)
             .int("bytes", p.bytes)
             .int("rank", rank as u64 + 1)
-            .at(first),
+            .at(first, precision),
         );
     }
     for (state, n) in &s.tcp.conn_states {
         out.push(
             Point::new("conn_states", &[("capture", capture), ("state", state)])
                 .int("flows", *n)
-                .at(first),
+                .at(first, precision),
         );
     }
     out.push(
@@ -181,7 +243,7 @@ pub fn lines(analysis: &Analysis, report: &Report, capture: &str) -> Vec<String>
             .opt("interarrival_jitter_s", s.interarrival.jitter)
             .int("errors", s.errors.len() as u64)
             .int("anomalies", s.anomalies.len() as u64)
-            .at(first),
+            .at(first, precision),
     );
     out
 }
@@ -197,7 +259,7 @@ mod tests {
             .int("packets", 3)
             .float("rate", 1.5)
             .float("nan", f64::NAN)
-            .at(1_000);
+            .at(1_000, Precision::Nanoseconds);
         assert_eq!(line, "traffic,capture=my\\ cap packets=3i,rate=1.5 1000");
     }
 }
