@@ -98,6 +98,7 @@ impl Follower {
                 base_ts,
                 interval_ns: self.opts.interval_ns.max(1),
                 collect_packets: false,
+                interval_top: self.opts.interval_top,
             }
         });
         self.analysis.base_ts = ctx.base_ts;

@@ -58,6 +58,11 @@ fn run_analyze(args: AnalyzeArgs) -> anyhow::Result<u8> {
             .context("starting worker threads")?;
     }
     let opts = Options {
+        interval_top: if args.influx || args.influx_out.is_some() {
+            args.top
+        } else {
+            0
+        },
         interval_ns: args.interval,
         limits: analyze::Limits {
             max_flows: args.max_flows,

@@ -601,3 +601,66 @@ fn settings_from_a_config_file_and_second_precision() {
     assert!(first.starts_with("2026-11-02T09:00:00"), "{first}");
     assert_eq!(time, 1_793_610_000_000_000_000);
 }
+
+#[test]
+fn per_interval_top_talkers_add_up_to_the_endpoints_table() {
+    let work = tempfile::tempdir().expect("tempdir");
+    let file = work.path().join("all.lp");
+    let reports = work.path().join("r");
+    let out = bin()
+        .arg("analyze")
+        .arg(sample())
+        .arg("--out")
+        .arg(&reports)
+        .args([
+            "--quiet",
+            "--top",
+            "1000",
+            "--capture-name",
+            "office",
+            "--influx-out",
+        ])
+        .arg(&file)
+        .output()
+        .expect("run");
+    assert!(out.status.success());
+    let text = std::fs::read_to_string(&file).expect("lp");
+    let field = |line: &str, name: &str| -> u64 {
+        line.split(' ')
+            .nth(1)
+            .and_then(|f| {
+                f.split(',')
+                    .find_map(|kv| kv.strip_prefix(&format!("{name}=")))
+            })
+            .and_then(|v| v.trim_end_matches('i').parse().ok())
+            .expect("field")
+    };
+    let mut per_address: std::collections::BTreeMap<String, u64> = Default::default();
+    let mut intervals = std::collections::BTreeSet::new();
+    for line in text.lines().filter(|l| l.starts_with("interval_talkers,")) {
+        let address = line
+            .split(' ')
+            .next()
+            .and_then(|t| t.split(",address=").nth(1))
+            .expect("address")
+            .to_string();
+        *per_address.entry(address).or_default() += field(line, "bytes");
+        intervals.insert(line.rsplit(' ').next().expect("time").to_string());
+    }
+    assert!(intervals.len() >= 6, "{} intervals", intervals.len());
+    let endpoints = common::read_csv(&reports.join("endpoints.csv"));
+    assert_eq!(per_address.len(), endpoints.len());
+    for e in endpoints {
+        assert_eq!(
+            per_address.get(&e["address"]).copied(),
+            e["bytes"].parse().ok(),
+            "{}",
+            e["address"]
+        );
+    }
+    // Ranks count from 1 within each interval.
+    assert!(text
+        .lines()
+        .filter(|l| l.starts_with("interval_ports,"))
+        .any(|l| field(l, "rank") == 1));
+}

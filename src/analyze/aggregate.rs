@@ -266,6 +266,10 @@ pub struct Aggregate {
     pub reassembler: super::reassembly::Reassembler,
     /// Datagrams reassembled.
     pub reassembled: u64,
+    /// Addresses (sent plus received) per interval, when [`Context::interval_top`] is set.
+    pub interval_talkers: super::interval_top::IntervalCounts<(u8, Addr)>,
+    /// TCP/UDP/SCTP ports per interval, likewise.
+    pub interval_ports: super::interval_top::IntervalCounts<(u8, u16)>,
 }
 
 /// What every worker needs to know to place a frame.
@@ -277,6 +281,8 @@ pub struct Context {
     pub interval_ns: i64,
     /// Keep every frame's row for `packets.parquet`.
     pub collect_packets: bool,
+    /// Count the top N addresses and ports per interval (0: off).
+    pub interval_top: usize,
 }
 
 impl Aggregate {
@@ -335,6 +341,32 @@ impl Aggregate {
 
         self.add_addresses(ts, len, frame);
         self.add_transport(ts, len, frame);
+        if ctx.interval_top > 0 {
+            self.add_interval_tops(interval, len, frame);
+        }
+    }
+
+    fn add_interval_tops(&mut self, interval: i64, len: u64, frame: &Frame) {
+        if let Some(layer) = frame.ip_layers().first() {
+            self.interval_talkers
+                .add(interval, (layer.version, layer.src), len);
+            if layer.dst != layer.src {
+                self.interval_talkers
+                    .add(interval, (layer.version, layer.dst), len);
+            }
+        }
+        let o = &frame.outer;
+        if o.ip_version != 0
+            && o.has_transport
+            && matches!(o.ip_proto, ip_proto::TCP | ip_proto::UDP | ip_proto::SCTP)
+        {
+            self.interval_ports
+                .add(interval, (o.ip_proto, o.sport), len);
+            if o.dport != o.sport {
+                self.interval_ports
+                    .add(interval, (o.ip_proto, o.dport), len);
+            }
+        }
     }
 
     /// Moves the interval being filled into the map.
@@ -444,6 +476,7 @@ impl Aggregate {
     pub fn merge(&mut self, mut later: Aggregate, limits: &Limits) {
         self.flush_interval();
         later.flush_interval();
+        let newest_interval = later.timeseries.keys().copied().max();
         let seam = self.last_ts.zip(later.first_ts);
         self.interarrival.merge(&later.interarrival, seam);
         self.packets += later.packets;
@@ -486,6 +519,11 @@ impl Aggregate {
             }
         }
         self.merge_conversations(later.conversations, limits);
+        if later.interval_talkers.top > 0 {
+            let newest = newest_interval.unwrap_or(0);
+            self.interval_talkers.merge(later.interval_talkers, newest);
+            self.interval_ports.merge(later.interval_ports, newest);
+        }
         for piece in &later.fragments {
             if let Some(datagram) = self.reassembler.add(piece) {
                 self.add_datagram(piece, &datagram, limits);

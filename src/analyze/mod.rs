@@ -9,6 +9,7 @@ pub mod anomaly;
 pub mod community_id;
 pub mod flows;
 pub mod hist;
+pub mod interval_top;
 pub mod reassembly;
 
 use std::path::{Path, PathBuf};
@@ -31,6 +32,8 @@ pub struct Options {
     pub batch_size: usize,
     /// Batches per window (a multiple of the worker count keeps every core busy).
     pub batches_per_window: usize,
+    /// Count the top N addresses and ports of every interval (0: off; for InfluxDB).
+    pub interval_top: usize,
 }
 
 impl Default for Options {
@@ -40,6 +43,7 @@ impl Default for Options {
             limits: Limits::default(),
             batch_size: 32 * 1024,
             batches_per_window: 2 * rayon::current_num_threads(),
+            interval_top: 0,
         }
     }
 }
@@ -186,6 +190,7 @@ pub fn analyze_paths_with(
         base_ts,
         interval_ns: opts.interval_ns.max(1),
         collect_packets: packets.is_some(),
+        interval_top: opts.interval_top,
     };
     let mut total = Aggregate::default();
     let mut reports = Vec::with_capacity(files.len());
@@ -337,6 +342,8 @@ fn file_summary_add(report: &mut FileReport, p: &Aggregate) {
 /// Decodes and folds one batch of records; runs on a worker thread.
 pub fn fold_batch(buf: &[u8], batch: &[Record], ctx: &Context) -> Aggregate {
     let mut agg = Aggregate::default();
+    agg.interval_talkers.top = ctx.interval_top;
+    agg.interval_ports.top = ctx.interval_top;
     let mut frame = Frame::default();
     for rec in batch {
         let start = rec.data_offset.min(buf.len());

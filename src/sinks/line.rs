@@ -8,6 +8,8 @@
 //! | `protocols` | capture, protocol | frames, bytes | first frame |
 //! | `talkers` | capture, address | packets, bytes, tx_*/rx_*, rank (top `--top`) | first frame |
 //! | `ports` | capture, protocol, port | packets, bytes, rank (top `--top`) | first frame |
+//! | `interval_talkers` | capture, address | packets, bytes, rank (top `--top` of each interval) | interval start |
+//! | `interval_ports` | capture, protocol, port | packets, bytes, rank (likewise) | interval start |
 //! | `conn_states` | capture, state | flows | first frame |
 //! | `summary` | capture | totals, rates, RTTs, counts | first frame |
 
@@ -214,6 +216,42 @@ pub fn lines(
             .int("rank", rank as u64 + 1)
             .at(first, precision),
         );
+    }
+    let interval_start = |i: i64| analysis.base_ts + i * analysis.interval_ns;
+    for (interval, top) in t.interval_talkers.top_per_interval() {
+        for (rank, ((version, addr), [packets, bytes])) in top.into_iter().enumerate() {
+            let address = crate::decode::to_ip(version, addr).to_string();
+            out.push(
+                Point::new(
+                    "interval_talkers",
+                    &[("capture", capture), ("address", &address)],
+                )
+                .int("packets", packets)
+                .int("bytes", bytes)
+                .int("rank", rank as u64 + 1)
+                .at(interval_start(interval), precision),
+            );
+        }
+    }
+    for (interval, top) in t.interval_ports.top_per_interval() {
+        for (rank, ((proto, port), [packets, bytes])) in top.into_iter().enumerate() {
+            let protocol = crate::decode::ip_proto::name(proto).unwrap_or("other");
+            let port = port.to_string();
+            out.push(
+                Point::new(
+                    "interval_ports",
+                    &[
+                        ("capture", capture),
+                        ("protocol", protocol),
+                        ("port", &port),
+                    ],
+                )
+                .int("packets", packets)
+                .int("bytes", bytes)
+                .int("rank", rank as u64 + 1)
+                .at(interval_start(interval), precision),
+            );
+        }
     }
     for (state, n) in &s.tcp.conn_states {
         out.push(
