@@ -105,6 +105,9 @@ pub struct AnalyzeArgs {
     /// Write the line protocol to FILE (`-` for stdout) instead of a server.
     #[arg(long, value_name = "FILE")]
     pub influx_out: Option<PathBuf>,
+    /// Also write every frame as a `capture_packets` point (large: one point per frame).
+    #[arg(long)]
+    pub influx_packets: bool,
     /// The `capture` tag of every point [default: the first input's name].
     #[arg(long)]
     pub capture_name: Option<String>,

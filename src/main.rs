@@ -104,18 +104,71 @@ fn run_analyze(args: AnalyzeArgs) -> anyhow::Result<u8> {
     } else {
         None
     };
-    let analysis = match packets_parquet.as_mut() {
-        Some(sink) => {
-            let mut rows = |cols| sink.write(cols);
-            analyze::analyze_paths_with(
-                &args.inputs,
-                &opts,
-                &mut |n| progress.advance(n),
-                Some(&mut rows),
-            )
-        }
-        None => analyze::analyze_paths(&args.inputs, &opts, &mut |n| progress.advance(n)),
+    let capture_name = args.capture_name.clone().unwrap_or_else(|| {
+        default_out_dir(&args.inputs[0])
+            .file_name()
+            .map_or("capture".into(), |n| n.to_string_lossy().into_owned())
+    });
+    let want_influx = args.influx || args.influx_out.is_some();
+    let precision = if want_influx {
+        influx_config(&args.influx_args)?.precision
+    } else {
+        netanalyzer::sinks::line::Precision::Nanoseconds
     };
+    // Per-frame points are streamed to a file during the analysis, never held in memory.
+    let packet_points = out_dir.join(".capture-packets.lp.tmp");
+    let mut packet_file = if args.influx_packets && want_influx {
+        if !args.quiet {
+            eprintln!("netanalyzer: --influx-packets writes one point per frame: this can be a lot of data");
+        }
+        std::fs::create_dir_all(&out_dir)
+            .with_context(|| format!("creating {}", out_dir.display()))?;
+        Some(std::io::BufWriter::with_capacity(
+            1 << 20,
+            std::fs::File::create(&packet_points)
+                .with_context(|| format!("creating {}", packet_points.display()))?,
+        ))
+    } else {
+        None
+    };
+    let mut packet_error: Option<std::io::Error> = None;
+    let mut seq = 0u64;
+    let analysis = if packets_parquet.is_some() || packet_file.is_some() {
+        let mut rows = |cols: analyze::PacketColumns| {
+            if let Some(w) = packet_file.as_mut() {
+                if packet_error.is_none() {
+                    if let Err(e) = netanalyzer::sinks::line::packet_lines(
+                        &cols,
+                        seq,
+                        &capture_name,
+                        precision,
+                        w,
+                    ) {
+                        packet_error = Some(e);
+                    }
+                }
+                seq += cols.ts.len() as u64;
+            }
+            if let Some(sink) = packets_parquet.as_mut() {
+                sink.write(cols);
+            }
+        };
+        analyze::analyze_paths_with(
+            &args.inputs,
+            &opts,
+            &mut |n| progress.advance(n),
+            Some(&mut rows),
+        )
+    } else {
+        analyze::analyze_paths(&args.inputs, &opts, &mut |n| progress.advance(n))
+    };
+    if let Some(e) = packet_error {
+        return Err(e).with_context(|| format!("writing {}", packet_points.display()));
+    }
+    if let Some(mut w) = packet_file.take() {
+        std::io::Write::flush(&mut w)
+            .with_context(|| format!("writing {}", packet_points.display()))?;
+    }
     progress.finish();
 
     for f in &analysis.files {
@@ -156,20 +209,21 @@ fn run_analyze(args: AnalyzeArgs) -> anyhow::Result<u8> {
         console::print_summary(&report.summary, &out_dir, written.len());
     }
     let mut sink_failed = false;
-    if args.influx || args.influx_out.is_some() {
-        let name = args.capture_name.clone().unwrap_or_else(|| {
-            default_out_dir(&args.inputs[0])
-                .file_name()
-                .map_or("capture".into(), |n| n.to_string_lossy().into_owned())
-        });
-        let precision = influx_config(&args.influx_args)?.precision;
-        let lines = netanalyzer::sinks::line::lines(&analysis, &report, &name, precision);
+    if want_influx {
+        let lines = netanalyzer::sinks::line::lines(&analysis, &report, &capture_name, precision);
+        let packets = args.influx_packets.then_some(packet_points.as_path());
         if let Some(out) = &args.influx_out {
-            write_line_file(out, &lines)?;
+            write_line_file(out, &lines, packets)?;
         }
         if args.influx {
             let spool = out_dir.join("influx-unsent.lp");
             sink_failed = !influx_write(&args.influx_args, lines, &spool, args.quiet)?;
+            if let Some(file) = packets {
+                sink_failed |= !load_file_in_chunks(&args.influx_args, file, &spool, args.quiet)?;
+            }
+        }
+        if packets.is_some() {
+            let _ = std::fs::remove_file(&packet_points);
         }
     }
     let any_read = analysis.files.iter().any(|f| f.format.is_some());
@@ -452,7 +506,47 @@ fn run_capture(args: CaptureArgs) -> anyhow::Result<u8> {
     }
 }
 
-fn write_line_file(out: &Path, lines: &[String]) -> anyhow::Result<()> {
+/// Writes a line-protocol file to InfluxDB a chunk at a time (bounded memory).
+fn load_file_in_chunks(
+    args: &InfluxArgs,
+    file: &Path,
+    spool: &Path,
+    quiet: bool,
+) -> anyhow::Result<bool> {
+    use std::io::BufRead as _;
+    const CHUNK: usize = 200_000;
+    let reader = std::io::BufReader::new(
+        std::fs::File::open(file).with_context(|| format!("reading {}", file.display()))?,
+    );
+    let mut chunk = Vec::with_capacity(CHUNK);
+    let mut ok = true;
+    for line in reader.lines() {
+        let line = line.with_context(|| format!("reading {}", file.display()))?;
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        chunk.push(line);
+        if chunk.len() == CHUNK {
+            if ok {
+                ok = influx_write(args, std::mem::take(&mut chunk), spool, quiet)?;
+            } else {
+                // The server failed already: keep the rest for `load`, do not hammer it.
+                netanalyzer::sinks::influx::spool_lines(spool, &chunk)?;
+                chunk.clear();
+            }
+        }
+    }
+    if !chunk.is_empty() {
+        if ok {
+            ok = influx_write(args, chunk, spool, quiet)?;
+        } else {
+            netanalyzer::sinks::influx::spool_lines(spool, &chunk)?;
+        }
+    }
+    Ok(ok)
+}
+
+fn write_line_file(out: &Path, lines: &[String], packets: Option<&Path>) -> anyhow::Result<()> {
     use std::io::Write as _;
     let mut w: Box<dyn std::io::Write> = if out == Path::new("-") {
         Box::new(std::io::stdout().lock())
@@ -463,6 +557,11 @@ fn write_line_file(out: &Path, lines: &[String]) -> anyhow::Result<()> {
     };
     for l in lines {
         writeln!(w, "{l}").with_context(|| format!("writing {}", out.display()))?;
+    }
+    if let Some(file) = packets {
+        let mut f =
+            std::fs::File::open(file).with_context(|| format!("reading {}", file.display()))?;
+        std::io::copy(&mut f, &mut w).with_context(|| format!("writing {}", out.display()))?;
     }
     w.flush()
         .with_context(|| format!("writing {}", out.display()))?;
@@ -564,21 +663,13 @@ fn influx_write(
 }
 
 fn run_load(args: LoadArgs) -> anyhow::Result<u8> {
-    let text = match std::fs::read_to_string(&args.file) {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("netanalyzer: {}: {e}", args.file.display());
-            return Ok(EXIT_FATAL);
-        }
-    };
-    let lines: Vec<String> = text
-        .lines()
-        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
-        .map(str::to_string)
-        .collect();
-    // What fails again is kept beside the file, which is only removed once all is written.
+    if let Err(e) = std::fs::metadata(&args.file) {
+        eprintln!("netanalyzer: {}: {e}", args.file.display());
+        return Ok(EXIT_FATAL);
+    }
+    // What fails again is kept beside the file.
     let spool = args.file.with_extension("unsent.lp");
-    let ok = influx_write(&args.influx_args, lines, &spool, args.quiet)?;
+    let ok = load_file_in_chunks(&args.influx_args, &args.file, &spool, args.quiet)?;
     Ok(if ok { EXIT_OK } else { EXIT_SINK })
 }
 

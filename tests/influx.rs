@@ -664,3 +664,42 @@ fn per_interval_top_talkers_add_up_to_the_endpoints_table() {
         .filter(|l| l.starts_with("interval_ports,"))
         .any(|l| field(l, "rank") == 1));
 }
+
+#[test]
+fn influx_packets_writes_every_frame_as_a_point() {
+    if !installed("influxd", "influxdb") {
+        return;
+    }
+    let server = influxdb1(free_port());
+    assert_eq!(
+        post(&format!(
+            "{}/query?q=CREATE%20DATABASE%20captures",
+            server.url
+        )),
+        Some(200)
+    );
+    let work = tempfile::tempdir().expect("tempdir");
+    let env = [
+        ("INFLUX_URL", server.url.clone()),
+        ("INFLUX_DB", "captures".to_string()),
+    ];
+    let (code, err, summary) = analyze(&work.path().join("r"), &env, &["--influx-packets"]);
+    assert_eq!(code, 0, "{err}");
+    // One point per frame, none lost to a shared timestamp.
+    let count = scalar(&influxql(
+        &server.url,
+        "SELECT count(len) FROM capture_packets",
+    ));
+    assert_eq!(count, summary["packets"].as_f64());
+    let bytes = scalar(&influxql(
+        &server.url,
+        "SELECT sum(len) FROM capture_packets",
+    ));
+    assert_eq!(bytes, summary["bytes"].as_f64());
+    let tcp = scalar(&influxql(
+        &server.url,
+        "SELECT count(len) FROM capture_packets WHERE protocol='tcp'",
+    ));
+    assert!(tcp.is_some_and(|n| n > 100.0));
+    assert!(!work.path().join("r/.capture-packets.lp.tmp").exists());
+}

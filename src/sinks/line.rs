@@ -142,6 +142,61 @@ impl Point {
     }
 }
 
+/// `capture_packets` lines for one batch of frames: tags `capture` and `protocol` (the outer
+/// transport, `arp`, or `other`), fields `src`, `dst`, `sport`, `dport`, `len`, `caplen`,
+/// `tcp_flags`. Frames stamped to the microsecond are spread over that microsecond's nanoseconds
+/// by their position (`seq` mod 1000), so that frames sharing a timestamp do not overwrite one
+/// another in InfluxDB; `seq` counts frames from the start of the run.
+pub fn packet_lines(
+    rows: &crate::analyze::PacketColumns,
+    first_seq: u64,
+    capture: &str,
+    precision: Precision,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    for i in 0..rows.ts.len() {
+        let (version, src) = rows.src[i];
+        let (_, dst) = rows.dst[i];
+        let protocol = if version == 0 {
+            if rows.protos[i] >> (Proto::Arp as u8) & 1 == 1 {
+                "arp"
+            } else {
+                "other"
+            }
+        } else {
+            crate::decode::ip_proto::name(rows.ip_proto[i]).unwrap_or("other")
+        };
+        let mut ts = rows.ts[i];
+        if ts % 1000 == 0 {
+            ts += ((first_seq + i as u64) % 1000) as i64;
+        }
+        let mut p = Point::new(
+            "capture_packets",
+            &[("capture", capture), ("protocol", protocol)],
+        );
+        if version != 0 {
+            p.sep();
+            let _ = write!(
+                p.line,
+                "src=\"{}\",dst=\"{}\"",
+                crate::decode::to_ip(version, src),
+                crate::decode::to_ip(version, dst)
+            );
+            p.fields += 1;
+        }
+        let line = p
+            .int("sport", u64::from(rows.sport[i]))
+            .int("dport", u64::from(rows.dport[i]))
+            .int("len", u64::from(rows.len[i]))
+            .int("caplen", u64::from(rows.caplen[i]))
+            .int("tcp_flags", u64::from(rows.tcp_flags[i]))
+            .at(ts, precision);
+        out.write_all(line.as_bytes())?;
+        out.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
 /// Every line for `analysis`, tagged `capture=NAME`.
 pub fn lines(
     analysis: &Analysis,
