@@ -99,6 +99,11 @@ fn influxdb1_with(port: u16, auth: bool) -> Server {
 
 /// InfluxDB 1.x keeping its data in `dir`, so that a restart finds it again.
 fn influxdb1_at(dir: &Path, port: u16, auth: bool) -> Server {
+    influxdb1_http(dir, port, &format!("auth-enabled = {auth}"))
+}
+
+/// InfluxDB 1.x with `http` extra lines in its `[http]` section.
+fn influxdb1_http(dir: &Path, port: u16, http: &str) -> Server {
     let d = dir.display();
     let config = dir.join("influxdb.conf");
     std::fs::write(
@@ -107,7 +112,7 @@ fn influxdb1_at(dir: &Path, port: u16, auth: bool) -> Server {
             "reporting-disabled = true\nbind-address = \"127.0.0.1:{rpc}\"\n\
              [meta]\n  dir = \"{d}/meta\"\n\
              [data]\n  dir = \"{d}/data\"\n  wal-dir = \"{d}/wal\"\n  query-log-enabled = false\n\
-             [http]\n  enabled = true\n  bind-address = \"127.0.0.1:{port}\"\n  log-enabled = false\n  auth-enabled = {auth}\n",
+             [http]\n  enabled = true\n  bind-address = \"127.0.0.1:{port}\"\n  log-enabled = false\n  {http}\n",
             rpc = free_port()
         ),
     )
@@ -702,4 +707,64 @@ fn influx_packets_writes_every_frame_as_a_point() {
     ));
     assert!(tcp.is_some_and(|n| n > 100.0));
     assert!(!work.path().join("r/.capture-packets.lp.tmp").exists());
+}
+
+/// Runs `netanalyzer load FILE` against `url`; returns the exit code and stderr.
+fn load(file: &Path, url: &str) -> (i32, String) {
+    let out = bin()
+        .arg("load")
+        .arg(file)
+        .arg("--quiet")
+        .env("INFLUX_URL", url)
+        .env("INFLUX_DB", "captures")
+        .output()
+        .expect("load");
+    (
+        out.status.code().expect("code"),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_batch_too_large_is_split_and_a_rejected_line_is_shown() {
+    if !installed("influxd", "influxdb") {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    // A server that takes small bodies only: 5,000-line batches get 413 and must be split.
+    let server = influxdb1_http(dir.path(), free_port(), "max-body-size = 20000");
+    assert_eq!(
+        post(&format!(
+            "{}/query?q=CREATE%20DATABASE%20captures",
+            server.url
+        )),
+        Some(200)
+    );
+    let work = tempfile::tempdir().expect("tempdir");
+    let file = work.path().join("lines.lp");
+    let n = 12_000;
+    let text: String = (0..n)
+        .map(|i| {
+            format!(
+                "split_test,capture=s v={i}i {}\n",
+                1_700_000_000_000_000_000i64 + i * 1000
+            )
+        })
+        .collect();
+    std::fs::write(&file, text).expect("write");
+    let (code, err) = load(&file, &server.url);
+    assert_eq!(code, 0, "{err}");
+    let count = scalar(&influxql(&server.url, "SELECT count(v) FROM split_test"));
+    assert_eq!(count, Some(n as f64));
+
+    // A malformed line: InfluxDB says which, and it is kept.
+    let bad = work.path().join("bad.lp");
+    std::fs::write(&bad, "good,capture=x v=1i 1\nthis is not line protocol\n").expect("write");
+    let (code, err) = load(&bad, &server.url);
+    assert_eq!(code, 4, "{err}");
+    assert!(
+        err.contains("rejected a line (HTTP 400)") && err.contains("unable to parse"),
+        "{err}"
+    );
+    assert!(bad.with_extension("unsent.lp").is_file());
 }
