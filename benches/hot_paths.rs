@@ -40,7 +40,8 @@ fn scanning(c: &mut Criterion) {
             b.iter(|| {
                 let mut reader =
                     CaptureReader::from_bytes(Path::new(name), bytes.clone()).expect("capture");
-                let mut batches = vec![Vec::with_capacity(4096); 2];
+                let mut batches: Vec<Vec<Record>> =
+                    (0..2).map(|_| Vec::with_capacity(4096)).collect();
                 let mut n = 0;
                 while reader.next_window(&mut batches, 4096).is_some() {
                     n += batches.iter().map(Vec::len).sum::<usize>();
