@@ -9,7 +9,7 @@ use rustc_hash::FxHashMap;
 
 use super::flows::{FlowKey, FlowPartial};
 use super::hist::{Distribution, LinearHist};
-use crate::decode::{ip_proto, Addr, Flow, Frame, Layer, Proto};
+use crate::decode::{ip_proto, Addr, Flow, Frame, Proto};
 use crate::read::Record;
 
 /// Counters of one time interval.
@@ -683,20 +683,9 @@ impl Aggregate {
         }
     }
 
-    /// Matches the echo exchanges within this aggregate (used for single-batch runs and tests).
-    pub fn settle_echoes(&mut self, limits: &Limits) {
-        let pending = std::mem::take(&mut self.echoes);
-        self.merge_echoes(pending, limits);
-    }
-
     /// Frames of `p`.
     pub fn frames_with(&self, p: Proto) -> u64 {
         self.protos[p as usize][0]
-    }
-
-    /// The layers and how many frames stopped at each.
-    pub fn stops_by_layer(&self) -> impl Iterator<Item = (Layer, u64)> + '_ {
-        Layer::ALL.into_iter().map(|l| (l, self.stops[l as usize]))
     }
 }
 

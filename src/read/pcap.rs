@@ -118,11 +118,6 @@ impl PcapScanner {
         }
     }
 
-    /// The file header this scanner reads by.
-    pub fn header(&self) -> &PcapHeader {
-        &self.header
-    }
-
     /// Reads the record at `*pos`; on success `*pos` moves past it.
     #[inline]
     pub fn next(&mut self, buf: &[u8], pos: &mut usize) -> Result<Scan, ReadErrorKind> {

@@ -66,16 +66,6 @@ impl PcapNgScanner {
         PcapNgScanner::default()
     }
 
-    /// Link types of the interfaces of the current section, in order.
-    pub fn interface_linktypes(&self) -> impl Iterator<Item = u16> + '_ {
-        self.interfaces.iter().map(|i| i.linktype)
-    }
-
-    /// Number of sections seen so far.
-    pub fn sections(&self) -> u32 {
-        self.sections
-    }
-
     /// Reads blocks from `*pos` until one carries a frame, the data runs out, or a block is bad.
     pub fn next(&mut self, buf: &[u8], pos: &mut usize) -> Result<Scan, ReadErrorKind> {
         loop {
