@@ -145,6 +145,15 @@ pub struct InfluxArgs {
     /// Database, 1.x [env: INFLUX_DB].
     #[arg(long)]
     pub influx_db: Option<String>,
+    /// User, 1.x [env: INFLUX_USER].
+    #[arg(long)]
+    pub influx_user: Option<String>,
+    /// Password, 1.x [env: INFLUX_PASSWORD]. Never printed.
+    #[arg(long)]
+    pub influx_password: Option<String>,
+    /// Retention policy, 1.x [env: INFLUX_RP].
+    #[arg(long)]
+    pub influx_rp: Option<String>,
     /// Write API: v1 or v2 [default: detected from /ping].
     #[arg(long, value_parser = ["v1", "v2"])]
     pub influx_api: Option<String>,

@@ -48,6 +48,20 @@ impl Progress {
     }
 }
 
+/// A bar of points written to InfluxDB, on a terminal only.
+pub fn points_bar(total: u64, quiet: bool) -> Option<ProgressBar> {
+    if quiet || total < 10_000 || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+    if let Ok(style) = ProgressStyle::with_template(
+        "{spinner} [{elapsed_precise}] {wide_bar} {human_pos}/{human_len} points {per_sec} eta {eta}",
+    ) {
+        bar.set_style(style);
+    }
+    Some(bar)
+}
+
 fn size_of(path: &Path) -> u64 {
     let Ok(meta) = std::fs::metadata(path) else {
         return 0;

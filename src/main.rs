@@ -610,9 +610,9 @@ fn influx_config(args: &InfluxArgs) -> anyhow::Result<netanalyzer::sinks::influx
         org: pick(&args.influx_org, "INFLUX_ORG"),
         bucket: pick(&args.influx_bucket, "INFLUX_BUCKET"),
         db: pick(&args.influx_db, "INFLUX_DB"),
-        rp: env.get("INFLUX_RP").cloned(),
-        user: env.get("INFLUX_USER").cloned(),
-        password: env.get("INFLUX_PASSWORD").cloned(),
+        rp: pick(&args.influx_rp, "INFLUX_RP"),
+        user: pick(&args.influx_user, "INFLUX_USER"),
+        password: pick(&args.influx_password, "INFLUX_PASSWORD"),
         batch_lines: args.influx_batch.max(1),
         concurrency: args.influx_concurrency.max(1),
         attempts: 5,
@@ -630,17 +630,15 @@ fn influx_write(
     quiet: bool,
 ) -> anyhow::Result<bool> {
     let cfg = influx_config(args)?;
-    let total = lines.len() as u64;
-    let done = std::sync::atomic::AtomicU64::new(0);
+    let bar = console::points_bar(lines.len() as u64, quiet);
     let progress = |n: u64| {
-        let now = done.fetch_add(n, std::sync::atomic::Ordering::Relaxed) + n;
-        if !quiet {
-            eprint!("\rnetanalyzer: {now}/{total} points written to InfluxDB");
+        if let Some(bar) = &bar {
+            bar.inc(n);
         }
     };
     let result = netanalyzer::sinks::influx::write_lines(&cfg, lines, spool, &progress);
-    if !quiet && total > 0 {
-        eprintln!();
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
     }
     match result {
         Ok(stats) => {
