@@ -105,8 +105,66 @@ pub struct FlowPartial {
     pub synack_ts: [i64; 2],
     /// Time of the first non-SYN packet with ACK per direction.
     pub ack_ts: [i64; 2],
+    /// TCP payload bytes by sequence numbers, per direction.
+    pub seq_span: [SeqSpan; 2],
     history: [u8; 16],
     history_len: u8,
+}
+
+/// The sequence-number span a TCP sender's payload covered, as Zeek measures `orig_bytes`:
+/// retransmissions do not count twice.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SeqSpan {
+    /// Sequence number of the first SYN.
+    pub syn: Option<u32>,
+    /// Sequence number of the first segment with payload.
+    pub first: Option<u32>,
+    /// Highest sequence number + payload length seen (wrapping, relative to `first`).
+    pub end: Option<u32>,
+}
+
+impl SeqSpan {
+    #[inline]
+    fn add(&mut self, syn: bool, seq: u32, payload: u32) {
+        if syn && self.syn.is_none() {
+            self.syn = Some(seq);
+        }
+        if payload == 0 {
+            return;
+        }
+        let first = *self.first.get_or_insert(seq);
+        let end = seq.wrapping_add(payload);
+        self.end = Some(match self.end {
+            Some(e) if e.wrapping_sub(first) >= end.wrapping_sub(first) => e,
+            _ => end,
+        });
+    }
+
+    /// Adds `later`, the same sender seen in a later batch.
+    fn merge(&mut self, later: &SeqSpan) {
+        self.syn = self.syn.or(later.syn);
+        let Some(first) = self.first.or(later.first) else {
+            return;
+        };
+        self.first = Some(first);
+        self.end = match (self.end, later.end) {
+            (Some(a), Some(b)) if a.wrapping_sub(first) >= b.wrapping_sub(first) => Some(a),
+            (_, Some(b)) => Some(b),
+            (a, None) => a,
+        };
+    }
+
+    /// Payload bytes the span covers, or `None` when it is not usable (no payload, or the
+    /// segments lie before the start by more than half the sequence space).
+    pub fn bytes(&self) -> Option<u64> {
+        let end = self.end?;
+        let start = match self.syn {
+            Some(isn) => isn.wrapping_add(1),
+            None => self.first?,
+        };
+        let span = end.wrapping_sub(start);
+        (span < 1 << 31).then_some(u64::from(span))
+    }
 }
 
 impl FlowPartial {
@@ -126,6 +184,7 @@ impl FlowPartial {
             syn_ts: [i64::MAX; 2],
             synack_ts: [i64::MAX; 2],
             ack_ts: [i64::MAX; 2],
+            seq_span: [SeqSpan::default(); 2],
             history: [0; 16],
             history_len: 0,
         };
@@ -151,6 +210,7 @@ impl FlowPartial {
     fn add_tcp(&mut self, ts: i64, dir: usize, frame: &Flow) {
         let f = frame.tcp_flags;
         self.flags[dir] |= f;
+        self.seq_span[dir].add(f & tf::SYN != 0, frame.tcp_seq, frame.payload_len);
         let syn = f & tf::SYN != 0;
         let ack = f & tf::ACK != 0;
         if syn {
@@ -208,6 +268,7 @@ impl FlowPartial {
             self.syn_ts[d] = self.syn_ts[d].min(later.syn_ts[d]);
             self.synack_ts[d] = self.synack_ts[d].min(later.synack_ts[d]);
             self.ack_ts[d] = self.ack_ts[d].min(later.ack_ts[d]);
+            self.seq_span[d].merge(&later.seq_span[d]);
         }
         for &h in &later.history[..later.history_len as usize] {
             let (dir, letter) = ((h & DIR_BIT != 0) as usize, h & !DIR_BIT);
@@ -319,8 +380,8 @@ impl FlowRecord {
             orig_p: orig.1,
             resp_h: to_ip(key.version, resp.0),
             resp_p: resp.1,
-            orig_bytes: p.payload[o],
-            resp_bytes: p.payload[r],
+            orig_bytes: sent_bytes(key, p, o),
+            resp_bytes: sent_bytes(key, p, r),
             conn_state,
             history,
             orig_pkts: p.packets[o],
@@ -331,6 +392,16 @@ impl FlowRecord {
             handshake_rtt_ns: handshake.then(|| p.ack_ts[o] - p.syn_ts[o]),
         }
     }
+}
+
+/// Payload bytes sent in direction `d`: by sequence numbers for TCP (as Zeek), else summed.
+fn sent_bytes(key: &FlowKey, p: &FlowPartial, d: usize) -> u64 {
+    if key.proto == ip_proto::TCP {
+        if let Some(bytes) = p.seq_span[d].bytes() {
+            return bytes;
+        }
+    }
+    p.payload[d]
 }
 
 /// Zeek's `conn_state` from each endpoint's TCP state, derived from the flags it sent.
@@ -473,16 +544,20 @@ mod tests {
 
     #[test]
     fn a_normal_connection_is_sf_with_zeeks_history_in_any_split() {
+        let at = |mut f: Flow, seq: u32| {
+            f.tcp_seq = seq;
+            f
+        };
         let frames = [
-            tcp(1, 2, 40000, 80, SYN, 0),
-            tcp(2, 1, 80, 40000, SA, 0),
-            tcp(1, 2, 40000, 80, ACK, 0),
-            tcp(1, 2, 40000, 80, ACK | tf::PSH, 100),
-            tcp(2, 1, 80, 40000, ACK, 0),
-            tcp(2, 1, 80, 40000, ACK | tf::PSH, 500),
-            tcp(1, 2, 40000, 80, FA, 0),
-            tcp(2, 1, 80, 40000, FA, 0),
-            tcp(1, 2, 40000, 80, ACK, 0),
+            at(tcp(1, 2, 40000, 80, SYN, 0), 1000),
+            at(tcp(2, 1, 80, 40000, SA, 0), 5000),
+            at(tcp(1, 2, 40000, 80, ACK, 0), 1001),
+            at(tcp(1, 2, 40000, 80, ACK | tf::PSH, 100), 1001),
+            at(tcp(2, 1, 80, 40000, ACK, 0), 5001),
+            at(tcp(2, 1, 80, 40000, ACK | tf::PSH, 500), 5001),
+            at(tcp(1, 2, 40000, 80, FA, 0), 1101),
+            at(tcp(2, 1, 80, 40000, FA, 0), 5501),
+            at(tcp(1, 2, 40000, 80, ACK, 0), 1102),
         ];
         for split in 0..=frames.len() {
             let rec = run(&frames, split);
@@ -493,6 +568,28 @@ mod tests {
             assert_eq!((rec.orig_pkts, rec.resp_pkts), (5, 4));
             assert_eq!(rec.handshake_rtt_ns, Some(2000));
         }
+    }
+
+    #[test]
+    fn retransmitted_payload_counts_once_as_in_zeek() {
+        let mut syn = tcp(1, 2, 40000, 80, SYN, 0);
+        syn.tcp_seq = 999;
+        let mut data = tcp(1, 2, 40000, 80, ACK | tf::PSH, 100);
+        data.tcp_seq = 1000;
+        let mut more = tcp(1, 2, 40000, 80, ACK | tf::PSH, 50);
+        more.tcp_seq = 1100;
+        let frames = [syn, data, data, more];
+        for split in 0..=frames.len() {
+            let rec = run(&frames, split);
+            assert_eq!(rec.orig_bytes, 150, "split {split}");
+            assert_eq!(rec.orig_pkts, 4);
+        }
+        // Across the 2^32 wrap.
+        let mut a = tcp(1, 2, 1, 2, ACK, 10);
+        a.tcp_seq = u32::MAX - 4;
+        let mut b = tcp(1, 2, 1, 2, ACK, 10);
+        b.tcp_seq = 5;
+        assert_eq!(run(&[a, b], 1).orig_bytes, 20);
     }
 
     #[test]

@@ -244,6 +244,8 @@ pub struct Flow {
     pub tcp_flags: u16,
     /// TCP window field.
     pub tcp_window: u16,
+    /// TCP sequence number.
+    pub tcp_seq: u32,
     /// Transport payload length by the headers' own lengths (not the captured bytes).
     pub payload_len: u32,
     /// ICMP/ICMPv6 echo identifier.
@@ -1051,6 +1053,7 @@ impl Decoder<'_> {
             f.dport = dport;
             f.tcp_flags = u16::from(b[13]) | (u16::from(b[12] & 1) << 8);
             f.tcp_window = be16(b, 14);
+            f.tcp_seq = be32(b, 4);
             f.payload_len = payload_len;
         }
         if payload_len > 0 && (sport == UDP_PORT_DNS || dport == UDP_PORT_DNS) {
