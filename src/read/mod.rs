@@ -214,7 +214,7 @@ impl Scanner {
 
 const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 /// Decompressed bytes read per refill of a `.gz` input.
-const GZIP_CHUNK: usize = 16 * 1024 * 1024;
+const GZIP_CHUNK: usize = 64 * 1024 * 1024;
 /// Decompressed bytes read when a `.gz` input is opened.
 const FIRST_CHUNK: usize = 64 * 1024;
 
@@ -230,6 +230,8 @@ enum Bytes {
         /// Offset in the decompressed stream of `buf[0]`.
         base: u64,
         eof: bool,
+        /// The chunk before `buf`, to reuse once no window holds it.
+        spare: Option<Arc<Vec<u8>>>,
     },
 }
 
@@ -279,6 +281,7 @@ impl CaptureReader {
                 buf: Arc::new(Vec::new()),
                 base: 0,
                 eof: false,
+                spare: None,
             };
             // A small first read: ordering a folder by time opens every file for one record.
             fill(&mut bytes, 0, pcap::FILE_HEADER_LEN, FIRST_CHUNK)?;
@@ -465,27 +468,34 @@ fn fill(bytes: &mut Bytes, consumed: usize, need: usize, chunk: usize) -> Result
         buf,
         base,
         eof,
+        spare,
     } = bytes
     else {
         return Ok(());
     };
     let target = need.max(chunk);
-    let mut next = Vec::with_capacity(target.max(buf.len() - consumed));
-    next.extend_from_slice(&buf[consumed..]);
+    let leftover = &buf[consumed..];
+    // Reuse the chunk before last when no window holds it any more: no fresh pages to fault in.
+    let mut next = match spare.take().map(Arc::try_unwrap) {
+        Some(Ok(mut v)) => {
+            v.clear();
+            v
+        }
+        _ => Vec::new(),
+    };
+    next.reserve(target.max(leftover.len()));
+    next.extend_from_slice(leftover);
     *base += consumed as u64;
+    let mut filled = next.len();
+    // Zero the room to read into once, not once per read.
+    next.resize(target.max(filled), 0);
     let mut result = Ok(());
-    while next.len() < target && !*eof {
-        let start = next.len();
-        next.resize(target, 0);
-        match decoder.read(&mut next[start..]) {
-            Ok(0) => {
-                next.truncate(start);
-                *eof = true;
-            }
-            Ok(n) => next.truncate(start + n),
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => next.truncate(start),
+    while filled < target && !*eof {
+        match decoder.read(&mut next[filled..]) {
+            Ok(0) => *eof = true,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(e) => {
-                next.truncate(start);
                 *eof = true;
                 let kind = if e.kind() == io::ErrorKind::InvalidInput
                     || e.kind() == io::ErrorKind::InvalidData
@@ -495,11 +505,12 @@ fn fill(bytes: &mut Bytes, consumed: usize, need: usize, chunk: usize) -> Result
                 } else {
                     ReadErrorKind::Io(e.to_string())
                 };
-                result = Err(ReadError::new(*base + next.len() as u64, kind));
+                result = Err(ReadError::new(*base + filled as u64, kind));
             }
         }
     }
-    *buf = Arc::new(next);
+    next.truncate(filled);
+    *spare = Some(std::mem::replace(buf, Arc::new(next)));
     result
 }
 
