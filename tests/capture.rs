@@ -270,7 +270,16 @@ fn the_ring_keeps_exactly_the_newest_files() {
     let dir = tempfile::tempdir().expect("tempdir");
     let child = start_capture(&ns, dir.path(), &["--rotate-packets", "200", "--ring", "3"]);
     send(&ns, 1500);
-    stop(child);
+    // SIGUSR1 asks for the counters.
+    let _ = Command::new("kill")
+        .args(["-USR1", &child.id().to_string()])
+        .status();
+    std::thread::sleep(Duration::from_millis(200));
+    let log = stop(child);
+    assert!(
+        log.contains("status: ") && log.contains("files closed"),
+        "{log}"
+    );
     let pcaps = files(dir.path(), ".pcap");
     assert_eq!(pcaps.len(), 3, "{pcaps:?}");
     assert_eq!(files(dir.path(), ".json").len(), 3);

@@ -450,6 +450,37 @@ mod tests {
     }
 
     #[test]
+    fn rotates_by_time_even_without_frames_and_aligned_to_the_clock() {
+        let dir = tempfile::tempdir().expect("dir");
+        let rotation = Rotation {
+            max_duration: Some(Duration::from_millis(80)),
+            align_to_clock: true,
+            ..Rotation::default()
+        };
+        let mut w = RotatingWriter::new(&dir.path().join("c"), rotation, info()).expect("writer");
+        w.write(1, 60, &[0; 60]).expect("write");
+        let boundary = w
+            .current
+            .as_ref()
+            .and_then(|c| c.boundary_ns)
+            .expect("a boundary");
+        assert_eq!(
+            boundary % 80_000_000,
+            0,
+            "aligned to a multiple of the period"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+        // No frame arrives, yet the file's time is up.
+        w.tick().expect("tick");
+        assert!(w.current.is_none());
+        w.write(2, 60, &[0; 60]).expect("write");
+        std::thread::sleep(Duration::from_millis(200));
+        w.write(3, 60, &[0; 60]).expect("write");
+        w.close().expect("close");
+        assert_eq!(pcaps(dir.path()).len(), 3);
+    }
+
+    #[test]
     fn a_missing_directory_is_a_clear_error() {
         let err = RotatingWriter::new(Path::new("/nonexistent/dir/t"), Rotation::default(), info())
             .err()
