@@ -133,6 +133,20 @@ fn influxdb1_http(dir: &Path, port: u16, http: &str) -> Server {
     }
 }
 
+/// Creates the `captures` database the tests write to.
+fn create_captures_db(url: &str) {
+    let created = post(&format!("{url}/query?q=CREATE%20DATABASE%20captures"));
+    assert_eq!(created, Some(200));
+}
+
+/// The environment that points `netanalyzer` at the `captures` database of a 1.x server.
+fn v1_env(url: &str) -> [(&'static str, String); 2] {
+    [
+        ("INFLUX_URL", url.to_string()),
+        ("INFLUX_DB", "captures".to_string()),
+    ]
+}
+
 fn influxql(url: &str, q: &str) -> Value {
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
@@ -203,19 +217,10 @@ fn influxdb_1_loads_what_the_summary_says_idempotently_and_keeps_what_fails() {
     }
     let port = free_port();
     let server = influxdb1(port);
-    assert_eq!(
-        post(&format!(
-            "{}/query?q=CREATE%20DATABASE%20captures",
-            server.url
-        )),
-        Some(200)
-    );
+    create_captures_db(&server.url);
     let work = tempfile::tempdir().expect("tempdir");
     let out = work.path().join("r");
-    let env = [
-        ("INFLUX_URL", server.url.clone()),
-        ("INFLUX_DB", "captures".to_string()),
-    ];
+    let env = v1_env(&server.url);
 
     let (code, err, summary) = analyze(&out, &env, &[]);
     assert_eq!(code, 0, "{err}");
@@ -262,25 +267,9 @@ fn influxdb_1_loads_what_the_summary_says_idempotently_and_keeps_what_fails() {
     assert!(kept_lines > 10);
 
     let server = influxdb1(port);
-    assert_eq!(
-        post(&format!(
-            "{}/query?q=CREATE%20DATABASE%20captures",
-            server.url
-        )),
-        Some(200)
-    );
-    let out = bin()
-        .arg("load")
-        .arg(&kept)
-        .env("INFLUX_URL", &server.url)
-        .env("INFLUX_DB", "captures")
-        .output()
-        .expect("load");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    create_captures_db(&server.url);
+    let (code, err) = load(&kept, &server.url);
+    assert_eq!(code, 0, "{err}");
     assert_eq!(scalar(&influxql(&server.url, q)), Some(packets));
 }
 
@@ -423,18 +412,9 @@ fn every_influxql_dashboard_query_returns_data_after_a_load() {
         return;
     }
     let server = influxdb1(free_port());
-    assert_eq!(
-        post(&format!(
-            "{}/query?q=CREATE%20DATABASE%20captures",
-            server.url
-        )),
-        Some(200)
-    );
+    create_captures_db(&server.url);
     let work = tempfile::tempdir().expect("tempdir");
-    let env = [
-        ("INFLUX_URL", server.url.clone()),
-        ("INFLUX_DB", "captures".to_string()),
-    ];
+    let env = v1_env(&server.url);
     let (code, err, _) = analyze(&work.path().join("r"), &env, &[]);
     assert_eq!(code, 0, "{err}");
     let stamps: Vec<i64> = line_protocol(work.path())
@@ -496,13 +476,7 @@ fn a_server_killed_mid_load_loses_no_point() {
     let port = free_port();
     let data = tempfile::tempdir().expect("tempdir");
     let mut server = influxdb1_at(data.path(), port, false);
-    assert_eq!(
-        post(&format!(
-            "{}/query?q=CREATE%20DATABASE%20captures",
-            server.url
-        )),
-        Some(200)
-    );
+    create_captures_db(&server.url);
     let work = tempfile::tempdir().expect("tempdir");
     let file = work.path().join("many.lp");
     let n = 300_000u64;
@@ -515,7 +489,7 @@ fn a_server_killed_mid_load_loses_no_point() {
         })
         .collect();
     std::fs::write(&file, text).expect("write");
-    let mut load = bin()
+    let mut loading = bin()
         .arg("load")
         .arg(&file)
         .args([
@@ -533,9 +507,9 @@ fn a_server_killed_mid_load_loses_no_point() {
     std::thread::sleep(Duration::from_millis(400));
     let _ = server.child.kill();
     let _ = server.child.wait();
-    let status = load.wait().expect("wait");
+    let status = loading.wait().expect("wait");
     let mut err = String::new();
-    if let Some(mut e) = load.stderr.take() {
+    if let Some(mut e) = loading.stderr.take() {
         let _ = std::io::Read::read_to_string(&mut e, &mut err);
     }
     let kept = file.with_extension("unsent.lp");
@@ -550,19 +524,8 @@ fn a_server_killed_mid_load_loses_no_point() {
     drop(server);
     let server = influxdb1_at(data.path(), port, false);
     if kept.is_file() {
-        let out = bin()
-            .arg("load")
-            .arg(&kept)
-            .arg("--quiet")
-            .env("INFLUX_URL", &server.url)
-            .env("INFLUX_DB", "captures")
-            .output()
-            .expect("load");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let (code, err) = load(&kept, &server.url);
+        assert_eq!(code, 0, "{err}");
     }
     let count = scalar(&influxql(&server.url, "SELECT count(v) FROM load_test"));
     assert_eq!(count, Some(n as f64));
@@ -574,13 +537,7 @@ fn settings_from_a_config_file_and_second_precision() {
         return;
     }
     let server = influxdb1(free_port());
-    assert_eq!(
-        post(&format!(
-            "{}/query?q=CREATE%20DATABASE%20captures",
-            server.url
-        )),
-        Some(200)
-    );
+    create_captures_db(&server.url);
     let work = tempfile::tempdir().expect("tempdir");
     let config = work.path().join("netanalyzer.toml");
     std::fs::write(
@@ -676,18 +633,9 @@ fn influx_packets_writes_every_frame_as_a_point() {
         return;
     }
     let server = influxdb1(free_port());
-    assert_eq!(
-        post(&format!(
-            "{}/query?q=CREATE%20DATABASE%20captures",
-            server.url
-        )),
-        Some(200)
-    );
+    create_captures_db(&server.url);
     let work = tempfile::tempdir().expect("tempdir");
-    let env = [
-        ("INFLUX_URL", server.url.clone()),
-        ("INFLUX_DB", "captures".to_string()),
-    ];
+    let env = v1_env(&server.url);
     let (code, err, summary) = analyze(&work.path().join("r"), &env, &["--influx-packets"]);
     assert_eq!(code, 0, "{err}");
     // One point per frame, none lost to a shared timestamp.
@@ -733,13 +681,7 @@ fn a_batch_too_large_is_split_and_a_rejected_line_is_shown() {
     let dir = tempfile::tempdir().expect("tempdir");
     // A server that takes small bodies only: 5,000-line batches get 413 and must be split.
     let server = influxdb1_http(dir.path(), free_port(), "max-body-size = 20000");
-    assert_eq!(
-        post(&format!(
-            "{}/query?q=CREATE%20DATABASE%20captures",
-            server.url
-        )),
-        Some(200)
-    );
+    create_captures_db(&server.url);
     let work = tempfile::tempdir().expect("tempdir");
     let file = work.path().join("lines.lp");
     let n = 12_000;
