@@ -284,13 +284,7 @@ pub fn analyze_file(
                     .collect::<Vec<Aggregate>>()
             },
             || {
-                for mut p in folded.drain(..) {
-                    if let Some(sink) = packets.as_mut() {
-                        sink(std::mem::take(&mut p.packet_rows));
-                    }
-                    file_summary_add(&mut report, &p);
-                    total.merge(p, &opts.limits);
-                }
+                absorb(folded.drain(..), &mut report, total, packets, &opts.limits);
                 reader.next_window(&mut next, per_batch)
             },
         );
@@ -301,18 +295,36 @@ pub fn analyze_file(
         progress(now.saturating_sub(reported));
         reported = now;
     }
-    for mut p in folded {
-        if let Some(sink) = packets.as_mut() {
-            sink(std::mem::take(&mut p.packet_rows));
-        }
-        file_summary_add(&mut report, &p);
-        total.merge(p, &opts.limits);
-    }
+    absorb(
+        folded.into_iter(),
+        &mut report,
+        total,
+        packets,
+        &opts.limits,
+    );
     total.finish();
     let now = reader.file_len();
     progress(now.saturating_sub(reported));
     report.error = reader.error().cloned();
     report
+}
+
+/// Merges a window's partials, in record order, into the file's report and the running total,
+/// handing their packet rows to the sink first.
+fn absorb(
+    partials: impl Iterator<Item = Aggregate>,
+    report: &mut FileReport,
+    total: &mut Aggregate,
+    packets: &mut Option<PacketSink<'_>>,
+    limits: &Limits,
+) {
+    for mut p in partials {
+        if let Some(sink) = packets.as_mut() {
+            sink(std::mem::take(&mut p.packet_rows));
+        }
+        file_summary_add(report, &p);
+        total.merge(p, limits);
+    }
 }
 
 fn file_summary_add(report: &mut FileReport, p: &Aggregate) {
