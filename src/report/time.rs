@@ -2,17 +2,48 @@
 
 /// Formats nanoseconds since the Unix epoch as `YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ` (UTC).
 pub fn rfc3339_ns(ts_ns: i64) -> String {
+    let mut out = String::with_capacity(30);
+    push_rfc3339_ns(&mut out, ts_ns);
+    out
+}
+
+/// Appends [`rfc3339_ns`]'s text to `out`, without formatting machinery: the flows table has a
+/// timestamp per row.
+pub fn push_rfc3339_ns(out: &mut String, ts_ns: i64) {
     let secs = ts_ns.div_euclid(1_000_000_000);
-    let nanos = ts_ns.rem_euclid(1_000_000_000);
+    let nanos = ts_ns.rem_euclid(1_000_000_000) as u64;
     let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
+    let rem = secs.rem_euclid(86_400) as u64;
     let (y, m, d) = civil_from_days(days);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{nanos:09}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
+    if (0..=9999).contains(&y) {
+        push_digits(out, y as u64, 4);
+    } else {
+        use std::fmt::Write as _;
+        let _ = write!(out, "{y:04}");
+    }
+    out.push('-');
+    push_digits(out, u64::from(m), 2);
+    out.push('-');
+    push_digits(out, u64::from(d), 2);
+    out.push('T');
+    push_digits(out, rem / 3600, 2);
+    out.push(':');
+    push_digits(out, rem % 3600 / 60, 2);
+    out.push(':');
+    push_digits(out, rem % 60, 2);
+    out.push('.');
+    push_digits(out, nanos, 9);
+    out.push('Z');
+}
+
+/// Appends the last `width` decimal digits of `v`, zero-padded.
+pub(crate) fn push_digits(out: &mut String, mut v: u64, width: usize) {
+    let mut buf = [b'0'; 20];
+    for slot in buf[..width].iter_mut().rev() {
+        *slot = b'0' + (v % 10) as u8;
+        v /= 10;
+    }
+    out.extend(buf[..width].iter().map(|&b| b as char));
 }
 
 /// Howard Hinnant's days-to-civil algorithm (proleptic Gregorian calendar).
@@ -45,5 +76,7 @@ mod tests {
             "2000-02-29T00:00:00.000000000Z"
         );
         assert_eq!(rfc3339_ns(-1), "1969-12-31T23:59:59.999999999Z");
+        assert_eq!(rfc3339_ns(i64::MAX), "2262-04-11T23:47:16.854775807Z");
+        assert_eq!(rfc3339_ns(i64::MIN), "1677-09-21T00:12:43.145224192Z");
     }
 }
