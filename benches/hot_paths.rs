@@ -113,9 +113,9 @@ fn reporting(c: &mut Criterion) {
     );
     let mut g = c.benchmark_group("report");
     g.bench_function("build", |b| {
-        b.iter(|| black_box(Report::build(&analysis, 10)))
+        b.iter(|| black_box(Report::build(&analysis, 10).expect("report")))
     });
-    let built = Report::build(&analysis, 10);
+    let built = Report::build(&analysis, 10).expect("report");
     let dir = tempfile::tempdir().expect("tempdir");
     g.bench_function("write_all", |b| {
         b.iter(|| {

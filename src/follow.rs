@@ -53,6 +53,12 @@ impl Follower {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => State::default(),
             Err(e) => return Err(e),
         };
+        let mut total = Aggregate::default();
+        total.finished.set_root(
+            opts.spill_dir
+                .clone()
+                .unwrap_or_else(|| out_dir.to_path_buf()),
+        );
         let mut follower = Follower {
             dir: dir.to_path_buf(),
             state_path,
@@ -60,7 +66,7 @@ impl Follower {
             done: BTreeSet::new(),
             order: Vec::new(),
             analysis: Analysis {
-                total: Aggregate::default(),
+                total,
                 files: Vec::new(),
                 skipped: Vec::new(),
                 interval_ns: opts.interval_ns.max(1),

@@ -29,11 +29,6 @@ const EXIT_FATAL: u8 = 3;
 /// The results could not all be loaded into InfluxDB (the rest is kept in a file).
 const EXIT_SINK: u8 = 4;
 
-// Each batch's tables are allocated, grown and freed once per batch; glibc's malloc hands the
-// large ones back to the kernel every time and pays page faults to get them again.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
@@ -62,6 +57,10 @@ fn run_analyze(args: AnalyzeArgs) -> anyhow::Result<u8> {
             .build_global()
             .context("starting worker threads")?;
     }
+    let out_dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| default_out_dir(&args.inputs[0]));
     let opts = Options {
         interval_top: if args.influx || args.influx_out.is_some() {
             args.top
@@ -73,12 +72,10 @@ fn run_analyze(args: AnalyzeArgs) -> anyhow::Result<u8> {
             max_flows: args.max_flows,
             ..Default::default()
         },
+        // Next to the reports: the system's temporary folder may be memory.
+        spill_dir: Some(out_dir.clone()),
         ..Options::default()
     };
-    let out_dir = args
-        .out
-        .clone()
-        .unwrap_or_else(|| default_out_dir(&args.inputs[0]));
     let outputs: Vec<Output> = args
         .format
         .iter()
@@ -189,7 +186,10 @@ fn run_analyze(args: AnalyzeArgs) -> anyhow::Result<u8> {
     }
 
     let analyzed = started.elapsed();
-    let report = Report::build(&analysis, args.top);
+    if let Some(e) = &analysis.total.spill_error {
+        eprintln!("netanalyzer: {e}");
+    }
+    let report = Report::build(&analysis, args.top).context("reading back finished flows")?;
     let built = started.elapsed();
     let mut written = report::write_all(&out_dir, &outputs, &analysis, &report, args.top)
         .with_context(|| format!("writing reports to {}", out_dir.display()))?;
@@ -364,7 +364,8 @@ fn run_follow(
                 }
             }
             reported_errors = analysis.files.len();
-            let report = Report::build(analysis, args.top);
+            let report =
+                Report::build(analysis, args.top).context("reading back finished flows")?;
             report::write_all(out_dir, outputs, analysis, &report, args.top)
                 .with_context(|| format!("writing reports to {}", out_dir.display()))?;
             if !args.quiet && new > 0 {

@@ -7,7 +7,9 @@
 
 use rustc_hash::FxHashMap;
 
-use super::flows::{FlowKey, FlowPartial};
+use rayon::prelude::*;
+
+use super::flows::{FlowKey, FlowPartial, FlowRecord};
 use super::hist::{Distribution, LinearHist};
 use crate::decode::{ip_proto, Addr, Flow, Frame, Proto};
 use crate::read::Record;
@@ -183,7 +185,8 @@ impl InterArrival {
 /// Limits on the tables that grow with the input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
-    /// Most flows tracked at once; frames of flows beyond are counted in `flows_untracked`.
+    /// Most flows held in memory at once; beyond, the half idle longest are finished early and
+    /// kept on disk ([`super::archive`]).
     pub max_flows: usize,
     /// Most address pairs in the conversations table.
     pub max_conversations: usize,
@@ -194,7 +197,7 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Self {
         Limits {
-            max_flows: 1_000_000,
+            max_flows: 200_000,
             max_conversations: 1_000_000,
             max_echoes: 100_000,
         }
@@ -251,7 +254,7 @@ pub struct Aggregate {
     pub echo_requests: u64,
     /// Echo replies seen.
     pub echo_replies: u64,
-    /// Frames not added to a flow because the flow table was full.
+    /// Frames of flows lost because they could not be written to disk.
     pub flows_untracked: u64,
     /// Frames not added to conversations (and so endpoints) because the table was full.
     pub addresses_untracked: u64,
@@ -264,6 +267,10 @@ pub struct Aggregate {
     pub fragments: Vec<super::reassembly::Piece>,
     /// Datagrams waiting for fragments (in the running total).
     pub reassembler: super::reassembly::Reassembler,
+    /// Flows finished early to bound memory (in the running total).
+    pub finished: super::archive::FlowArchive,
+    /// Why finished flows could not be written to disk, if they could not.
+    pub spill_error: Option<String>,
     /// Datagrams reassembled.
     pub reassembled: u64,
     /// Addresses (sent plus received) per interval, when [`Context::interval_top`] is set.
@@ -529,7 +536,8 @@ impl Aggregate {
                 self.add_datagram(piece, &datagram, limits);
             }
         }
-        self.merge_flows(later.flows, limits);
+        self.merge_flows(later.flows);
+        self.finished.append(later.finished);
         self.merge_echoes(later.echoes, limits);
         self.echo_rtt.merge(&later.echo_rtt);
         self.echo_requests += later.echo_requests;
@@ -567,10 +575,8 @@ impl Aggregate {
             let Some((key, dir)) = FlowKey::of(flow) else {
                 continue;
             };
-            let full = self.flows.len() >= limits.max_flows;
             match self.flows.get_mut(&key) {
                 Some(f) => f.add(last.ts, dir, last.frame_len, flow),
-                None if full => self.flows_untracked += 1,
                 None => {
                     self.flows
                         .insert(key, FlowPartial::new(last.ts, dir, last.frame_len, flow));
@@ -645,16 +651,53 @@ impl Aggregate {
         out
     }
 
-    fn merge_flows(&mut self, flows: FxHashMap<FlowKey, FlowPartial>, limits: &Limits) {
+    fn merge_flows(&mut self, flows: FxHashMap<FlowKey, FlowPartial>) {
         for (k, v) in flows {
-            let full = self.flows.len() >= limits.max_flows;
             match self.flows.get_mut(&k) {
                 Some(f) => f.merge(&v),
-                None if full => self.flows_untracked += v.packets[0] + v.packets[1],
                 None => {
                     self.flows.insert(k, v);
                 }
             }
+        }
+    }
+
+    /// When more than `limits.max_flows` flows are open, finishes the half idle longest (by
+    /// capture time) and writes them to [`Aggregate::finished`].
+    pub fn bound_flows(&mut self, limits: &Limits) {
+        if self.flows.len() <= limits.max_flows.max(1) {
+            return;
+        }
+        let keep = limits.max_flows / 2;
+        let evict = self.flows.len() - keep;
+        let mut idle: Vec<i64> = self.flows.values().map(|f| f.last_ts).collect();
+        let cutoff = *idle.select_nth_unstable(evict - 1).1;
+        // All flows idle before the cutoff go, and as many at the cutoff as make up the count.
+        let mut at_cutoff = evict - idle[..evict].iter().filter(|&&t| t < cutoff).count();
+        let evicted: Vec<(FlowKey, FlowPartial)> = self
+            .flows
+            .extract_if(|_, f| {
+                if f.last_ts < cutoff {
+                    true
+                } else if f.last_ts == cutoff && at_cutoff > 0 {
+                    at_cutoff -= 1;
+                    true
+                } else {
+                    false
+                }
+            })
+            .collect();
+        let records: Vec<FlowRecord> = evicted
+            .par_iter()
+            .map(|(k, f)| FlowRecord::finish(k, f))
+            .collect();
+        if let Err(e) = self.finished.spill(records) {
+            self.flows_untracked += evicted
+                .iter()
+                .map(|(_, f)| f.packets[0] + f.packets[1])
+                .sum::<u64>();
+            self.spill_error
+                .get_or_insert_with(|| format!("cannot write finished flows to disk: {e}"));
         }
     }
 

@@ -43,115 +43,144 @@ fn unanswered(state: &str) -> bool {
 
 /// The findings for a run, most severe first.
 pub fn find(total: &Aggregate, flows: &[FlowRecord]) -> Vec<Anomaly> {
-    let mut out = Vec::new();
-    let mut ports_probed: BTreeMap<IpAddr, BTreeSet<u16>> = BTreeMap::new();
-    let mut hosts_probed: BTreeMap<(IpAddr, u16), BTreeSet<IpAddr>> = BTreeMap::new();
-    let mut pinged: BTreeMap<IpAddr, BTreeSet<IpAddr>> = BTreeMap::new();
-    let mut half_open: BTreeMap<IpAddr, usize> = BTreeMap::new();
+    let mut evidence = Evidence::default();
     for f in flows {
+        evidence.add(f);
+    }
+    evidence.findings(total)
+}
+
+/// What the flows seen so far show, gathered one flow at a time.
+#[derive(Debug, Default)]
+pub struct Evidence {
+    ports_probed: BTreeMap<IpAddr, BTreeSet<u16>>,
+    hosts_probed: BTreeMap<(IpAddr, u16), BTreeSet<IpAddr>>,
+    pinged: BTreeMap<IpAddr, BTreeSet<IpAddr>>,
+    half_open: BTreeMap<IpAddr, usize>,
+}
+
+impl Evidence {
+    /// Takes one finished flow into account.
+    pub fn add(&mut self, f: &FlowRecord) {
         match f.proto {
             ip_proto::TCP if unanswered(f.conn_state) && f.orig_bytes == 0 => {
-                ports_probed.entry(f.orig_h).or_default().insert(f.resp_p);
-                hosts_probed
+                self.ports_probed
+                    .entry(f.orig_h)
+                    .or_default()
+                    .insert(f.resp_p);
+                self.hosts_probed
                     .entry((f.orig_h, f.resp_p))
                     .or_default()
                     .insert(f.resp_h);
                 if f.conn_state == "S0" {
-                    *half_open.entry(f.resp_h).or_default() += 1;
+                    *self.half_open.entry(f.resp_h).or_default() += 1;
                 }
             }
             ip_proto::ICMP | ip_proto::ICMPV6 if matches!(f.orig_p, 8 | 128) => {
-                pinged.entry(f.orig_h).or_default().insert(f.resp_h);
+                self.pinged.entry(f.orig_h).or_default().insert(f.resp_h);
             }
             _ => {}
         }
     }
-    for (src, ports) in ports_probed {
-        if ports.len() >= PORT_SCAN_PORTS {
+
+    /// The findings for the flows added and the run's totals, most severe first.
+    pub fn findings(self, total: &Aggregate) -> Vec<Anomaly> {
+        let Evidence {
+            ports_probed,
+            hosts_probed,
+            pinged,
+            half_open,
+        } = self;
+        let mut out = Vec::new();
+        for (src, ports) in ports_probed {
+            if ports.len() >= PORT_SCAN_PORTS {
+                out.push(Anomaly {
+                    kind: "port_scan",
+                    severity: "high",
+                    subject: Some(src),
+                    count: ports.len() as u64,
+                    detail: format!(
+                        "{src} tried {} ports without completing a connection",
+                        ports.len()
+                    ),
+                });
+            }
+        }
+        for ((src, port), hosts) in hosts_probed {
+            if hosts.len() >= SWEEP_HOSTS {
+                out.push(Anomaly {
+                    kind: "host_sweep",
+                    severity: "high",
+                    subject: Some(src),
+                    count: hosts.len() as u64,
+                    detail: format!("{src} probed TCP port {port} on {} hosts", hosts.len()),
+                });
+            }
+        }
+        for (src, hosts) in pinged {
+            if hosts.len() >= SWEEP_HOSTS {
+                out.push(Anomaly {
+                    kind: "ping_sweep",
+                    severity: "medium",
+                    subject: Some(src),
+                    count: hosts.len() as u64,
+                    detail: format!("{src} sent echo requests to {} hosts", hosts.len()),
+                });
+            }
+        }
+        for (dst, n) in half_open {
+            if n >= SYN_FLOOD_HALF_OPEN {
+                out.push(Anomaly {
+                    kind: "syn_flood",
+                    severity: "high",
+                    subject: Some(dst),
+                    count: n as u64,
+                    detail: format!(
+                        "{dst} received {n} connection attempts that were never answered"
+                    ),
+                });
+            }
+        }
+        let ip_frames = total.frames_with(Proto::Ip) + total.frames_with(Proto::Ipv6);
+        let icmp_frames = total.frames_with(Proto::Icmp) + total.frames_with(Proto::Icmpv6);
+        if ip_frames >= 1000 && icmp_frames as f64 > ICMP_SHARE * ip_frames as f64 {
             out.push(Anomaly {
-                kind: "port_scan",
-                severity: "high",
-                subject: Some(src),
-                count: ports.len() as u64,
+                kind: "icmp_heavy",
+                severity: "medium",
+                subject: None,
+                count: icmp_frames,
                 detail: format!(
-                    "{src} tried {} ports without completing a connection",
-                    ports.len()
+                    "{:.1}% of IP frames are ICMP/ICMPv6 (more than {:.0}%)",
+                    icmp_frames as f64 * 100.0 / ip_frames as f64,
+                    ICMP_SHARE * 100.0
                 ),
             });
         }
-    }
-    for ((src, port), hosts) in hosts_probed {
-        if hosts.len() >= SWEEP_HOSTS {
+        let undecoded: u64 = total.stops.iter().sum();
+        if total.packets >= 100 && undecoded as f64 > UNDECODED_SHARE * total.packets as f64 {
             out.push(Anomaly {
-                kind: "host_sweep",
-                severity: "high",
-                subject: Some(src),
-                count: hosts.len() as u64,
-                detail: format!("{src} probed TCP port {port} on {} hosts", hosts.len()),
+                kind: "malformed_frames",
+                severity: "low",
+                subject: None,
+                count: undecoded,
+                detail: format!(
+                    "{undecoded} of {} frames are cut short or malformed at some layer",
+                    total.packets
+                ),
             });
         }
-    }
-    for (src, hosts) in pinged {
-        if hosts.len() >= SWEEP_HOSTS {
-            out.push(Anomaly {
-                kind: "ping_sweep",
-                severity: "medium",
-                subject: Some(src),
-                count: hosts.len() as u64,
-                detail: format!("{src} sent echo requests to {} hosts", hosts.len()),
-            });
-        }
-    }
-    for (dst, n) in half_open {
-        if n >= SYN_FLOOD_HALF_OPEN {
-            out.push(Anomaly {
-                kind: "syn_flood",
-                severity: "high",
-                subject: Some(dst),
-                count: n as u64,
-                detail: format!("{dst} received {n} connection attempts that were never answered"),
-            });
-        }
-    }
-    let ip_frames = total.frames_with(Proto::Ip) + total.frames_with(Proto::Ipv6);
-    let icmp_frames = total.frames_with(Proto::Icmp) + total.frames_with(Proto::Icmpv6);
-    if ip_frames >= 1000 && icmp_frames as f64 > ICMP_SHARE * ip_frames as f64 {
-        out.push(Anomaly {
-            kind: "icmp_heavy",
-            severity: "medium",
-            subject: None,
-            count: icmp_frames,
-            detail: format!(
-                "{:.1}% of IP frames are ICMP/ICMPv6 (more than {:.0}%)",
-                icmp_frames as f64 * 100.0 / ip_frames as f64,
-                ICMP_SHARE * 100.0
-            ),
+        let rank = |s: &str| match s {
+            "high" => 0,
+            "medium" => 1,
+            _ => 2,
+        };
+        out.sort_by(|a, b| {
+            rank(a.severity)
+                .cmp(&rank(b.severity))
+                .then(b.count.cmp(&a.count))
         });
+        out
     }
-    let undecoded: u64 = total.stops.iter().sum();
-    if total.packets >= 100 && undecoded as f64 > UNDECODED_SHARE * total.packets as f64 {
-        out.push(Anomaly {
-            kind: "malformed_frames",
-            severity: "low",
-            subject: None,
-            count: undecoded,
-            detail: format!(
-                "{undecoded} of {} frames are cut short or malformed at some layer",
-                total.packets
-            ),
-        });
-    }
-    let rank = |s: &str| match s {
-        "high" => 0,
-        "medium" => 1,
-        _ => 2,
-    };
-    out.sort_by(|a, b| {
-        rank(a.severity)
-            .cmp(&rank(b.severity))
-            .then(b.count.cmp(&a.count))
-    });
-    out
 }
 
 #[cfg(test)]
@@ -177,6 +206,7 @@ mod tests {
             resp_ip_bytes: 0,
             community_id: String::new(),
             handshake_rtt_ns: None,
+            frame_bytes: 54,
         }
     }
 

@@ -6,6 +6,7 @@
 
 pub mod aggregate;
 pub mod anomaly;
+pub mod archive;
 pub mod community_id;
 pub mod flows;
 pub mod hist;
@@ -36,6 +37,8 @@ pub struct Options {
     pub batches_per_window: usize,
     /// Count the top N addresses and ports of every interval (0: off; for InfluxDB).
     pub interval_top: usize,
+    /// Where flows finished early are written (the system's temporary folder when `None`).
+    pub spill_dir: Option<PathBuf>,
 }
 
 impl Default for Options {
@@ -50,6 +53,7 @@ impl Default for Options {
             batch_bytes: 8 << 20,
             batches_per_window: 2 * rayon::current_num_threads(),
             interval_top: 0,
+            spill_dir: None,
         }
     }
 }
@@ -199,6 +203,9 @@ pub fn analyze_paths_with(
         interval_top: opts.interval_top,
     };
     let mut total = Aggregate::default();
+    if let Some(dir) = &opts.spill_dir {
+        total.finished.set_root(dir.clone());
+    }
     let mut reports = Vec::with_capacity(files.len());
     for (missing, why) in inputs.missing {
         reports.push(FileReport {
@@ -331,6 +338,7 @@ fn absorb(
         }
         file_summary_add(report, &p);
         total.merge(p, limits);
+        total.bound_flows(limits);
     }
 }
 

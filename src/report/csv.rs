@@ -8,6 +8,7 @@ use rayon::prelude::*;
 
 use super::summary::Report;
 use super::time::rfc3339_ns;
+use crate::analyze::flows::FlowRecord;
 use crate::analyze::Analysis;
 use crate::decode::{ip_proto, Proto};
 
@@ -331,7 +332,7 @@ pub fn flows<W: Write>(out: W, report: &Report) -> io::Result<W> {
             "community_id",
         ],
     )?;
-    w.rows_parallel(&report.flows, |w, f| {
+    let row = |w: &mut CsvWriter<Vec<u8>>, f: &FlowRecord| {
         w.secs(f.start_ns)
             .time(f.start_ns)
             .ip(f.orig_h)
@@ -353,7 +354,10 @@ pub fn flows<W: Write>(out: W, report: &Report) -> io::Result<W> {
         .uint(f.resp_ip_bytes)
         .text(&f.community_id)
         .end_row()
-    })?;
+    };
+    report
+        .flows
+        .for_each_chunk(1 << 16, |chunk| w.rows_parallel(chunk, row))?;
     w.finish()
 }
 

@@ -289,16 +289,11 @@ pub fn write<W: Write>(
         "gap between consecutive frames",
         "frames",
     ));
-    let mut handshakes = LogHist::default();
-    for f in &report.flows {
-        if let Some(rtt) = f.handshake_rtt_ns {
-            handshakes.add(rtt.max(0) as u64);
-        }
-    }
+    let handshakes = &report.handshake_rtt.hist;
     h.push_str(&svg::bars(
         "chart-handshake-rtt",
         "TCP handshake round-trip times (SYN to ACK)",
-        &decades(&handshakes),
+        &decades(handshakes),
         "round-trip time",
         "handshakes",
     ));
@@ -454,9 +449,8 @@ pub fn write<W: Write>(
         },
     );
     h.push_str("<h2>Top flows</h2>");
-    let mut flows: Vec<_> = report.flows.iter().collect();
-    flows.sort_by_key(|f| std::cmp::Reverse(f.orig_ip_bytes + f.resp_ip_bytes));
-    let rows = flows
+    let rows = report
+        .top_flows
         .iter()
         .take(top)
         .map(|f| {

@@ -103,7 +103,7 @@ fn text(s: &str) -> ByteArray {
 /// in nanoseconds).
 pub fn write_flows(path: &Path, report: &Report) -> io::Result<()> {
     let mut writer = open(path, FLOWS_SCHEMA)?;
-    for chunk in report.flows.chunks(FLOW_ROWS) {
+    report.flows.for_each_chunk(FLOW_ROWS, |chunk| {
         let i64s = |f: &dyn Fn(&crate::analyze::flows::FlowRecord) -> i64| {
             Column::I64(chunk.iter().map(f).collect())
         };
@@ -128,8 +128,8 @@ pub fn write_flows(path: &Path, report: &Report) -> io::Result<()> {
             i64s(&|r| r.resp_ip_bytes as i64),
             strs(&|r| r.community_id.clone()),
         ];
-        write_group(&mut writer, columns)?;
-    }
+        write_group(&mut writer, columns)
+    })?;
     writer.close().map_err(err)?;
     Ok(())
 }

@@ -3,14 +3,17 @@
 //! Keys are stable: a change that renames or removes one bumps [`SCHEMA_VERSION`].
 
 use std::collections::BTreeMap;
+use std::io;
 use std::net::IpAddr;
 
-use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use super::time::rfc3339_ns;
+use crate::analyze::anomaly::Evidence;
+pub use crate::analyze::archive::FlowTable;
 use crate::analyze::flows::FlowRecord;
-use crate::analyze::hist::Stats;
+use crate::analyze::hist::{Distribution, Stats};
 use crate::analyze::Analysis;
 use crate::decode::{ip_proto, linktype, tcp_flags, to_ip, Layer, Proto};
 
@@ -232,8 +235,10 @@ pub struct FlowsSummary {
     pub total: u64,
     /// Flows per IP protocol.
     pub by_protocol: BTreeMap<String, u64>,
-    /// Frames not attributed to a flow because the flow table was full (`--max-flows`).
+    /// Frames of flows lost because finished flows could not be written to disk.
     pub untracked_packets: u64,
+    /// Flows finished early because more than `--max-flows` were open at once.
+    pub finished_early: u64,
 }
 
 /// One address.
@@ -335,8 +340,12 @@ pub struct InputError {
 pub struct Report {
     /// The summary document.
     pub summary: Summary,
-    /// Every flow, by start time.
-    pub flows: Vec<FlowRecord>,
+    /// Every flow, by start time (read from disk in part when the run spilled flows).
+    pub flows: FlowTable,
+    /// The flows with the most IP bytes, as many as the summary's top lists.
+    pub top_flows: Vec<FlowRecord>,
+    /// SYN-to-ACK times of the TCP handshakes seen in order.
+    pub handshake_rtt: Distribution,
     /// Every conversation, by bytes.
     pub conversations: Vec<Conversation>,
     /// Every address, by bytes.
@@ -365,7 +374,7 @@ fn linktype_summaries(list: impl Iterator<Item = (u16, u64, u64)>) -> Vec<LinkTy
 
 impl Report {
     /// Builds the summary and tables; lists in the summary are cut to `top` entries.
-    pub fn build(analysis: &Analysis, top: usize) -> Report {
+    pub fn build(analysis: &Analysis, top: usize) -> io::Result<Report> {
         let t = &analysis.total;
         let duration_ns = match (t.min_ts, t.max_ts) {
             (Some(a), Some(b)) => b - a,
@@ -420,23 +429,20 @@ impl Report {
             out_of_order: ia.negative,
         };
 
-        // The four tables are independent: build them side by side.
-        let ((flows, conversations), (endpoints, ports)) = rayon::join(
-            || rayon::join(|| flow_table(t), || conversation_table(analysis)),
-            || rayon::join(|| endpoint_table(t), || port_table(t)),
+        // The tables are independent: build them side by side.
+        let ((flows, conversations), endpoints) = rayon::join(
+            || rayon::join(|| FlowTable::build(t), || conversation_table(analysis)),
+            || endpoint_table(t),
         );
-        let mut conn_states = BTreeMap::new();
-        let mut by_protocol = BTreeMap::new();
-        let mut handshake_rtt = crate::analyze::hist::Distribution::default();
-        for f in &flows {
-            if f.proto == ip_proto::TCP {
-                *conn_states.entry(f.conn_state).or_insert(0) += 1;
-            }
-            *by_protocol.entry(proto_label(f.proto)).or_insert(0) += 1;
-            if let Some(rtt) = f.handshake_rtt_ns {
-                handshake_rtt.add(rtt as u64);
-            }
-        }
+        let flows = flows?;
+        let FlowDigest {
+            conn_states,
+            by_protocol,
+            handshake_rtt,
+            evidence,
+            ports,
+            top_flows,
+        } = FlowDigest::of(&flows, top)?;
 
         let flags = tcp_flags::NAMES
             .iter()
@@ -525,16 +531,17 @@ impl Report {
                 types,
             },
             flows: FlowsSummary {
-                total: flows.len() as u64,
+                total: flows.len(),
                 by_protocol,
                 untracked_packets: t.flows_untracked,
+                finished_early: t.finished.records(),
             },
             top_talkers: endpoints.iter().take(top).cloned().collect(),
             top_ports: ports.iter().take(top).cloned().collect(),
             top_conversations: conversations.iter().take(top).cloned().collect(),
             conversations_total: conversations.len() as u64,
             endpoints_total: endpoints.len() as u64,
-            anomalies: crate::analyze::anomaly::find(t, &flows),
+            anomalies: evidence.findings(t),
             undecoded: Undecoded {
                 link: stop(Layer::Link),
                 network: stop(Layer::Network),
@@ -549,37 +556,102 @@ impl Report {
             },
             errors,
         };
-        Report {
+        Ok(Report {
             summary,
             flows,
+            top_flows,
+            handshake_rtt,
             conversations,
             endpoints,
             ports,
-        }
+        })
     }
 }
 
-/// Every flow, finished, by start time.
-fn flow_table(t: &crate::analyze::Aggregate) -> Vec<FlowRecord> {
-    let entries: Vec<_> = t.flows.iter().collect();
-    let flows: Vec<FlowRecord> = entries
-        .par_iter()
-        .map(|(k, p)| FlowRecord::finish(k, p))
-        .collect();
-    // Sorting the records themselves would move a few hundred bytes per swap: sort their
-    // positions, then move each record once.
-    let mut order: Vec<u32> = (0..flows.len() as u32).collect();
-    order.par_sort_unstable_by(|&a, &b| {
-        let (a, b) = (&flows[a as usize], &flows[b as usize]);
-        a.start_ns
-            .cmp(&b.start_ns)
-            .then_with(|| a.community_id.cmp(&b.community_id))
-    });
-    let mut slots: Vec<Option<FlowRecord>> = flows.into_iter().map(Some).collect();
-    order
-        .iter()
-        .filter_map(|&i| slots[i as usize].take())
-        .collect()
+/// What the report needs from every flow, gathered in one pass in start order.
+struct FlowDigest {
+    conn_states: BTreeMap<&'static str, u64>,
+    by_protocol: BTreeMap<String, u64>,
+    handshake_rtt: Distribution,
+    evidence: Evidence,
+    ports: Vec<PortSummary>,
+    top_flows: Vec<FlowRecord>,
+}
+
+impl FlowDigest {
+    fn of(flows: &FlowTable, top: usize) -> io::Result<FlowDigest> {
+        let mut d = FlowDigest {
+            conn_states: BTreeMap::new(),
+            by_protocol: BTreeMap::new(),
+            handshake_rtt: Distribution::default(),
+            evidence: Evidence::default(),
+            ports: Vec::new(),
+            top_flows: Vec::new(),
+        };
+        // (bytes, start order) of the biggest flows so far, cut back to `top` now and then.
+        let mut biggest: Vec<(u64, u64, FlowRecord)> = Vec::new();
+        let mut seq = 0u64;
+        let mut ports: FxHashMap<(u8, u16), (u64, u64)> = FxHashMap::default();
+        let mut by_proto = [0u64; 256];
+        let by_size = |a: &(u64, u64, FlowRecord), b: &(u64, u64, FlowRecord)| {
+            b.0.cmp(&a.0).then(a.1.cmp(&b.1))
+        };
+        flows.for_each_chunk(1 << 16, |chunk| {
+            for f in chunk {
+                if f.proto == ip_proto::TCP {
+                    *d.conn_states.entry(f.conn_state).or_insert(0) += 1;
+                }
+                by_proto[usize::from(f.proto)] += 1;
+                if let Some(rtt) = f.handshake_rtt_ns {
+                    d.handshake_rtt.add(rtt.max(0) as u64);
+                }
+                d.evidence.add(f);
+                if matches!(f.proto, ip_proto::TCP | ip_proto::UDP | ip_proto::SCTP) {
+                    // A frame counts once for each of its two ports, once when they are equal.
+                    let packets = f.orig_pkts + f.resp_pkts;
+                    let second = (f.resp_p != f.orig_p).then_some(f.resp_p);
+                    for port in std::iter::once(f.orig_p).chain(second) {
+                        let p = ports.entry((f.proto, port)).or_default();
+                        p.0 += packets;
+                        p.1 += f.frame_bytes;
+                    }
+                }
+                let bytes = f.orig_ip_bytes + f.resp_ip_bytes;
+                if top > 0 && (biggest.len() < top || bytes > biggest[top - 1].0) {
+                    biggest.push((bytes, seq, f.clone()));
+                    if biggest.len() >= 2 * top {
+                        biggest.sort_by(by_size);
+                        biggest.truncate(top);
+                    }
+                }
+                seq += 1;
+            }
+            Ok(())
+        })?;
+        for (proto, &n) in by_proto.iter().enumerate() {
+            if n > 0 {
+                d.by_protocol.insert(proto_label(proto as u8), n);
+            }
+        }
+        biggest.sort_by(by_size);
+        biggest.truncate(top);
+        d.top_flows = biggest.into_iter().map(|(_, _, f)| f).collect();
+        d.ports = ports
+            .into_iter()
+            .map(|((proto, port), (packets, bytes))| PortSummary {
+                protocol: ip_proto::name(proto).unwrap_or("other"),
+                port,
+                packets,
+                bytes,
+            })
+            .collect();
+        d.ports.sort_by(|a, b| {
+            b.bytes
+                .cmp(&a.bytes)
+                .then_with(|| (a.protocol, a.port).cmp(&(b.protocol, b.port)))
+        });
+        Ok(d)
+    }
 }
 
 /// Address pairs by bytes.
@@ -637,26 +709,6 @@ fn endpoint_table(t: &crate::analyze::Aggregate) -> Vec<Talker> {
             .then_with(|| a.address.cmp(&b.address))
     });
     endpoints
-}
-
-/// Transport ports by bytes.
-fn port_table(t: &crate::analyze::Aggregate) -> Vec<PortSummary> {
-    let mut ports: Vec<PortSummary> = t
-        .ports()
-        .iter()
-        .map(|(&(proto, port), s)| PortSummary {
-            protocol: ip_proto::name(proto).unwrap_or("other"),
-            port,
-            packets: s.packets,
-            bytes: s.bytes,
-        })
-        .collect();
-    ports.sort_by(|a, b| {
-        b.bytes
-            .cmp(&a.bytes)
-            .then_with(|| (a.protocol, a.port).cmp(&(b.protocol, b.port)))
-    });
-    ports
 }
 
 /// "tcp", "udp", … or the protocol number.

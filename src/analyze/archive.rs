@@ -1,0 +1,274 @@
+//! Flows finished before the end of the input, kept on disk so that memory does not grow with
+//! the number of flows.
+//!
+//! When more than [`super::Limits::max_flows`] flows are open at once, the half that has been
+//! idle longest (by capture time) is finished early, as Zeek does after its inactivity timeout:
+//! the records are sorted by start time and written as one *run* to a temporary file. A later
+//! packet of such a flow starts a new flow. The report then reads every flow, resident and
+//! spilled, in one merge by start time ([`FlowTable`]).
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+use std::fs::File;
+use std::io::{self, BufReader, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use super::flows::{FlowKey, FlowPartial, FlowRecord};
+use super::Aggregate;
+
+/// The flows spilled so far.
+#[derive(Debug, Clone, Default)]
+pub struct FlowArchive {
+    /// Folder to make the temporary folder in (the system's when `None`).
+    root: Option<PathBuf>,
+    dir: Option<Arc<tempfile::TempDir>>,
+    /// Folders of archives appended to this one.
+    keep: Vec<Arc<tempfile::TempDir>>,
+    runs: Vec<PathBuf>,
+    records: u64,
+}
+
+/// The order of flows in every table: by start time, then Community ID.
+pub fn by_start(a: &FlowRecord, b: &FlowRecord) -> std::cmp::Ordering {
+    a.start_ns
+        .cmp(&b.start_ns)
+        .then_with(|| a.community_id.cmp(&b.community_id))
+}
+
+impl FlowArchive {
+    /// Spill files go into a temporary folder inside `root` (the output folder, typically: the
+    /// system's temporary folder may be memory).
+    pub fn set_root(&mut self, root: PathBuf) {
+        self.root = Some(root);
+    }
+
+    /// Flows spilled.
+    pub fn records(&self) -> u64 {
+        self.records
+    }
+
+    /// Writes `flows` as one run.
+    pub fn spill(&mut self, flows: Vec<FlowRecord>) -> io::Result<()> {
+        if flows.is_empty() {
+            return Ok(());
+        }
+        let dir = match &self.dir {
+            Some(d) => Arc::clone(d),
+            None => {
+                let d = Arc::new(spill_dir(self.root.as_deref())?);
+                self.dir = Some(Arc::clone(&d));
+                d
+            }
+        };
+        self.records += flows.len() as u64;
+        self.runs.push(write_run(dir.path(), flows)?);
+        Ok(())
+    }
+
+    /// Takes the runs of `other` (an archive merged into this one).
+    pub fn append(&mut self, other: FlowArchive) {
+        self.runs.extend(other.runs);
+        self.records += other.records;
+        // The other archive's folder must live as long as this one.
+        self.keep.extend(other.dir);
+        self.keep.extend(other.keep);
+    }
+}
+
+/// A new temporary folder in `root` (the system's when `None`).
+fn spill_dir(root: Option<&Path>) -> io::Result<tempfile::TempDir> {
+    let root = root.map_or_else(std::env::temp_dir, Path::to_path_buf);
+    std::fs::create_dir_all(&root)?;
+    tempfile::Builder::new()
+        .prefix(".netanalyzer-flows-")
+        .tempdir_in(root)
+}
+
+/// Sorts `flows` and writes them to a new file in `dir`.
+fn write_run(dir: &Path, mut flows: Vec<FlowRecord>) -> io::Result<PathBuf> {
+    static RUNS: AtomicU64 = AtomicU64::new(0);
+    flows.sort_unstable_by(by_start);
+    let path = dir.join(format!("run-{}.bin", RUNS.fetch_add(1, Ordering::Relaxed)));
+    let mut out = BufWriter::with_capacity(1 << 20, File::create(&path)?);
+    let mut buf = Vec::with_capacity(256);
+    for f in &flows {
+        buf.clear();
+        f.encode(&mut buf);
+        out.write_all(&(buf.len() as u32).to_le_bytes())?;
+        out.write_all(&buf)?;
+    }
+    out.flush()?;
+    Ok(path)
+}
+
+/// Every flow of a run, resident and spilled, read in start order.
+#[derive(Debug, Default)]
+pub struct FlowTable {
+    /// Flows still open at the end, finished and sorted.
+    resident: Vec<FlowRecord>,
+    runs: Vec<PathBuf>,
+    spilled: u64,
+    /// Keeps the spill files until the table is dropped.
+    _dirs: Vec<Arc<tempfile::TempDir>>,
+}
+
+impl FlowTable {
+    /// The flows of `total`: those still open, finished now, and those in its archive.
+    ///
+    /// When flows were spilled, the open ones are written to disk too, a chunk at a time, so
+    /// that building the report holds no more flows in memory than the analysis did.
+    pub fn build(total: &Aggregate) -> io::Result<FlowTable> {
+        let archive = &total.finished;
+        let open: Vec<_> = total.flows.iter().collect();
+        let mut dirs: Vec<_> = archive.dir.iter().cloned().collect();
+        dirs.extend(archive.keep.iter().cloned());
+        let mut runs = archive.runs.clone();
+        let mut spilled = archive.records;
+        let finish = |chunk: &[(&FlowKey, &FlowPartial)]| -> Vec<FlowRecord> {
+            chunk
+                .par_iter()
+                .map(|(k, p)| FlowRecord::finish(k, p))
+                .collect()
+        };
+        let mut resident = Vec::new();
+        if archive.records == 0 {
+            resident = finish(&open);
+            // Sorting the records themselves would move a few hundred bytes per swap: sort
+            // their positions, then move each record once.
+            let mut order: Vec<u32> = (0..resident.len() as u32).collect();
+            order.par_sort_unstable_by(|&a, &b| {
+                by_start(&resident[a as usize], &resident[b as usize])
+            });
+            let mut slots: Vec<Option<FlowRecord>> = resident.drain(..).map(Some).collect();
+            resident = order
+                .iter()
+                .filter_map(|&i| slots[i as usize].take())
+                .collect();
+        } else {
+            // A folder of this table's own: its files go when the report does.
+            let own = Arc::new(spill_dir(archive.root.as_deref())?);
+            for chunk in open.chunks(1 << 16) {
+                runs.push(write_run(own.path(), finish(chunk))?);
+                spilled += chunk.len() as u64;
+            }
+            dirs.push(own);
+        }
+        Ok(FlowTable {
+            resident,
+            runs,
+            spilled,
+            _dirs: dirs,
+        })
+    }
+
+    /// Number of flows.
+    pub fn len(&self) -> u64 {
+        self.resident.len() as u64 + self.spilled
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Flows read back from disk.
+    pub fn spilled(&self) -> u64 {
+        self.spilled
+    }
+
+    /// Calls `each` with consecutive slices of at most `max` flows, all flows in start order.
+    pub fn for_each_chunk(
+        &self,
+        max: usize,
+        mut each: impl FnMut(&[FlowRecord]) -> io::Result<()>,
+    ) -> io::Result<()> {
+        let max = max.max(1);
+        if self.runs.is_empty() {
+            for chunk in self.resident.chunks(max) {
+                each(chunk)?;
+            }
+            return Ok(());
+        }
+        let mut runs = self
+            .runs
+            .iter()
+            .map(RunReader::open)
+            .collect::<io::Result<Vec<_>>>()?;
+        let mut heads: Vec<Option<FlowRecord>> = Vec::with_capacity(runs.len());
+        for run in &mut runs {
+            heads.push(run.next()?);
+        }
+        let resident_source = runs.len();
+        let mut resident = self.resident.iter();
+        heads.push(resident.next().cloned());
+        // Smallest head first; ties broken by source, so the order never depends on the heap.
+        let mut heap: BinaryHeap<Reverse<(i64, String, usize)>> = heads
+            .iter()
+            .enumerate()
+            .filter_map(|(i, h)| {
+                h.as_ref()
+                    .map(|f| Reverse((f.start_ns, f.community_id.clone(), i)))
+            })
+            .collect();
+        let mut chunk = Vec::with_capacity(max.min(1 << 16));
+        while let Some(Reverse((_, _, source))) = heap.pop() {
+            let next = if source == resident_source {
+                resident.next().cloned()
+            } else {
+                runs[source].next()?
+            };
+            if let Some(f) = &next {
+                heap.push(Reverse((f.start_ns, f.community_id.clone(), source)));
+            }
+            if let Some(f) = std::mem::replace(&mut heads[source], next) {
+                chunk.push(f);
+            }
+            if chunk.len() == max {
+                each(&chunk)?;
+                chunk.clear();
+            }
+        }
+        if !chunk.is_empty() {
+            each(&chunk)?;
+        }
+        Ok(())
+    }
+}
+
+struct RunReader {
+    path: PathBuf,
+    input: BufReader<File>,
+    buf: Vec<u8>,
+}
+
+impl RunReader {
+    fn open(path: &PathBuf) -> io::Result<RunReader> {
+        Ok(RunReader {
+            path: path.clone(),
+            input: BufReader::with_capacity(1 << 16, File::open(path)?),
+            buf: Vec::new(),
+        })
+    }
+
+    fn next(&mut self) -> io::Result<Option<FlowRecord>> {
+        let mut len = [0u8; 4];
+        match self.input.read_exact(&mut len) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Ok(None),
+            Err(e) => return Err(e),
+        }
+        self.buf.resize(u32::from_le_bytes(len) as usize, 0);
+        self.input.read_exact(&mut self.buf)?;
+        match FlowRecord::decode(&self.buf) {
+            Some((f, used)) if used == self.buf.len() => Ok(Some(f)),
+            _ => Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!("{}: damaged flow record", self.path.display()),
+            )),
+        }
+    }
+}

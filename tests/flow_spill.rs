@@ -1,0 +1,97 @@
+//! Flows beyond `--max-flows` are finished early and kept on disk: nothing is lost, the tables
+//! derived from flows do not change, and the spill files are gone afterwards.
+
+mod common;
+
+use std::path::Path;
+
+use common::{bin, read_csv};
+
+fn analyze(input: &Path, out: &Path, extra: &[&str]) {
+    let status = bin()
+        .arg("analyze")
+        .arg(input)
+        .arg("--out")
+        .arg(out)
+        .arg("--quiet")
+        .args(extra)
+        .status()
+        .expect("run");
+    assert!(status.success());
+}
+
+fn sum(rows: &[std::collections::BTreeMap<String, String>], columns: &[&str]) -> u64 {
+    rows.iter()
+        .flat_map(|r| {
+            columns
+                .iter()
+                .map(move |c| r[*c].parse::<u64>().expect("number"))
+        })
+        .sum()
+}
+
+#[test]
+fn flows_beyond_the_limit_are_spilled_and_none_is_lost() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let capture = dir.path().join("many-flows.pcap");
+    // Several batches, a few thousand flows: the limit below is crossed many times.
+    let status = bin()
+        .args(["generate", "--bench", "60000", "--out"])
+        .arg(&capture)
+        .status()
+        .expect("generate");
+    assert!(status.success());
+    let (whole, spilled) = (dir.path().join("whole"), dir.path().join("spilled"));
+    analyze(&capture, &whole, &[]);
+    analyze(&capture, &spilled, &["--max-flows", "500"]);
+
+    let summary = |d: &Path| -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(d.join("summary.json")).expect("summary"))
+            .expect("json")
+    };
+    let (a, b) = (summary(&whole), summary(&spilled));
+    assert_eq!(a["flows"]["finished_early"], 0);
+    assert!(b["flows"]["finished_early"].as_u64().expect("count") > 1000);
+    assert_eq!(b["flows"]["untracked_packets"], 0);
+
+    let (fa, fb) = (
+        read_csv(&whole.join("flows.csv")),
+        read_csv(&spilled.join("flows.csv")),
+    );
+    // A flow idle while 500 others were active is split in two, as after Zeek's inactivity
+    // timeout; every packet and byte is still in exactly one flow.
+    assert!(fb.len() >= fa.len());
+    assert_eq!(b["flows"]["total"].as_u64(), Some(fb.len() as u64));
+    let counted = ["orig_pkts", "resp_pkts", "orig_ip_bytes", "resp_ip_bytes"];
+    assert_eq!(sum(&fa, &counted), sum(&fb, &counted));
+    let starts: Vec<&str> = fb.iter().map(|r| r["start"].as_str()).collect();
+    assert!(
+        starts.windows(2).all(|w| w[0] <= w[1]),
+        "flows.csv is in start order"
+    );
+
+    // Tables that add flows up are the same whichever way the flows were kept.
+    for table in [
+        "ports.csv",
+        "conversations.csv",
+        "endpoints.csv",
+        "protocols.csv",
+    ] {
+        assert_eq!(
+            std::fs::read(whole.join(table)).expect("table"),
+            std::fs::read(spilled.join(table)).expect("table"),
+            "{table}"
+        );
+    }
+    // The spill folder is removed with the run.
+    let left: Vec<_> = std::fs::read_dir(&spilled)
+        .expect("out dir")
+        .filter_map(|e| e.ok())
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with(".netanalyzer-flows")
+        })
+        .collect();
+    assert!(left.is_empty(), "spill folder left behind: {left:?}");
+}
