@@ -5,6 +5,7 @@
 //! sequential pass that reads only record headers. Frame bytes are never copied. A damaged file
 //! stops at the damage with a [`ReadError`] naming the byte offset; everything before it is kept.
 
+mod gzip;
 mod mmap;
 pub mod pcap;
 pub mod pcapng;
@@ -215,10 +216,6 @@ impl Scanner {
 }
 
 const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
-/// Decompressed bytes read per refill of a `.gz` input.
-const GZIP_CHUNK: usize = 64 * 1024 * 1024;
-/// Decompressed bytes read when a `.gz` input is opened.
-const FIRST_CHUNK: usize = 64 * 1024;
 
 /// The bytes a window's records point into: the whole memory-mapped file, or one decompressed
 /// chunk of a `.gz`. Shared, so a window can be decoded while the next one is being scanned.
@@ -226,22 +223,14 @@ pub type Chunk = Arc<dyn AsRef<[u8]> + Send + Sync>;
 
 enum Bytes {
     Whole(Arc<FileBytes>),
-    Stream {
-        decoder: Box<MultiGzDecoder<File>>,
-        buf: Arc<Vec<u8>>,
-        /// Offset in the decompressed stream of `buf[0]`.
-        base: u64,
-        eof: bool,
-        /// The chunk before `buf`, to reuse once no window holds it.
-        spare: Option<Arc<Vec<u8>>>,
-    },
+    Stream(Box<gzip::GzStream>),
 }
 
 impl Bytes {
     fn slice(&self) -> &[u8] {
         match self {
             Bytes::Whole(b) => b,
-            Bytes::Stream { buf, .. } => buf,
+            Bytes::Stream(s) => (*s.buf).as_ref(),
         }
     }
 }
@@ -285,16 +274,14 @@ impl CaptureReader {
         let compressed = n == 2 && magic == GZIP_MAGIC;
         let bytes = if compressed {
             let file = File::open(path).map_err(io_err)?;
-            let mut bytes = Bytes::Stream {
-                decoder: Box::new(MultiGzDecoder::new(file)),
-                buf: Arc::new(Vec::new()),
-                base: 0,
-                eof: false,
-                spare: None,
-            };
-            // A small first read: ordering a folder by time opens every file for one record.
-            fill(&mut bytes, 0, pcap::FILE_HEADER_LEN, FIRST_CHUNK)?;
-            bytes
+            let stream = gzip::GzStream::open(file);
+            if stream.buf.as_ref().as_ref().len() < pcap::FILE_HEADER_LEN {
+                // Damaged before a file header's worth: that is the error, not the length.
+                if let Some(e) = stream.error.clone() {
+                    return Err(e);
+                }
+            }
+            Bytes::Stream(Box::new(stream))
         } else {
             Bytes::Whole(Arc::new(mmap::map_file(&file).map_err(io_err)?))
         };
@@ -361,12 +348,7 @@ impl CaptureReader {
     pub fn progress(&self) -> u64 {
         match &self.bytes {
             Bytes::Whole(_) => self.pos as u64,
-            Bytes::Stream { decoder, .. } => {
-                // The decoder reads the compressed file ahead in small buffers; its position is
-                // what a progress bar needs.
-                let mut f = decoder.get_ref();
-                io::Seek::stream_position(&mut f).unwrap_or(0)
-            }
+            Bytes::Stream(s) => s.progress(),
         }
     }
 
@@ -403,7 +385,7 @@ impl CaptureReader {
         loop {
             let (buf, stream_eof, base) = match &self.bytes {
                 Bytes::Whole(b) => (&b[..], true, 0),
-                Bytes::Stream { buf, eof, base, .. } => (&buf[..], *eof, *base),
+                Bytes::Stream(s) => ((*s.buf).as_ref(), s.eof, s.base),
             };
             // Record headers are one cache miss each, one after the other, since each one's
             // length says where the next is: load the lines ahead of the scan before it gets
@@ -432,7 +414,13 @@ impl CaptureReader {
                 Ok(scan @ (Scan::End | Scan::NeedMore { .. })) => {
                     let have = buf.len() - self.pos;
                     if stream_eof {
-                        if let Scan::NeedMore { need } = scan {
+                        let damaged = match &self.bytes {
+                            Bytes::Stream(s) => s.error.clone(),
+                            Bytes::Whole(_) => None,
+                        };
+                        if let Some(e) = damaged {
+                            self.error = Some(e);
+                        } else if let Scan::NeedMore { need } = scan {
                             let offset = base + self.pos as u64;
                             self.error = Some(ReadError::new(
                                 offset,
@@ -452,10 +440,8 @@ impl CaptureReader {
                         _ => 1,
                     };
                     let pos = std::mem::take(&mut self.pos);
-                    if let Err(e) = fill(&mut self.bytes, pos, need, GZIP_CHUNK) {
-                        self.error = Some(e);
-                        self.done = true;
-                        break;
+                    if let Bytes::Stream(s) = &mut self.bytes {
+                        s.fill(pos, need);
                     }
                 }
                 Err(kind) => {
@@ -471,7 +457,7 @@ impl CaptureReader {
         }
         Some(match &self.bytes {
             Bytes::Whole(b) => Arc::clone(b) as Chunk,
-            Bytes::Stream { buf, .. } => Arc::clone(buf) as Chunk,
+            Bytes::Stream(s) => Arc::clone(&s.buf) as Chunk,
         })
     }
 
@@ -548,61 +534,6 @@ impl Pager {
         drop(self.work);
         let _ = self.thread.join();
     }
-}
-
-/// Drops the `consumed` bytes already scanned from a stream's buffer and reads until at least
-/// `need` unscanned bytes are present or the stream ends. The old chunk is left untouched for
-/// windows still using it.
-fn fill(bytes: &mut Bytes, consumed: usize, need: usize, chunk: usize) -> Result<(), ReadError> {
-    let Bytes::Stream {
-        decoder,
-        buf,
-        base,
-        eof,
-        spare,
-    } = bytes
-    else {
-        return Ok(());
-    };
-    let target = need.max(chunk);
-    let leftover = &buf[consumed..];
-    // Reuse the chunk before last when no window holds it any more: no fresh pages to fault in.
-    let mut next = match spare.take().map(Arc::try_unwrap) {
-        Some(Ok(mut v)) => {
-            v.clear();
-            v
-        }
-        _ => Vec::new(),
-    };
-    next.reserve(target.max(leftover.len()));
-    next.extend_from_slice(leftover);
-    *base += consumed as u64;
-    let mut filled = next.len();
-    // Zero the room to read into once, not once per read.
-    next.resize(target.max(filled), 0);
-    let mut result = Ok(());
-    while filled < target && !*eof {
-        match decoder.read(&mut next[filled..]) {
-            Ok(0) => *eof = true,
-            Ok(n) => filled += n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => {
-                *eof = true;
-                let kind = if e.kind() == io::ErrorKind::InvalidInput
-                    || e.kind() == io::ErrorKind::InvalidData
-                    || e.kind() == io::ErrorKind::UnexpectedEof
-                {
-                    ReadErrorKind::Gzip(e.to_string())
-                } else {
-                    ReadErrorKind::Io(e.to_string())
-                };
-                result = Err(ReadError::new(*base + filled as u64, kind));
-            }
-        }
-    }
-    next.truncate(filled);
-    *spare = Some(std::mem::replace(buf, Arc::new(next)));
-    result
 }
 
 fn read_up_to(file: &mut File, out: &mut [u8]) -> io::Result<usize> {
