@@ -4,6 +4,9 @@
 # peak RSS, and each tool's time as a multiple of netanalyzer's. Then a scaling run (0.25x, 1x,
 # 4x the packets) showing time and peak RSS against input size.
 #
+# Also the same capture compressed with `gzip -1`: netanalyzer on it, inflating alone with the same
+# library (examples/inflate.rs), and zcat.
+#
 # Usage: scripts/bench.sh [PACKETS]        (default 2000000; RUNS=3, SCALING=1 to run it)
 # Results are also saved under benches/runs/<date>-<host>/.
 set -euo pipefail
@@ -14,16 +17,20 @@ runs=${RUNS:-3}
 scaling=${SCALING:-1}
 work=${BENCH_DIR:-/tmp/netanalyzer-bench}
 mkdir -p "$work"
-for tool in tshark tcpdump capinfos /usr/bin/time; do
+for tool in tshark tcpdump capinfos gzip zcat /usr/bin/time; do
     command -v "$tool" >/dev/null || { echo "bench: $tool is missing (apt-get install tshark tcpdump time)"; exit 2; }
 done
 
-cargo build --release --quiet
+cargo build --release --quiet --example inflate
 bin=./target/release/netanalyzer
+inflate=./target/release/examples/inflate
 capture="$work/bench-$packets.pcap"
 [ -f "$capture" ] || "$bin" generate --bench "$packets" --out "$capture" >/dev/null
 bytes=$(stat -c %s "$capture")
-cat "$capture" > /dev/null   # warm the page cache
+gz="$capture.gz"
+[ -f "$gz" ] || gzip -1 -c "$capture" > "$gz"
+cat "$capture" "$gz" > /dev/null   # warm the page cache
+"$bin" analyze "$capture" --out "$work/warmup" --quiet   # and the binary
 
 out_dir="benches/runs/$(date -u +%Y-%m-%d)-$(hostname -s)"
 mkdir -p "$out_dir"
@@ -62,6 +69,10 @@ rows+=("$(median_run "tcpdump" tcpdump -n -r "$capture")")
 rows+=("$(median_run "capinfos" capinfos "$capture")")
 rows+=("$(median_run "capinfos-c" capinfos -c "$capture")")
 rows+=("$(median_run "cat" cat "$capture")")
+# The same capture as `gzip -1`: analysis should take little more than inflating alone.
+rows+=("$(median_run "netanalyzer-gz" "$bin" analyze "$gz" --out "$reports" --quiet)")
+rows+=("$(median_run "inflate-only-gz" "$inflate" "$gz")")
+rows+=("$(median_run "zcat-gz" zcat "$gz")")
 
 base=$(echo "${rows[0]}" | awk '{print $2}')
 {

@@ -525,18 +525,31 @@ impl Aggregate {
                 *x += y;
             }
         }
-        self.merge_conversations(later.conversations, limits);
+        let later_flows = std::mem::take(&mut later.flows);
+        if later.fragments.is_empty() {
+            // The two largest tables are independent unless a reassembled datagram adds to
+            // both: merge them side by side (the merge is the serial part of the pipeline).
+            let mut flows = std::mem::take(&mut self.flows);
+            let conversations = std::mem::take(&mut later.conversations);
+            rayon::join(
+                || merge_flows(&mut flows, later_flows),
+                || self.merge_conversations(conversations, limits),
+            );
+            self.flows = flows;
+        } else {
+            self.merge_conversations(std::mem::take(&mut later.conversations), limits);
+            for piece in &later.fragments {
+                if let Some(datagram) = self.reassembler.add(piece) {
+                    self.add_datagram(piece, &datagram, limits);
+                }
+            }
+            merge_flows(&mut self.flows, later_flows);
+        }
         if later.interval_talkers.top > 0 {
             let newest = newest_interval.unwrap_or(0);
             self.interval_talkers.merge(later.interval_talkers, newest);
             self.interval_ports.merge(later.interval_ports, newest);
         }
-        for piece in &later.fragments {
-            if let Some(datagram) = self.reassembler.add(piece) {
-                self.add_datagram(piece, &datagram, limits);
-            }
-        }
-        self.merge_flows(later.flows);
         self.finished.append(later.finished);
         self.merge_echoes(later.echoes, limits);
         self.echo_rtt.merge(&later.echo_rtt);
@@ -590,9 +603,9 @@ impl Aggregate {
         conversations: FxHashMap<ConvKey, ConvStats>,
         limits: &Limits,
     ) {
-        for (k, v) in conversations {
+        for (k, v) in &conversations {
             let full = self.conversations.len() >= limits.max_conversations;
-            match self.conversations.get_mut(&k) {
+            match self.conversations.get_mut(k) {
                 Some(c) => {
                     for d in 0..2 {
                         c.packets[d] += v.packets[d];
@@ -603,7 +616,7 @@ impl Aggregate {
                 }
                 None if full => self.addresses_untracked += v.packets[0] + v.packets[1],
                 None => {
-                    self.conversations.insert(k, v);
+                    self.conversations.insert(*k, *v);
                 }
             }
         }
@@ -649,17 +662,6 @@ impl Aggregate {
             }
         }
         out
-    }
-
-    fn merge_flows(&mut self, flows: FxHashMap<FlowKey, FlowPartial>) {
-        for (k, v) in flows {
-            match self.flows.get_mut(&k) {
-                Some(f) => f.merge(&v),
-                None => {
-                    self.flows.insert(k, v);
-                }
-            }
-        }
     }
 
     /// When more than `limits.max_flows` flows are open, finishes the half idle longest (by
@@ -729,6 +731,19 @@ impl Aggregate {
     /// Frames of `p`.
     pub fn frames_with(&self, p: Proto) -> u64 {
         self.protos[p as usize][0]
+    }
+}
+
+fn merge_flows(into: &mut FxHashMap<FlowKey, FlowPartial>, flows: FxHashMap<FlowKey, FlowPartial>) {
+    // By reference: most flows are already known, and moving each 200-byte partial out of the
+    // table to merge it showed up as a tenth of the merge time.
+    for (k, v) in &flows {
+        match into.get_mut(k) {
+            Some(f) => f.merge(v),
+            None => {
+                into.insert(*k, *v);
+            }
+        }
     }
 }
 
