@@ -29,12 +29,7 @@ fn a_gzip_capture_of_many_chunks_reads_as_the_plain_one() {
     let dir = tempfile::tempdir().expect("tempdir");
     let plain = dir.path().join("big.pcap");
     // About 100 MB inflated: several chunks, with records cut at every chunk boundary.
-    let status = bin()
-        .args(["generate", "--bench", "120000", "--out"])
-        .arg(&plain)
-        .status()
-        .expect("generate");
-    assert!(status.success());
+    common::generate_bench(&plain, 120000);
     let bytes = std::fs::read(&plain).expect("capture");
     let gz = dir.path().join("big.pcap.gz");
     let mut enc = flate2::write::GzEncoder::new(

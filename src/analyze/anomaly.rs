@@ -92,53 +92,41 @@ impl Evidence {
             half_open,
         } = self;
         let mut out = Vec::new();
+        let mut about = |kind, severity, subject, count: usize, detail| {
+            out.push(Anomaly {
+                kind,
+                severity,
+                subject: Some(subject),
+                count: count as u64,
+                detail,
+            })
+        };
         for (src, ports) in ports_probed {
-            if ports.len() >= PORT_SCAN_PORTS {
-                out.push(Anomaly {
-                    kind: "port_scan",
-                    severity: "high",
-                    subject: Some(src),
-                    count: ports.len() as u64,
-                    detail: format!(
-                        "{src} tried {} ports without completing a connection",
-                        ports.len()
-                    ),
-                });
+            let n = ports.len();
+            if n >= PORT_SCAN_PORTS {
+                let detail = format!("{src} tried {n} ports without completing a connection");
+                about("port_scan", "high", src, n, detail);
             }
         }
         for ((src, port), hosts) in hosts_probed {
-            if hosts.len() >= SWEEP_HOSTS {
-                out.push(Anomaly {
-                    kind: "host_sweep",
-                    severity: "high",
-                    subject: Some(src),
-                    count: hosts.len() as u64,
-                    detail: format!("{src} probed TCP port {port} on {} hosts", hosts.len()),
-                });
+            let n = hosts.len();
+            if n >= SWEEP_HOSTS {
+                let detail = format!("{src} probed TCP port {port} on {n} hosts");
+                about("host_sweep", "high", src, n, detail);
             }
         }
         for (src, hosts) in pinged {
-            if hosts.len() >= SWEEP_HOSTS {
-                out.push(Anomaly {
-                    kind: "ping_sweep",
-                    severity: "medium",
-                    subject: Some(src),
-                    count: hosts.len() as u64,
-                    detail: format!("{src} sent echo requests to {} hosts", hosts.len()),
-                });
+            let n = hosts.len();
+            if n >= SWEEP_HOSTS {
+                let detail = format!("{src} sent echo requests to {n} hosts");
+                about("ping_sweep", "medium", src, n, detail);
             }
         }
         for (dst, n) in half_open {
             if n >= SYN_FLOOD_HALF_OPEN {
-                out.push(Anomaly {
-                    kind: "syn_flood",
-                    severity: "high",
-                    subject: Some(dst),
-                    count: n as u64,
-                    detail: format!(
-                        "{dst} received {n} connection attempts that were never answered"
-                    ),
-                });
+                let detail =
+                    format!("{dst} received {n} connection attempts that were never answered");
+                about("syn_flood", "high", dst, n, detail);
             }
         }
         let ip_frames = total.frames_with(Proto::Ip) + total.frames_with(Proto::Ipv6);

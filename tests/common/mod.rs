@@ -31,6 +31,16 @@ pub fn samples() -> Vec<PathBuf> {
     files
 }
 
+/// Writes a generated capture of `packets` frames of the benchmark's mix to `path`.
+pub fn generate_bench(path: &Path, packets: usize) {
+    let status = bin()
+        .args(["generate", "--bench", &packets.to_string(), "--out"])
+        .arg(path)
+        .status()
+        .expect("run netanalyzer generate");
+    assert!(status.success(), "generate --bench {packets}");
+}
+
 /// Analyzes `input` into a fresh temporary directory (exit status 0 required).
 pub fn analyze_into(input: &Path) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
