@@ -121,11 +121,23 @@ impl GzStream {
         let leftover = &(*current).as_ref()[consumed..];
         self.base += consumed as u64;
         let Some(chunk) = self.next_chunk() else {
-            self.eof = true;
-            self.error = Some(ReadError::new(
-                self.base + leftover.len() as u64,
-                ReadErrorKind::Io("the inflating thread stopped".into()),
-            ));
+            // Only the unscanned bytes stay: the scan starts again at the buffer's front.
+            let rest = leftover.to_vec();
+            let len = rest.len();
+            drop(current);
+            let old = std::mem::replace(
+                &mut self.buf,
+                Arc::new(ChunkBuf {
+                    bytes: rest,
+                    start: 0,
+                    end: len,
+                }),
+            );
+            self.retired.push(old);
+            self.end(
+                Some(Err(io::Error::other("the inflating thread stopped"))),
+                len,
+            );
             return;
         };
         let Inflated {
