@@ -86,6 +86,8 @@ fn run_analyze(args: AnalyzeArgs) -> anyhow::Result<u8> {
         })
         .collect();
 
+    // A run killed mid-way (SIGKILL, power loss) cannot remove its spilled flows itself.
+    netanalyzer::analyze::archive::remove_stale(&out_dir);
     if args.follow {
         return run_follow(&args, &out_dir, opts, &outputs);
     }

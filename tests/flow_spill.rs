@@ -38,6 +38,10 @@ fn flows_beyond_the_limit_are_spilled_and_none_is_lost() {
     common::generate_bench(&capture, 60000);
     let (whole, spilled) = (dir.path().join("whole"), dir.path().join("spilled"));
     analyze(&capture, &whole, &[]);
+    // What a killed run left behind is cleared by the next run into the same folder.
+    let stale = spilled.join(".netanalyzer-flows-killed");
+    std::fs::create_dir_all(&stale).expect("stale folder");
+    std::fs::write(stale.join("run-0.bin"), b"partial").expect("stale run");
     analyze(&capture, &spilled, &["--max-flows", "500"]);
     // Which flows are finished early does not depend on the number of threads.
     let one_thread = dir.path().join("one-thread");
@@ -85,7 +89,7 @@ fn flows_beyond_the_limit_are_spilled_and_none_is_lost() {
             "{table}"
         );
     }
-    // The spill folder is removed with the run.
+    // The spill folder is removed with the run, and the stale one before it.
     let left: Vec<_> = std::fs::read_dir(&spilled)
         .expect("out dir")
         .filter_map(|e| e.ok())

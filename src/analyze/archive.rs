@@ -79,12 +79,28 @@ impl FlowArchive {
     }
 }
 
+/// Prefix of the temporary folders of finished flows.
+const SPILL_PREFIX: &str = ".netanalyzer-flows-";
+
+/// Removes the folders of finished flows that a run killed before it could clean up left in
+/// `dir`; returns how many.
+pub fn remove_stale(dir: &Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    entries
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().starts_with(SPILL_PREFIX))
+        .filter(|e| std::fs::remove_dir_all(e.path()).is_ok())
+        .count()
+}
+
 /// A new temporary folder in `root` (the system's when `None`).
 fn spill_dir(root: Option<&Path>) -> io::Result<tempfile::TempDir> {
     let root = root.map_or_else(std::env::temp_dir, Path::to_path_buf);
     std::fs::create_dir_all(&root)?;
     tempfile::Builder::new()
-        .prefix(".netanalyzer-flows-")
+        .prefix(SPILL_PREFIX)
         .tempdir_in(root)
 }
 
