@@ -641,29 +641,6 @@ impl Aggregate {
         out
     }
 
-    /// Per-(IP protocol, port) counters of TCP, UDP and SCTP, derived from the flows (a frame
-    /// counts once for each of its two ports, once when they are equal).
-    pub fn ports(&self) -> FxHashMap<(u8, u16), PortStats> {
-        let mut out: FxHashMap<(u8, u16), PortStats> = FxHashMap::default();
-        for (k, f) in &self.flows {
-            if !matches!(k.proto, ip_proto::TCP | ip_proto::UDP | ip_proto::SCTP) {
-                continue;
-            }
-            let packets = f.packets[0] + f.packets[1];
-            let bytes = f.frame_bytes[0] + f.frame_bytes[1];
-            let mut add = |port| {
-                let p = out.entry((k.proto, port)).or_default();
-                p.packets += packets;
-                p.bytes += bytes;
-            };
-            add(k.lo.1);
-            if k.hi.1 != k.lo.1 {
-                add(k.hi.1);
-            }
-        }
-        out
-    }
-
     /// When more than `limits.max_flows` flows are open, finishes the half idle longest (by
     /// capture time) and writes them to [`Aggregate::finished`].
     pub fn bound_flows(&mut self, limits: &Limits) {

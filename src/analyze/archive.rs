@@ -124,7 +124,8 @@ fn write_run(dir: &Path, mut flows: Vec<FlowRecord>) -> io::Result<PathBuf> {
 /// Every flow of a run, resident and spilled, read in start order.
 #[derive(Debug, Default)]
 pub struct FlowTable {
-    /// Flows still open at the end, finished and sorted.
+    /// Every flow, finished and sorted, when nothing was spilled; empty otherwise (the open
+    /// flows are then in `runs` too).
     resident: Vec<FlowRecord>,
     runs: Vec<PathBuf>,
     spilled: u64,
@@ -191,11 +192,6 @@ impl FlowTable {
         self.len() == 0
     }
 
-    /// Flows read back from disk.
-    pub fn spilled(&self) -> u64 {
-        self.spilled
-    }
-
     /// Calls `each` with consecutive slices of at most `max` flows, all flows in start order.
     pub fn for_each_chunk(
         &self,
@@ -218,10 +214,7 @@ impl FlowTable {
         for run in &mut runs {
             heads.push(run.next()?);
         }
-        let resident_source = runs.len();
-        let mut resident = self.resident.iter();
-        heads.push(resident.next().cloned());
-        // Smallest head first; ties broken by source, so the order never depends on the heap.
+        // Smallest head first; ties broken by run, so the order never depends on the heap.
         let mut heap: BinaryHeap<Reverse<(i64, String, usize)>> = heads
             .iter()
             .enumerate()
@@ -232,11 +225,7 @@ impl FlowTable {
             .collect();
         let mut chunk = Vec::with_capacity(max.min(1 << 16));
         while let Some(Reverse((_, _, source))) = heap.pop() {
-            let next = if source == resident_source {
-                resident.next().cloned()
-            } else {
-                runs[source].next()?
-            };
+            let next = runs[source].next()?;
             if let Some(f) = &next {
                 heap.push(Reverse((f.start_ns, f.community_id.clone(), source)));
             }

@@ -120,56 +120,48 @@ impl GzStream {
         let current = Arc::clone(&self.buf);
         let leftover = &(*current).as_ref()[consumed..];
         self.base += consumed as u64;
-        let Some(chunk) = self.next_chunk() else {
+        let (mut next, mut end) = match self.next_chunk() {
             // Only the unscanned bytes stay: the scan starts again at the buffer's front.
-            let rest = leftover.to_vec();
-            let len = rest.len();
-            drop(current);
-            let old = std::mem::replace(
-                &mut self.buf,
-                Arc::new(ChunkBuf {
-                    bytes: rest,
+            None => (
+                ChunkBuf {
+                    bytes: leftover.to_vec(),
                     start: 0,
-                    end: len,
-                }),
-            );
-            self.retired.push(old);
-            self.end(
-                Some(Err(io::Error::other("the inflating thread stopped"))),
+                    end: leftover.len(),
+                },
+                Some(Err(thread_stopped())),
+            ),
+            Some(Inflated {
+                mut bytes,
                 len,
-            );
-            return;
-        };
-        let Inflated {
-            mut bytes,
-            len,
-            end,
-        } = chunk;
-        let mut next = if leftover.len() <= HEADROOM {
-            let start = HEADROOM - leftover.len();
-            bytes[start..HEADROOM].copy_from_slice(leftover);
-            ChunkBuf {
-                bytes,
-                start,
-                end: HEADROOM + len,
+                end,
+            }) if leftover.len() <= HEADROOM => {
+                let start = HEADROOM - leftover.len();
+                bytes[start..HEADROOM].copy_from_slice(leftover);
+                let next = ChunkBuf {
+                    bytes,
+                    start,
+                    end: HEADROOM + len,
+                };
+                (next, end)
             }
-        } else {
-            // A record longer than the headroom: join the pieces by copying (rare).
-            let mut joined = Vec::with_capacity(leftover.len() + len);
-            joined.extend_from_slice(leftover);
-            joined.extend_from_slice(&bytes[HEADROOM..HEADROOM + len]);
-            self.give_back(bytes);
-            ChunkBuf {
-                end: joined.len(),
-                bytes: joined,
-                start: 0,
+            Some(Inflated { bytes, len, end }) => {
+                // A record longer than the headroom: join the pieces by copying (rare).
+                let mut joined = Vec::with_capacity(leftover.len() + len);
+                joined.extend_from_slice(leftover);
+                joined.extend_from_slice(&bytes[HEADROOM..HEADROOM + len]);
+                self.give_back(bytes);
+                let next = ChunkBuf {
+                    end: joined.len(),
+                    bytes: joined,
+                    start: 0,
+                };
+                (next, end)
             }
         };
-        let mut end = end;
         // Keep reading while a record needs more than one chunk holds.
         while end.is_none() && next.end - next.start < need {
             let Some(more) = self.next_chunk() else {
-                end = Some(Err(io::Error::other("the inflating thread stopped")));
+                end = Some(Err(thread_stopped()));
                 break;
             };
             let mut joined = next.bytes[next.start..next.end].to_vec();
@@ -233,6 +225,10 @@ impl GzStream {
             }
         }
     }
+}
+
+fn thread_stopped() -> io::Error {
+    io::Error::other("the inflating thread stopped")
 }
 
 /// Starts the thread that inflates chunks one ahead of the reader.

@@ -353,8 +353,7 @@ impl CaptureReader {
     }
 
     /// Ends each batch once its frames span `bytes` bytes of the file, so that a window of large
-    /// frames stays small enough to be decoded from the CPU cache the scan left it in, and the
-    /// pages mapped at once stay few.
+    /// frames keeps few pages of the file mapped at once.
     pub fn set_batch_bytes(&mut self, bytes: usize) {
         self.batch_bytes = bytes.max(1);
     }
@@ -443,6 +442,8 @@ impl CaptureReader {
                     if let Bytes::Stream(s) = &mut self.bytes {
                         s.fill(pos, need);
                     }
+                    // A new buffer: the scan starts again at its front.
+                    prefetched = 0;
                 }
                 Err(kind) => {
                     self.error = Some(ReadError::new(base + self.pos as u64, kind));

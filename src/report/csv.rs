@@ -73,13 +73,7 @@ impl<W: Write> CsvWriter<W> {
     /// Appends nanoseconds as seconds with nine decimals.
     pub fn secs(&mut self, ns: i64) -> &mut Self {
         self.separator();
-        if ns < 0 {
-            self.line.push('-');
-        }
-        let abs = ns.unsigned_abs();
-        push_uint(&mut self.line, abs / 1_000_000_000);
-        self.line.push('.');
-        super::time::push_digits(&mut self.line, abs % 1_000_000_000, 9);
+        push_secs(&mut self.line, ns);
         self
     }
 
@@ -176,24 +170,21 @@ fn push_uint(out: &mut String, mut v: u64) {
     out.extend(buf[at..].iter().map(|&b| b as char));
 }
 
-/// Nanoseconds shown as seconds with nine decimals, without an intermediate string.
-struct Secs(i64);
-
-impl std::fmt::Display for Secs {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let sign = if self.0 < 0 { "-" } else { "" };
-        let abs = self.0.unsigned_abs();
-        write!(
-            f,
-            "{sign}{}.{:09}",
-            abs / 1_000_000_000,
-            abs % 1_000_000_000
-        )
+/// Appends nanoseconds as seconds with nine decimals.
+fn push_secs(out: &mut String, ns: i64) {
+    if ns < 0 {
+        out.push('-');
     }
+    let abs = ns.unsigned_abs();
+    push_uint(out, abs / 1_000_000_000);
+    out.push('.');
+    super::time::push_digits(out, abs % 1_000_000_000, 9);
 }
 
 fn secs(ns: i64) -> String {
-    Secs(ns).to_string()
+    let mut out = String::with_capacity(24);
+    push_secs(&mut out, ns);
+    out
 }
 
 /// Most intervals written with the empty ones filled in; sparser series list only busy ones.
@@ -414,6 +405,23 @@ mod tests {
         assert_eq!(
             out,
             "a,b\nplain,\"with,comma\"\n\"say \"\"hi\"\"\",\"line\nbreak\"\n"
+        );
+    }
+
+    #[test]
+    fn typed_fields_read_as_their_display_text() {
+        let mut w = CsvWriter::new(Vec::new(), &["a"]).expect("header");
+        w.ip("10.0.255.1".parse().expect("v4"))
+            .ip("2001:db8::1".parse().expect("v6"))
+            .uint(0u8)
+            .uint(u64::MAX)
+            .time(1_700_000_000_123_456_789)
+            .end_row()
+            .expect("row");
+        let out = String::from_utf8(w.finish().expect("finish")).expect("utf8");
+        assert_eq!(
+            out,
+            "a\n10.0.255.1,2001:db8::1,0,18446744073709551615,2023-11-14T22:13:20.123456789Z\n"
         );
     }
 

@@ -10,6 +10,7 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use super::time::rfc3339_ns;
+use crate::analyze::aggregate::PortStats;
 use crate::analyze::anomaly::Evidence;
 pub use crate::analyze::archive::FlowTable;
 use crate::analyze::flows::FlowRecord;
@@ -591,7 +592,7 @@ impl FlowDigest {
         // (bytes, start order) of the biggest flows so far, cut back to `top` now and then.
         let mut biggest: Vec<(u64, u64, FlowRecord)> = Vec::new();
         let mut seq = 0u64;
-        let mut ports: FxHashMap<(u8, u16), (u64, u64)> = FxHashMap::default();
+        let mut ports: FxHashMap<(u8, u16), PortStats> = FxHashMap::default();
         let mut by_proto = [0u64; 256];
         let by_size = |a: &(u64, u64, FlowRecord), b: &(u64, u64, FlowRecord)| {
             b.0.cmp(&a.0).then(a.1.cmp(&b.1))
@@ -612,8 +613,8 @@ impl FlowDigest {
                     let second = (f.resp_p != f.orig_p).then_some(f.resp_p);
                     for port in std::iter::once(f.orig_p).chain(second) {
                         let p = ports.entry((f.proto, port)).or_default();
-                        p.0 += packets;
-                        p.1 += f.frame_bytes;
+                        p.packets += packets;
+                        p.bytes += f.frame_bytes;
                     }
                 }
                 let bytes = f.orig_ip_bytes + f.resp_ip_bytes;
@@ -638,11 +639,11 @@ impl FlowDigest {
         d.top_flows = biggest.into_iter().map(|(_, _, f)| f).collect();
         d.ports = ports
             .into_iter()
-            .map(|((proto, port), (packets, bytes))| PortSummary {
+            .map(|((proto, port), s)| PortSummary {
                 protocol: ip_proto::name(proto).unwrap_or("other"),
                 port,
-                packets,
-                bytes,
+                packets: s.packets,
+                bytes: s.bytes,
             })
             .collect();
         d.ports.sort_by(|a, b| {
