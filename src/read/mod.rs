@@ -667,6 +667,29 @@ mod tests {
         n
     }
 
+    #[test]
+    fn batches_end_at_the_byte_limit_before_the_record_limit() {
+        // A little-endian microsecond pcap with ten 100-byte Ethernet frames.
+        let mut bytes = vec![0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0];
+        bytes.extend_from_slice(&[0; 8]);
+        bytes.extend_from_slice(&65535u32.to_le_bytes());
+        bytes.extend_from_slice(&1u32.to_le_bytes());
+        for i in 0..10u32 {
+            bytes.extend_from_slice(&i.to_le_bytes());
+            bytes.extend_from_slice(&0u32.to_le_bytes());
+            bytes.extend_from_slice(&100u32.to_le_bytes());
+            bytes.extend_from_slice(&100u32.to_le_bytes());
+            bytes.extend_from_slice(&[0; 100]);
+        }
+        let mut reader = CaptureReader::from_bytes(Path::new("t.pcap"), bytes).expect("pcap");
+        // Frames 116 bytes apart: the third one takes a batch past 250 bytes.
+        reader.set_batch_bytes(250);
+        let mut batches: Vec<Vec<Record>> = vec![Vec::new(); 8];
+        assert!(reader.next_window(&mut batches, 100).is_some());
+        let sizes: Vec<usize> = batches.iter().map(Vec::len).collect();
+        assert_eq!(sizes, [3, 3, 3, 1, 0, 0, 0, 0]);
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(2000))]
 
