@@ -29,7 +29,15 @@ capture="$work/bench-$packets.pcap"
 bytes=$(stat -c %s "$capture")
 gz="$capture.gz"
 [ -f "$gz" ] || gzip -1 -c "$capture" > "$gz"
-cat "$capture" "$gz" > /dev/null   # warm the page cache
+# warm_cache FILE...: drops the files' cached pages, then reads them back, so the cache holds them
+# as read from disk (large folios) rather than as the generator's small writes left them.
+warm_cache() {
+    for f in "$@"; do
+        dd if="$f" iflag=nocache count=0 status=none 2>/dev/null || true
+        cat "$f" > /dev/null
+    done
+}
+warm_cache "$capture" "$gz"
 "$bin" analyze "$capture" --out "$work/warmup" --quiet   # and the binary
 
 out_dir="benches/runs/$(date -u +%Y-%m-%d)-$(hostname -s)"
@@ -93,7 +101,7 @@ if [ "$scaling" = 1 ]; then
         n=$(awk -v p="$packets" -v f="$factor" 'BEGIN {printf "%d", p * f}')
         file="$work/bench-$n.pcap"
         [ -f "$file" ] || "$bin" generate --bench "$n" --out "$file" >/dev/null
-        cat "$file" > /dev/null
+        warm_cache "$file"
         set -- $(median_run "x$factor" "$bin" analyze "$file" --out "$reports" --quiet)
         awk -v n="$n" -v b="$(stat -c %s "$file")" -v t="$2" -v m="$3" 'BEGIN {
             printf "%-12d %12.0f %10.3f %14.0f %12.1f\n", n, b, t, n / t, m / 1024 }' | tee -a "$result"
