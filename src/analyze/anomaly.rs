@@ -192,7 +192,7 @@ mod tests {
             orig_ip_bytes: 40,
             resp_pkts: 0,
             resp_ip_bytes: 0,
-            community_id: String::new(),
+            community_id: Default::default(),
             handshake_rtt_ns: None,
             frame_bytes: 54,
         }

@@ -4,6 +4,7 @@
 //! endpoints ordered so that both directions of a flow hash alike. ICMP types that have a
 //! request/response counterpart use the pair as ports; the others are one-way (type, code).
 
+use super::short_text::ShortText;
 use crate::decode::ip_proto;
 
 /// The ICMP "ports" for Community ID: (type, counterpart or code) and whether the pair is one-way.
@@ -49,7 +50,7 @@ pub fn icmp_ports(v6: bool, icmp_type: u8, code: u8) -> (u16, u16, bool) {
 ///
 /// `src`/`dst` are 4 or 16 address bytes. For ICMP and ICMPv6 the ports are the ones from
 /// [`icmp_ports`]; for protocols without ports pass 0 and 0.
-pub fn community_id(src: &[u8], dst: &[u8], proto: u8, sport: u16, dport: u16) -> String {
+pub fn community_id(src: &[u8], dst: &[u8], proto: u8, sport: u16, dport: u16) -> CommunityId {
     let has_ports = matches!(
         proto,
         ip_proto::TCP | ip_proto::UDP | ip_proto::SCTP | ip_proto::ICMP | ip_proto::ICMPV6
@@ -73,13 +74,16 @@ pub fn community_id(src: &[u8], dst: &[u8], proto: u8, sport: u16, dport: u16) -
         h.update(&pa.to_be_bytes());
         h.update(&pb.to_be_bytes());
     }
-    let mut out = String::with_capacity(30);
+    let mut out = CommunityId::new();
     out.push_str("1:");
     base64(&h.digest().bytes(), &mut out);
     out
 }
 
-fn base64(bytes: &[u8], out: &mut String) {
+/// A Community ID v1: `1:` and the base64 of a SHA-1 digest, 30 characters.
+pub type CommunityId = ShortText<30>;
+
+fn base64<const N: usize>(bytes: &[u8], out: &mut ShortText<N>) {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     for chunk in bytes.chunks(3) {
         let n = match chunk.len() {
@@ -90,9 +94,9 @@ fn base64(bytes: &[u8], out: &mut String) {
         let sextets = [n >> 18, n >> 12, n >> 6, n];
         for (i, s) in sextets.iter().enumerate() {
             if i <= chunk.len() {
-                out.push(ALPHABET[(s & 63) as usize] as char);
+                out.push(ALPHABET[(s & 63) as usize]);
             } else {
-                out.push('=');
+                out.push(b'=');
             }
         }
     }
@@ -118,7 +122,7 @@ mod tests {
 
     #[test]
     fn base64_pads() {
-        let mut s = String::new();
+        let mut s = ShortText::<8>::new();
         base64(b"ab", &mut s);
         assert_eq!(s, "YWI=");
     }

@@ -9,7 +9,11 @@ use std::net::IpAddr;
 
 use crate::decode::{ip_proto, tcp_flags as tf, to_ip, Addr, Flow};
 
-use super::community_id::{community_id, icmp_ports};
+use super::community_id::{community_id, icmp_ports, CommunityId};
+use super::short_text::ShortText;
+
+/// Zeek's history: `^` and at most 16 letters.
+pub type History = ShortText<17>;
 
 /// A flow's canonical key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -301,7 +305,7 @@ pub struct FlowRecord {
     /// Zeek's connection state.
     pub conn_state: &'static str,
     /// Zeek's history string.
-    pub history: String,
+    pub history: History,
     /// Packets from the originator.
     pub orig_pkts: u64,
     /// IP bytes from the originator.
@@ -311,7 +315,7 @@ pub struct FlowRecord {
     /// IP bytes from the responder.
     pub resp_ip_bytes: u64,
     /// Community ID v1.
-    pub community_id: String,
+    pub community_id: CommunityId,
     /// SYN to the originator's first ACK, when the three-way handshake was seen in order.
     pub handshake_rtt_ns: Option<i64>,
     /// Frame bytes on the wire, both directions (for the ports table).
@@ -341,13 +345,13 @@ impl FlowRecord {
         };
         let r = 1 - o;
         let ends = [key.lo, key.hi];
-        let mut history = String::new();
+        let mut history = History::new();
         if flipped {
-            history.push('^');
+            history.push(b'^');
         }
         for &h in &p.history[..p.history_len as usize] {
             let dir = (h & DIR_BIT != 0) as usize;
-            let letter = (h & !DIR_BIT) as char;
+            let letter = h & !DIR_BIT;
             history.push(if dir == o {
                 letter
             } else {
@@ -367,20 +371,16 @@ impl FlowRecord {
             },
             _ => "OTH",
         };
-        let bytes = |a: Addr| -> Vec<u8> {
-            match to_ip(key.version, a) {
-                IpAddr::V4(v4) => v4.octets().to_vec(),
-                IpAddr::V6(v6) => v6.octets().to_vec(),
-            }
-        };
         let (orig, resp) = (ends[o], ends[r]);
+        let (orig_h, resp_h) = (to_ip(key.version, orig.0), to_ip(key.version, resp.0));
+        let (orig_octets, resp_octets) = (octets(orig_h), octets(resp_h));
         FlowRecord {
             start_ns: p.first_ts,
             duration_ns: p.last_ts - p.first_ts,
             proto: key.proto,
-            orig_h: to_ip(key.version, orig.0),
+            orig_h,
             orig_p: orig.1,
-            resp_h: to_ip(key.version, resp.0),
+            resp_h,
             resp_p: resp.1,
             orig_bytes: sent_bytes(key, p, o),
             resp_bytes: sent_bytes(key, p, r),
@@ -390,7 +390,13 @@ impl FlowRecord {
             orig_ip_bytes: p.ip_bytes[o],
             resp_pkts: p.packets[r],
             resp_ip_bytes: p.ip_bytes[r],
-            community_id: community_id(&bytes(orig.0), &bytes(resp.0), key.proto, orig.1, resp.1),
+            community_id: community_id(
+                orig_octets.as_ref(),
+                resp_octets.as_ref(),
+                key.proto,
+                orig.1,
+                resp.1,
+            ),
             handshake_rtt_ns: handshake.then(|| p.ack_ts[o] - p.syn_ts[o]),
             frame_bytes: p.frame_bytes[0] + p.frame_bytes[1],
         }
@@ -465,8 +471,8 @@ impl FlowRecord {
         ];
         let state = r.text()?;
         let conn_state = CONN_STATES.iter().copied().find(|s| *s == state)?;
-        let history = r.text()?.to_string();
-        let community_id = r.text()?.to_string();
+        let history = History::from(r.text()?);
+        let community_id = CommunityId::from(r.text()?);
         let handshake_rtt_ns = match r.u8()? {
             0 => None,
             _ => Some(r.i64()?),
@@ -492,6 +498,28 @@ impl FlowRecord {
             frame_bytes,
         };
         Some((record, r.at))
+    }
+}
+
+/// An address's bytes in network order, 4 or 16 of them.
+fn octets(a: IpAddr) -> Octets {
+    match a {
+        IpAddr::V4(v4) => Octets::V4(v4.octets()),
+        IpAddr::V6(v6) => Octets::V6(v6.octets()),
+    }
+}
+
+enum Octets {
+    V4([u8; 4]),
+    V6([u8; 16]),
+}
+
+impl AsRef<[u8]> for Octets {
+    fn as_ref(&self) -> &[u8] {
+        match self {
+            Octets::V4(b) => b,
+            Octets::V6(b) => b,
+        }
     }
 }
 

@@ -12,6 +12,7 @@ pub mod flows;
 pub mod hist;
 pub mod interval_top;
 pub mod reassembly;
+pub mod short_text;
 
 use std::path::{Path, PathBuf};
 

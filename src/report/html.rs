@@ -468,8 +468,8 @@ pub fn write<W: Write>(
                 num(f.orig_pkts + f.resp_pkts),
                 num(f.orig_ip_bytes + f.resp_ip_bytes),
                 text(f.conn_state),
-                text(f.history.clone()),
-                text(f.community_id.clone()),
+                text(f.history.to_string()),
+                text(f.community_id.to_string()),
             ]
         })
         .collect();

@@ -121,12 +121,12 @@ pub fn write_flows(path: &Path, report: &Report) -> io::Result<()> {
             i64s(&|r| r.orig_bytes as i64),
             i64s(&|r| r.resp_bytes as i64),
             strs(&|r| r.conn_state.to_string()),
-            strs(&|r| r.history.clone()),
+            strs(&|r| r.history.to_string()),
             i64s(&|r| r.orig_pkts as i64),
             i64s(&|r| r.orig_ip_bytes as i64),
             i64s(&|r| r.resp_pkts as i64),
             i64s(&|r| r.resp_ip_bytes as i64),
-            strs(&|r| r.community_id.clone()),
+            strs(&|r| r.community_id.to_string()),
         ];
         write_group(&mut writer, columns)
     })?;
