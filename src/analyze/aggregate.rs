@@ -49,7 +49,10 @@ pub struct EndpointStats {
 }
 
 /// An IP address pair in canonical order (`a < b`).
+///
+/// Packed, as [`FlowKey`]: 33 bytes rather than 48.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[repr(C, packed)]
 pub struct ConvKey {
     /// IP version.
     pub version: u8,

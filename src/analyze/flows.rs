@@ -16,19 +16,33 @@ use super::short_text::ShortText;
 pub type History = ShortText<17>;
 
 /// A flow's canonical key.
+///
+/// Packed: 38 bytes rather than the 80 that aligning each address to 16 bytes takes, which
+/// makes the flow tables a sixth smaller and their growth and merges that much cheaper.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[repr(C, packed(2))]
 pub struct FlowKey {
     /// IP version.
     pub version: u8,
     /// IP protocol.
     pub proto: u8,
-    /// The lower (address, port) endpoint.
-    pub lo: (Addr, u16),
-    /// The higher endpoint.
-    pub hi: (Addr, u16),
+    lo_addr: Addr,
+    lo_port: u16,
+    hi_addr: Addr,
+    hi_port: u16,
 }
 
 impl FlowKey {
+    /// The lower (address, port) endpoint.
+    pub fn lo(&self) -> (Addr, u16) {
+        (self.lo_addr, self.lo_port)
+    }
+
+    /// The higher endpoint.
+    pub fn hi(&self) -> (Addr, u16) {
+        (self.hi_addr, self.hi_port)
+    }
+
     /// The key of the flow `frame` belongs to and the frame's direction (0: lo to hi), or `None`
     /// when the frame carries no IP datagram whose ports can be known.
     #[inline]
@@ -64,8 +78,10 @@ impl FlowKey {
         let key = FlowKey {
             version: frame.ip_version,
             proto: frame.ip_proto,
-            lo,
-            hi,
+            lo_addr: lo.0,
+            lo_port: lo.1,
+            hi_addr: hi.0,
+            hi_port: hi.1,
         };
         Some((key, dir))
     }
@@ -344,7 +360,7 @@ impl FlowRecord {
             p.first_dir as usize
         };
         let r = 1 - o;
-        let ends = [key.lo, key.hi];
+        let ends = [key.lo(), key.hi()];
         let mut history = History::new();
         if flipped {
             history.push(b'^');
