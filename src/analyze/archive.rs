@@ -122,6 +122,9 @@ fn write_run(dir: &Path, mut flows: Vec<FlowRecord>) -> io::Result<PathBuf> {
     Ok(path)
 }
 
+/// How many flows ahead of the one being finished their memory is asked for.
+const PREFETCH_FLOWS: usize = 8;
+
 /// Every flow of a run, resident and spilled, read in start order.
 #[derive(Debug, Default)]
 pub struct FlowTable {
@@ -149,7 +152,15 @@ impl FlowTable {
         let finish = |chunk: &[(&FlowKey, &FlowPartial)]| -> Vec<FlowRecord> {
             chunk
                 .par_iter()
-                .map(|(k, p)| FlowRecord::finish(k, p))
+                .enumerate()
+                .map(|(i, (k, p))| {
+                    // The flows are read in start order, which is not the table's: ask for
+                    // those a few places ahead (their cache misses were half the report's time).
+                    if let Some((_, ahead)) = chunk.get(i + PREFETCH_FLOWS) {
+                        crate::read::prefetch_value(*ahead);
+                    }
+                    FlowRecord::finish(k, p)
+                })
                 .collect()
         };
         let mut resident = Vec::new();

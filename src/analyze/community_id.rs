@@ -65,18 +65,19 @@ pub fn community_id(src: &[u8], dst: &[u8], proto: u8, sport: u16, dport: u16) -
         std::mem::swap(&mut a, &mut b);
         std::mem::swap(&mut pa, &mut pb);
     }
-    let mut h = sha1_smol::Sha1::new();
-    h.update(&0u16.to_be_bytes());
+    use sha1::Digest;
+    let mut h = sha1::Sha1::new();
+    h.update(0u16.to_be_bytes());
     h.update(a);
     h.update(b);
-    h.update(&[proto, 0]);
+    h.update([proto, 0]);
     if has_ports {
-        h.update(&pa.to_be_bytes());
-        h.update(&pb.to_be_bytes());
+        h.update(pa.to_be_bytes());
+        h.update(pb.to_be_bytes());
     }
     let mut out = CommunityId::new();
     out.push_str("1:");
-    base64(&h.digest().bytes(), &mut out);
+    base64(&h.finalize(), &mut out);
     out
 }
 

@@ -20,7 +20,7 @@ use flate2::read::MultiGzDecoder;
 use serde::Serialize;
 
 pub use mmap::FileBytes;
-pub use prefetch::prefetch;
+pub use prefetch::{prefetch, prefetch_value};
 
 /// One captured frame: where its bytes are and what the file says about it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
