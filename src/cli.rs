@@ -119,8 +119,9 @@ pub struct AnalyzeArgs {
     /// Worker threads [default: one per core].
     #[arg(short = 'j', long)]
     pub threads: Option<usize>,
-    /// Most flows held in memory at once; beyond, the half idle longest are finished early and
-    /// written to a temporary folder in the output folder (a later packet starts a new flow).
+    /// Most flows held in memory at once (each of the 8 shards of the flow table holds an eighth);
+    /// beyond, a shard's half idle longest are finished early and written to a temporary folder in
+    /// the output folder (a later packet starts a new flow).
     #[arg(long, default_value_t = 200_000)]
     pub max_flows: usize,
     /// Print how long each phase took (read+decode+aggregate, report building, writing) on stderr.

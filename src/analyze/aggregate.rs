@@ -3,14 +3,18 @@
 //! A batch of records is folded into an [`Aggregate`] by one worker with no shared state; the
 //! partials of a window are then merged into the running total in record order. Every field merges
 //! exactly: counters add, maps merge key by key, and the inter-arrival statistics that span two
-//! batches are completed at the seam from each side's first and last timestamps.
+//! batches are completed at the seam from each side's first and last timestamps. The flow and
+//! conversation tables are the exception: a batch keeps its packets as events, sorted by the
+//! shard of their key ([`super::shards`]), and the merge applies them to the running tables, all
+//! shards at once.
 
 use rustc_hash::FxHashMap;
 
 use rayon::prelude::*;
 
-use super::flows::{FlowKey, FlowPartial, FlowRecord};
+use super::flows::{FlowEvent, FlowKey, FlowPartial, FlowRecord, Segment};
 use super::hist::{Distribution, LinearHist};
+use super::shards::{shard_of, ShardedEvents, Shards, SHARDS};
 use crate::decode::{ip_proto, Addr, Flow, Frame, Proto};
 use crate::read::Record;
 
@@ -93,6 +97,31 @@ pub struct ConvStats {
     pub last_ts: i64,
     /// Direction of the first frame.
     pub first_dir: u8,
+}
+
+/// One frame of the conversation `key`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConvEvent {
+    /// The address pair.
+    pub key: ConvKey,
+    /// Direction (0: `a` to `b`).
+    pub dir: u8,
+    /// Capture time.
+    pub ts: i64,
+    /// Bytes on the wire.
+    pub len: u64,
+}
+
+impl ConvStats {
+    /// Adds one frame.
+    #[inline]
+    fn add(&mut self, e: &ConvEvent) {
+        let dir = usize::from(e.dir);
+        self.packets[dir] += 1;
+        self.bytes[dir] += e.len;
+        self.first_ts = self.first_ts.min(e.ts);
+        self.last_ts = self.last_ts.max(e.ts);
+    }
 }
 
 /// Traffic on one transport port (either end).
@@ -245,10 +274,14 @@ pub struct Aggregate {
     /// The interval being filled: frames come mostly in time order, so most land in the same
     /// interval as the frame before them and skip the map.
     current_interval: Option<(i64, Bucket)>,
-    /// Per-address-pair counters.
-    pub conversations: FxHashMap<ConvKey, ConvStats>,
-    /// Per-flow partials.
-    pub flows: FxHashMap<FlowKey, FlowPartial>,
+    /// Per-address-pair counters (in the running total).
+    pub conversations: Shards<ConvKey, ConvStats>,
+    /// Per-flow partials (in the running total).
+    pub flows: Shards<FlowKey, FlowPartial>,
+    /// This batch's frames for the conversation table, applied by the merge.
+    pub conv_events: ShardedEvents<ConvEvent>,
+    /// This batch's packets for the flow table, applied by the merge.
+    pub flow_events: ShardedEvents<FlowEvent>,
     /// ICMP echo exchanges not yet matched.
     pub echoes: FxHashMap<EchoKey, Echo>,
     /// Matched echo round trips, ns.
@@ -405,28 +438,12 @@ impl Aggregate {
     /// Adds one frame of `len` bytes at `ts` to the conversation of `layer`'s addresses.
     #[inline]
     fn count_conversation(&mut self, layer: &crate::decode::IpLayer, ts: i64, len: u64) {
-        let (key, dir) = ConvKey::of(layer);
-        let conv = self.conversations.entry(key).or_insert(ConvStats {
-            packets: [0; 2],
-            bytes: [0; 2],
-            first_ts: ts,
-            last_ts: ts,
-            first_dir: dir as u8,
-        });
-        conv.packets[dir] += 1;
-        conv.bytes[dir] += len;
-        conv.first_ts = conv.first_ts.min(ts);
-        conv.last_ts = conv.last_ts.max(ts);
+        push_conversation(&mut self.conv_events, layer, ts, len);
     }
 
     fn add_transport(&mut self, ts: i64, len: u64, frame: &Frame) {
         for flow in frame.flows() {
-            if let Some((key, dir)) = FlowKey::of(flow) {
-                self.flows
-                    .entry(key)
-                    .and_modify(|f| f.add(ts, dir, len, flow))
-                    .or_insert_with(|| FlowPartial::new(ts, dir, len, flow));
-            }
+            push_flow(&mut self.flow_events, flow, ts, len);
         }
         // TCP flags and ICMP are about the traffic itself: the innermost transport.
         let inner = frame.innermost();
@@ -528,26 +545,20 @@ impl Aggregate {
                 *x += y;
             }
         }
-        let later_flows = std::mem::take(&mut later.flows);
-        if later.fragments.is_empty() {
-            // The two largest tables are independent unless a reassembled datagram adds to
-            // both: merge them side by side (the merge is the serial part of the pipeline).
-            let mut flows = std::mem::take(&mut self.flows);
-            let conversations = std::mem::take(&mut later.conversations);
-            rayon::join(
-                || merge_flows(&mut flows, later_flows),
-                || self.merge_conversations(conversations, limits),
-            );
-            self.flows = flows;
-        } else {
-            self.merge_conversations(std::mem::take(&mut later.conversations), limits);
-            for piece in &later.fragments {
-                if let Some(datagram) = self.reassembler.add(piece) {
-                    self.add_datagram(piece, &datagram, limits);
-                }
+        // Datagrams reassembled here count for their flows before the batch's own packets
+        // and for their conversations after them, as when both were merged table by table.
+        let mut datagram_flows = ShardedEvents::default();
+        let mut datagram_convs = ShardedEvents::default();
+        for piece in &later.fragments {
+            if let Some(datagram) = self.reassembler.add(piece) {
+                self.add_datagram(piece, &datagram, &mut datagram_flows, &mut datagram_convs);
             }
-            merge_flows(&mut self.flows, later_flows);
         }
+        self.apply_events(
+            [&datagram_flows, &later.flow_events],
+            [&later.conv_events, &datagram_convs],
+            limits,
+        );
         if later.interval_talkers.top > 0 {
             let newest = newest_interval.unwrap_or(0);
             self.interval_talkers.merge(later.interval_talkers, newest);
@@ -564,8 +575,15 @@ impl Aggregate {
         self.reassembled += later.reassembled;
     }
 
-    /// Counts what a reassembled datagram holds for the frame that completed it.
-    fn add_datagram(&mut self, last: &super::reassembly::Piece, payload: &[u8], limits: &Limits) {
+    /// Counts what a reassembled datagram holds for the frame that completed it; its flows and
+    /// conversations become events for [`Aggregate::apply_events`].
+    fn add_datagram(
+        &mut self,
+        last: &super::reassembly::Piece,
+        payload: &[u8],
+        flows: &mut ShardedEvents<FlowEvent>,
+        conversations: &mut ShardedEvents<ConvEvent>,
+    ) {
         let k = &last.key;
         let inside = crate::decode::decode_datagram(k.version, k.src, k.dst, k.proto, payload);
         self.reassembled += 1;
@@ -580,95 +598,74 @@ impl Aggregate {
             bucket.proto_packets[p] += 1;
         }
         for layer in inside.ip_layers().iter().skip(1) {
-            let known = self.conversations.contains_key(&ConvKey::of(layer).0);
-            if !known && self.conversations.len() >= limits.max_conversations {
-                self.addresses_untracked += 1;
-            } else {
-                self.count_conversation(layer, last.ts, last.frame_len);
-            }
+            push_conversation(conversations, layer, last.ts, last.frame_len);
         }
         for flow in inside.flows() {
-            let Some((key, dir)) = FlowKey::of(flow) else {
-                continue;
-            };
-            match self.flows.get_mut(&key) {
-                Some(f) => f.add(last.ts, dir, last.frame_len, flow),
-                None => {
-                    self.flows
-                        .insert(key, FlowPartial::new(last.ts, dir, last.frame_len, flow));
-                }
-            }
+            push_flow(flows, flow, last.ts, last.frame_len);
         }
     }
 
-    fn merge_conversations(
+    /// Adds a batch's flow and conversation events to the running tables, each list in turn,
+    /// all shards at once; then finishes early the flows beyond the limit.
+    fn apply_events(
         &mut self,
-        conversations: FxHashMap<ConvKey, ConvStats>,
+        flow_lists: [&ShardedEvents<FlowEvent>; 2],
+        conv_lists: [&ShardedEvents<ConvEvent>; 2],
         limits: &Limits,
     ) {
-        for (k, v) in &conversations {
-            let full = self.conversations.len() >= limits.max_conversations;
-            match self.conversations.get_mut(k) {
-                Some(c) => {
-                    for d in 0..2 {
-                        c.packets[d] += v.packets[d];
-                        c.bytes[d] += v.bytes[d];
-                    }
-                    c.first_ts = c.first_ts.min(v.first_ts);
-                    c.last_ts = c.last_ts.max(v.last_ts);
-                }
-                None if full => self.addresses_untracked += v.packets[0] + v.packets[1],
-                None => {
-                    self.conversations.insert(*k, *v);
-                }
-            }
-        }
-    }
-
-    /// Per-address counters, derived from the conversations (each frame's IP headers count for
-    /// their source's sent and their destination's received traffic).
-    pub fn endpoints(&self) -> FxHashMap<(u8, Addr), EndpointStats> {
-        let mut out: FxHashMap<(u8, Addr), EndpointStats> = FxHashMap::default();
-        for (k, c) in &self.conversations {
-            let a = out.entry((k.version, k.a)).or_default();
-            a.tx_packets += c.packets[0];
-            a.tx_bytes += c.bytes[0];
-            a.rx_packets += c.packets[1];
-            a.rx_bytes += c.bytes[1];
-            let b = out.entry((k.version, k.b)).or_default();
-            b.tx_packets += c.packets[1];
-            b.tx_bytes += c.bytes[1];
-            b.rx_packets += c.packets[0];
-            b.rx_bytes += c.bytes[0];
-        }
-        out
-    }
-
-    /// When more than `limits.max_flows` flows are open, finishes the half idle longest (by
-    /// capture time) and writes them to [`Aggregate::finished`].
-    pub fn bound_flows(&mut self, limits: &Limits) {
-        if self.flows.len() <= limits.max_flows.max(1) {
-            return;
-        }
-        let keep = limits.max_flows / 2;
-        let evict = self.flows.len() - keep;
-        let mut idle: Vec<i64> = self.flows.values().map(|f| f.last_ts).collect();
-        let cutoff = *idle.select_nth_unstable(evict - 1).1;
-        // All flows idle before the cutoff go, and as many at the cutoff as make up the count.
-        let mut at_cutoff = evict - idle[..evict].iter().filter(|&&t| t < cutoff).count();
-        let evicted: Vec<(FlowKey, FlowPartial)> = self
+        // Each shard holds its share of each limit, so what it keeps depends on its keys only.
+        let max_flows = limits.max_flows.max(1).div_ceil(SHARDS);
+        let max_conversations = limits.max_conversations.div_ceil(SHARDS);
+        let outcomes: Vec<ShardOutcome> = self
             .flows
-            .extract_if(|_, f| {
-                if f.last_ts < cutoff {
-                    true
-                } else if f.last_ts == cutoff && at_cutoff > 0 {
-                    at_cutoff -= 1;
-                    true
-                } else {
-                    false
+            .maps
+            .par_iter_mut()
+            .zip(self.conversations.maps.par_iter_mut())
+            .enumerate()
+            .map(|(shard, (flows, conversations))| {
+                for list in flow_lists {
+                    for e in &list.lists[shard] {
+                        flows
+                            .entry(e.key)
+                            .and_modify(|f| f.add_segment(&e.segment))
+                            .or_insert_with(|| FlowPartial::start(&e.segment));
+                    }
+                }
+                let mut untracked = 0;
+                for list in conv_lists {
+                    for e in &list.lists[shard] {
+                        let full = conversations.len() >= max_conversations;
+                        match conversations.get_mut(&e.key) {
+                            Some(c) => c.add(e),
+                            None if full => untracked += 1,
+                            None => {
+                                let mut c = ConvStats {
+                                    packets: [0; 2],
+                                    bytes: [0; 2],
+                                    first_ts: e.ts,
+                                    last_ts: e.ts,
+                                    first_dir: e.dir,
+                                };
+                                c.add(e);
+                                conversations.insert(e.key, c);
+                            }
+                        }
+                    }
+                }
+                ShardOutcome {
+                    evicted: evict_idle(flows, max_flows),
+                    addresses_untracked: untracked,
                 }
             })
             .collect();
+        let mut evicted = Vec::new();
+        for o in outcomes {
+            self.addresses_untracked += o.addresses_untracked;
+            evicted.extend(o.evicted);
+        }
+        if evicted.is_empty() {
+            return;
+        }
         let records: Vec<FlowRecord> = evicted
             .par_iter()
             .map(|(k, f)| FlowRecord::finish(k, f))
@@ -681,6 +678,25 @@ impl Aggregate {
             self.spill_error
                 .get_or_insert_with(|| format!("cannot write finished flows to disk: {e}"));
         }
+    }
+
+    /// Per-address counters, derived from the conversations (each frame's IP headers count for
+    /// their source's sent and their destination's received traffic).
+    pub fn endpoints(&self) -> FxHashMap<(u8, Addr), EndpointStats> {
+        let mut out: FxHashMap<(u8, Addr), EndpointStats> = FxHashMap::default();
+        for (k, c) in self.conversations.iter() {
+            let a = out.entry((k.version, k.a)).or_default();
+            a.tx_packets += c.packets[0];
+            a.tx_bytes += c.bytes[0];
+            a.rx_packets += c.packets[1];
+            a.rx_bytes += c.bytes[1];
+            let b = out.entry((k.version, k.b)).or_default();
+            b.tx_packets += c.packets[1];
+            b.tx_bytes += c.bytes[1];
+            b.rx_packets += c.packets[0];
+            b.rx_bytes += c.bytes[0];
+        }
+        out
     }
 
     fn merge_echoes(&mut self, echoes: FxHashMap<EchoKey, Echo>, limits: &Limits) {
@@ -714,16 +730,66 @@ impl Aggregate {
     }
 }
 
-fn merge_flows(into: &mut FxHashMap<FlowKey, FlowPartial>, flows: FxHashMap<FlowKey, FlowPartial>) {
-    // By reference: most flows are already known, and moving each 200-byte partial out of the
-    // table to merge it showed up as a tenth of the merge time.
-    for (k, v) in &flows {
-        match into.get_mut(k) {
-            Some(f) => f.merge(v),
-            None => {
-                into.insert(*k, *v);
+/// What applying a batch's events left to do in one shard.
+struct ShardOutcome {
+    /// Flows finished early.
+    evicted: Vec<(FlowKey, FlowPartial)>,
+    /// Frames of conversations the full table could not take.
+    addresses_untracked: u64,
+}
+
+/// When `flows` holds more than `max`, takes out the half idle longest (by capture time).
+fn evict_idle(
+    flows: &mut FxHashMap<FlowKey, FlowPartial>,
+    max: usize,
+) -> Vec<(FlowKey, FlowPartial)> {
+    if flows.len() <= max {
+        return Vec::new();
+    }
+    let keep = max / 2;
+    let evict = flows.len() - keep;
+    let mut idle: Vec<i64> = flows.values().map(|f| f.last_ts).collect();
+    let cutoff = *idle.select_nth_unstable(evict - 1).1;
+    // All flows idle before the cutoff go, and as many at the cutoff as make up the count.
+    let mut at_cutoff = evict - idle[..evict].iter().filter(|&&t| t < cutoff).count();
+    flows
+        .extract_if(|_, f| {
+            if f.last_ts < cutoff {
+                true
+            } else if f.last_ts == cutoff && at_cutoff > 0 {
+                at_cutoff -= 1;
+                true
+            } else {
+                false
             }
-        }
+        })
+        .collect()
+}
+
+/// Queues one frame of the conversation of `layer`'s addresses.
+#[inline]
+fn push_conversation(
+    events: &mut ShardedEvents<ConvEvent>,
+    layer: &crate::decode::IpLayer,
+    ts: i64,
+    len: u64,
+) {
+    let (key, dir) = ConvKey::of(layer);
+    let event = ConvEvent {
+        key,
+        dir: dir as u8,
+        ts,
+        len,
+    };
+    events.push(shard_of(&key), event);
+}
+
+/// Queues one packet of `flow`'s flow, when it has one.
+#[inline]
+fn push_flow(events: &mut ShardedEvents<FlowEvent>, flow: &Flow, ts: i64, len: u64) {
+    if let Some((key, dir)) = FlowKey::of(flow) {
+        let segment = Segment::of(ts, dir, len, flow);
+        events.push(shard_of(&key), FlowEvent { key, segment });
     }
 }
 

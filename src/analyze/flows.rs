@@ -187,15 +187,72 @@ impl SeqSpan {
     }
 }
 
+/// What a flow needs of one packet: taken by the worker that decoded it, added to the flow by
+/// the shard that holds it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Segment {
+    /// Capture time.
+    pub ts: i64,
+    /// Frame bytes on the wire.
+    pub frame_len: u64,
+    /// Datagram length from the IP header.
+    pub ip_len: u32,
+    /// Transport payload length.
+    pub payload_len: u32,
+    /// TCP sequence number.
+    pub tcp_seq: u32,
+    /// TCP flags.
+    pub tcp_flags: u16,
+    /// TCP window field.
+    pub tcp_window: u16,
+    /// Transport protocol.
+    pub ip_proto: u8,
+    /// Direction (0: lo to hi).
+    pub dir: u8,
+}
+
+impl Segment {
+    /// The segment of `frame`, sent in direction `dir` at `ts`, `frame_len` bytes on the wire.
+    #[inline]
+    pub fn of(ts: i64, dir: usize, frame_len: u64, frame: &Flow) -> Segment {
+        Segment {
+            ts,
+            frame_len,
+            ip_len: frame.ip_len,
+            payload_len: frame.payload_len,
+            tcp_seq: frame.tcp_seq,
+            tcp_flags: frame.tcp_flags,
+            tcp_window: frame.tcp_window,
+            ip_proto: frame.ip_proto,
+            dir: dir as u8,
+        }
+    }
+}
+
+/// One packet of the flow `key`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FlowEvent {
+    /// The flow.
+    pub key: FlowKey,
+    /// The packet.
+    pub segment: Segment,
+}
+
 impl FlowPartial {
     /// A flow that starts with `frame`, sent in direction `dir`, at `ts`.
     #[inline]
     pub fn new(ts: i64, dir: usize, frame_len: u64, frame: &Flow) -> FlowPartial {
+        FlowPartial::start(&Segment::of(ts, dir, frame_len, frame))
+    }
+
+    /// A flow that starts with `s`.
+    #[inline]
+    pub fn start(s: &Segment) -> FlowPartial {
         let mut f = FlowPartial {
-            first_ts: ts,
-            last_ts: ts,
-            first_dir: dir as u8,
-            first_flags: frame.tcp_flags,
+            first_ts: s.ts,
+            last_ts: s.ts,
+            first_dir: s.dir,
+            first_flags: s.tcp_flags,
             packets: [0; 2],
             ip_bytes: [0; 2],
             frame_bytes: [0; 2],
@@ -208,29 +265,37 @@ impl FlowPartial {
             history: [0; 16],
             history_len: 0,
         };
-        f.add(ts, dir, frame_len, frame);
+        f.add_segment(s);
         f
     }
 
     /// Adds one packet of direction `dir`, `frame_len` bytes on the wire.
     #[inline]
     pub fn add(&mut self, ts: i64, dir: usize, frame_len: u64, frame: &Flow) {
+        self.add_segment(&Segment::of(ts, dir, frame_len, frame));
+    }
+
+    /// Adds one packet.
+    #[inline]
+    pub fn add_segment(&mut self, s: &Segment) {
+        let (ts, dir) = (s.ts, usize::from(s.dir));
         self.last_ts = self.last_ts.max(ts);
         self.packets[dir] += 1;
-        self.frame_bytes[dir] += frame_len;
-        self.ip_bytes[dir] += u64::from(frame.ip_len);
-        self.payload[dir] += u64::from(frame.payload_len);
-        match frame.ip_proto {
-            ip_proto::TCP => self.add_tcp(ts, dir, frame),
-            ip_proto::UDP if frame.payload_len > 0 => self.event(dir, H_DATA),
+        self.frame_bytes[dir] += s.frame_len;
+        self.ip_bytes[dir] += u64::from(s.ip_len);
+        self.payload[dir] += u64::from(s.payload_len);
+        match s.ip_proto {
+            ip_proto::TCP => self.add_tcp(s),
+            ip_proto::UDP if s.payload_len > 0 => self.event(dir, H_DATA),
             _ => {}
         }
     }
 
-    fn add_tcp(&mut self, ts: i64, dir: usize, frame: &Flow) {
-        let f = frame.tcp_flags;
+    fn add_tcp(&mut self, s: &Segment) {
+        let (ts, dir) = (s.ts, usize::from(s.dir));
+        let f = s.tcp_flags;
         self.flags[dir] |= f;
-        self.seq_span[dir].add(f & tf::SYN != 0, frame.tcp_seq, frame.payload_len);
+        self.seq_span[dir].add(f & tf::SYN != 0, s.tcp_seq, s.payload_len);
         let syn = f & tf::SYN != 0;
         let ack = f & tf::ACK != 0;
         if syn {
@@ -247,10 +312,10 @@ impl FlowPartial {
         } else if ack {
             self.ack_ts[dir] = self.ack_ts[dir].min(ts);
         }
-        if ack && frame.payload_len == 0 && f & (tf::SYN | tf::FIN | tf::RST) == 0 {
+        if ack && s.payload_len == 0 && f & (tf::SYN | tf::FIN | tf::RST) == 0 {
             self.event(dir, H_ACK);
         }
-        if frame.payload_len > 0 {
+        if s.payload_len > 0 {
             self.event(dir, H_DATA);
         }
         if f & tf::FIN != 0 {
@@ -259,7 +324,7 @@ impl FlowPartial {
         if f & tf::RST != 0 {
             self.event(dir, H_RST);
         }
-        if frame.tcp_window == 0 && f & (tf::SYN | tf::RST) == 0 {
+        if s.tcp_window == 0 && f & (tf::SYN | tf::RST) == 0 {
             self.event(dir, H_ZERO_WINDOW);
         }
     }

@@ -12,6 +12,7 @@ pub mod flows;
 pub mod hist;
 pub mod interval_top;
 pub mod reassembly;
+pub mod shards;
 pub mod short_text;
 
 use std::path::{Path, PathBuf};
@@ -339,7 +340,6 @@ fn absorb(
         }
         file_summary_add(report, &p);
         total.merge(p, limits);
-        total.bound_flows(limits);
     }
 }
 
