@@ -373,6 +373,9 @@ const PREFETCH_RECORDS: usize = 8;
 /// Decodes and folds one batch of records; runs on a worker thread.
 pub fn fold_batch(buf: &[u8], batch: &[Record], ctx: &Context) -> Aggregate {
     let mut agg = Aggregate::default();
+    // About one flow and one address pair per frame.
+    agg.flow_events.reserve(batch.len());
+    agg.conv_events.reserve(batch.len());
     agg.interval_talkers.top = ctx.interval_top;
     agg.interval_ports.top = ctx.interval_top;
     let mut frame = Frame::default();

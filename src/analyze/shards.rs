@@ -85,6 +85,15 @@ impl<T> ShardedEvents<T> {
         self.lists[shard].push(event);
     }
 
+    /// Makes room for about `events` events spread over the shards, so that most lists never
+    /// grow (growing them was a tenth of a batch's time).
+    pub fn reserve(&mut self, events: usize) {
+        let each = events / SHARDS + events / (4 * SHARDS) + 16;
+        for list in &mut self.lists {
+            list.reserve(each);
+        }
+    }
+
     /// Whether no shard has an event.
     pub fn is_empty(&self) -> bool {
         self.lists.iter().all(|l| l.is_empty())
