@@ -14,7 +14,7 @@ use rayon::prelude::*;
 
 use super::flows::{FlowEvent, FlowKey, FlowPartial, FlowRecord, Segment};
 use super::hist::{Distribution, LinearHist};
-use super::shards::{shard_of, ShardedEvents, Shards, SHARDS};
+use super::shards::{hash_of, shard_of, ShardedEvents, Shards, Table, SHARDS};
 use crate::decode::{ip_proto, Addr, Flow, Frame, Proto};
 use crate::read::Record;
 
@@ -102,6 +102,8 @@ pub struct ConvStats {
 /// One frame of the conversation `key`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ConvEvent {
+    /// The hash of `key`.
+    pub hash: u64,
     /// The address pair.
     pub key: ConvKey,
     /// Direction (0: `a` to `b`).
@@ -625,17 +627,19 @@ impl Aggregate {
             .map(|(shard, (flows, conversations))| {
                 for list in flow_lists {
                     for e in &list.lists[shard] {
-                        flows
-                            .entry(e.key)
-                            .and_modify(|f| f.add_segment(&e.segment))
-                            .or_insert_with(|| FlowPartial::start(&e.segment));
+                        flows.upsert(
+                            e.hash,
+                            e.key,
+                            |f| f.add_segment(&e.segment),
+                            || FlowPartial::start(&e.segment),
+                        );
                     }
                 }
                 let mut untracked = 0;
                 for list in conv_lists {
                     for e in &list.lists[shard] {
                         let full = conversations.len() >= max_conversations;
-                        match conversations.get_mut(&e.key) {
+                        match conversations.get_mut(e.hash, &e.key) {
                             Some(c) => c.add(e),
                             None if full => untracked += 1,
                             None => {
@@ -647,7 +651,7 @@ impl Aggregate {
                                     first_dir: e.dir,
                                 };
                                 c.add(e);
-                                conversations.insert(e.key, c);
+                                conversations.insert_new(e.hash, e.key, c);
                             }
                         }
                     }
@@ -739,10 +743,7 @@ struct ShardOutcome {
 }
 
 /// When `flows` holds more than `max`, takes out the half idle longest (by capture time).
-fn evict_idle(
-    flows: &mut FxHashMap<FlowKey, FlowPartial>,
-    max: usize,
-) -> Vec<(FlowKey, FlowPartial)> {
+fn evict_idle(flows: &mut Table<FlowKey, FlowPartial>, max: usize) -> Vec<(FlowKey, FlowPartial)> {
     if flows.len() <= max {
         return Vec::new();
     }
@@ -752,18 +753,16 @@ fn evict_idle(
     let cutoff = *idle.select_nth_unstable(evict - 1).1;
     // All flows idle before the cutoff go, and as many at the cutoff as make up the count.
     let mut at_cutoff = evict - idle[..evict].iter().filter(|&&t| t < cutoff).count();
-    flows
-        .extract_if(|_, f| {
-            if f.last_ts < cutoff {
-                true
-            } else if f.last_ts == cutoff && at_cutoff > 0 {
-                at_cutoff -= 1;
-                true
-            } else {
-                false
-            }
-        })
-        .collect()
+    flows.extract_if(|_, f| {
+        if f.last_ts < cutoff {
+            true
+        } else if f.last_ts == cutoff && at_cutoff > 0 {
+            at_cutoff -= 1;
+            true
+        } else {
+            false
+        }
+    })
 }
 
 /// Queues one frame of the conversation of `layer`'s addresses.
@@ -775,13 +774,15 @@ fn push_conversation(
     len: u64,
 ) {
     let (key, dir) = ConvKey::of(layer);
+    let hash = hash_of(&key);
     let event = ConvEvent {
+        hash,
         key,
         dir: dir as u8,
         ts,
         len,
     };
-    events.push(shard_of(&key), event);
+    events.push(shard_of(hash), event);
 }
 
 /// Queues one packet of `flow`'s flow, when it has one.
@@ -789,7 +790,8 @@ fn push_conversation(
 fn push_flow(events: &mut ShardedEvents<FlowEvent>, flow: &Flow, ts: i64, len: u64) {
     if let Some((key, dir)) = FlowKey::of(flow) {
         let segment = Segment::of(ts, dir, len, flow);
-        events.push(shard_of(&key), FlowEvent { key, segment });
+        let hash = hash_of(&key);
+        events.push(shard_of(hash), FlowEvent { hash, key, segment });
     }
 }
 

@@ -232,6 +232,8 @@ impl Segment {
 /// One packet of the flow `key`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FlowEvent {
+    /// The hash of `key`.
+    pub hash: u64,
     /// The flow.
     pub key: FlowKey,
     /// The packet.

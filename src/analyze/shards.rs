@@ -8,30 +8,115 @@
 
 use std::hash::{BuildHasher, Hash};
 
-use rustc_hash::{FxBuildHasher, FxHashMap};
+use hashbrown::hash_table::{Entry, HashTable};
+use rustc_hash::FxBuildHasher;
 
 /// How many ways the tables are split.
 pub const SHARDS: usize = 8;
 
-/// The shard of `key`.
+/// The hash of `key`, computed once where the event is made.
 #[inline]
-pub fn shard_of<K: Hash>(key: &K) -> usize {
-    // Bits the tables themselves do not use: they index buckets with the low bits and tag them
-    // with the top seven.
-    (FxBuildHasher.hash_one(key) >> 40) as usize & (SHARDS - 1)
+pub fn hash_of<K: Hash>(key: &K) -> u64 {
+    FxBuildHasher.hash_one(key)
 }
 
-/// A map split into [`SHARDS`] maps by [`shard_of`] the key.
+/// The shard of a key of hash `hash`.
+#[inline]
+pub fn shard_of(hash: u64) -> usize {
+    // Bits the tables themselves do not use: they index buckets with the low bits and tag them
+    // with the top seven.
+    (hash >> 40) as usize & (SHARDS - 1)
+}
+
+/// One shard: a map from `K` to `V` looked up by a hash computed beforehand.
+#[derive(Debug, Clone)]
+pub struct Table<K, V> {
+    table: HashTable<(K, V)>,
+}
+
+impl<K, V> Default for Table<K, V> {
+    fn default() -> Self {
+        Table {
+            table: HashTable::new(),
+        }
+    }
+}
+
+impl<K: Hash + Eq, V> Table<K, V> {
+    /// Entries.
+    pub fn len(&self) -> usize {
+        self.table.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.table.is_empty()
+    }
+
+    /// Every entry.
+    pub fn iter(&self) -> impl Iterator<Item = (&K, &V)> {
+        self.table.iter().map(|(k, v)| (k, v))
+    }
+
+    /// Every value.
+    pub fn values(&self) -> impl Iterator<Item = &V> {
+        self.table.iter().map(|(_, v)| v)
+    }
+
+    /// The value of `key`, whose hash is `hash`.
+    pub fn get(&self, hash: u64, key: &K) -> Option<&V> {
+        self.table.find(hash, |(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    /// The value of `key`, to change.
+    #[inline]
+    pub fn get_mut(&mut self, hash: u64, key: &K) -> Option<&mut V> {
+        self.table.find_mut(hash, |(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    /// Changes the value of `key` by `update`, or adds `new()` when there is none.
+    #[inline]
+    pub fn upsert(
+        &mut self,
+        hash: u64,
+        key: K,
+        update: impl FnOnce(&mut V),
+        new: impl FnOnce() -> V,
+    ) {
+        match self
+            .table
+            .entry(hash, |(k, _)| *k == key, |(k, _)| hash_of(k))
+        {
+            Entry::Occupied(mut e) => update(&mut e.get_mut().1),
+            Entry::Vacant(e) => {
+                e.insert((key, new()));
+            }
+        }
+    }
+
+    /// Adds `key`, which is not in the table.
+    pub fn insert_new(&mut self, hash: u64, key: K, value: V) {
+        self.table
+            .insert_unique(hash, (key, value), |(k, _)| hash_of(k));
+    }
+
+    /// Takes out the entries for which `take` is true.
+    pub fn extract_if(&mut self, mut take: impl FnMut(&K, &V) -> bool) -> Vec<(K, V)> {
+        self.table.extract_if(|(k, v)| take(k, v)).collect()
+    }
+}
+
+/// A map split into [`SHARDS`] tables by the hash of the key.
 #[derive(Debug, Clone)]
 pub struct Shards<K, V> {
-    /// The maps, indexed by shard.
-    pub maps: [FxHashMap<K, V>; SHARDS],
+    /// The tables, indexed by shard.
+    pub maps: [Table<K, V>; SHARDS],
 }
 
 impl<K, V> Default for Shards<K, V> {
     fn default() -> Self {
         Shards {
-            maps: std::array::from_fn(|_| FxHashMap::default()),
+            maps: std::array::from_fn(|_| Table::default()),
         }
     }
 }
@@ -54,12 +139,18 @@ impl<K: Hash + Eq, V> Shards<K, V> {
 
     /// The value of `key`.
     pub fn get(&self, key: &K) -> Option<&V> {
-        self.maps[shard_of(key)].get(key)
+        let hash = hash_of(key);
+        self.maps[shard_of(hash)].get(hash, key)
     }
 
     /// Sets `key` to `value` (tests and small tools; the pipeline applies events per shard).
-    pub fn insert(&mut self, key: K, value: V) -> Option<V> {
-        self.maps[shard_of(&key)].insert(key, value)
+    pub fn insert(&mut self, key: K, value: V) {
+        let hash = hash_of(&key);
+        let shard = &mut self.maps[shard_of(hash)];
+        match shard.get_mut(hash, &key) {
+            Some(v) => *v = value,
+            None => shard.insert_new(hash, key, value),
+        }
     }
 }
 
@@ -108,12 +199,13 @@ mod tests {
     fn a_key_always_lands_in_the_same_shard_and_keys_spread() {
         let mut seen = [0usize; SHARDS];
         for k in 0u64..10_000 {
-            assert_eq!(shard_of(&k), shard_of(&k));
-            seen[shard_of(&k)] += 1;
+            assert_eq!(shard_of(hash_of(&k)), shard_of(hash_of(&k)));
+            seen[shard_of(hash_of(&k))] += 1;
         }
         assert!(seen.iter().all(|&n| n > 10_000 / SHARDS / 2), "{seen:?}");
         let mut s: Shards<u64, u64> = Shards::default();
         for k in 0..100 {
+            s.insert(k, k);
             s.insert(k, k * 2);
         }
         assert_eq!(s.len(), 100);
