@@ -119,11 +119,17 @@ pub struct AnalyzeArgs {
     /// Worker threads [default: one per core].
     #[arg(short = 'j', long)]
     pub threads: Option<usize>,
-    /// Most flows held in memory at once (each of the 8 shards of the flow table holds an eighth);
-    /// beyond, a shard's half idle longest are finished early and written to a temporary folder in
-    /// the output folder (a later packet starts a new flow).
-    #[arg(long, default_value_t = 200_000)]
+    /// Most flows held in memory at once (each of the 8 shards of the flow table holds an eighth:
+    /// 14,000 by default, as many as a 16,384-slot table takes); beyond, a shard's half idle
+    /// longest are finished early and written to a temporary folder in the output folder (a later
+    /// packet starts a new flow).
+    #[arg(long, default_value_t = 112_000)]
     pub max_flows: usize,
+    /// Most IP address pairs held in memory at once (an eighth per shard); beyond, a shard's
+    /// pairs are written to a temporary folder in the output folder and added back, exactly,
+    /// when the report is made.
+    #[arg(long, default_value_t = 200_000)]
+    pub max_conversations: usize,
     /// Print how long each phase took (read+decode+aggregate, report building, writing) on stderr.
     #[arg(long, hide_short_help = true)]
     pub timings: bool,

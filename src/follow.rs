@@ -54,11 +54,12 @@ impl Follower {
             Err(e) => return Err(e),
         };
         let mut total = Aggregate::default();
-        total.finished.set_root(
-            opts.spill_dir
-                .clone()
-                .unwrap_or_else(|| out_dir.to_path_buf()),
-        );
+        let spill_root = opts
+            .spill_dir
+            .clone()
+            .unwrap_or_else(|| out_dir.to_path_buf());
+        total.finished.set_root(spill_root.clone());
+        total.conv_archive.set_root(spill_root);
         let mut follower = Follower {
             dir: dir.to_path_buf(),
             state_path,

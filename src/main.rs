@@ -70,6 +70,7 @@ fn run_analyze(args: AnalyzeArgs) -> anyhow::Result<u8> {
         interval_ns: args.interval,
         limits: analyze::Limits {
             max_flows: args.max_flows,
+            max_conversations: args.max_conversations.max(1),
             ..Default::default()
         },
         // Next to the reports: the system's temporary folder may be memory.
@@ -191,7 +192,8 @@ fn run_analyze(args: AnalyzeArgs) -> anyhow::Result<u8> {
     if let Some(e) = &analysis.total.spill_error {
         eprintln!("netanalyzer: {e}");
     }
-    let report = Report::build(&analysis, args.top).context("reading back finished flows")?;
+    let report = Report::build(&analysis, args.top)
+        .context("reading back the flows and address pairs written to disk")?;
     let built = started.elapsed();
     let mut written = report::write_all(&out_dir, &outputs, &analysis, &report, args.top)
         .with_context(|| format!("writing reports to {}", out_dir.display()))?;
@@ -366,8 +368,8 @@ fn run_follow(
                 }
             }
             reported_errors = analysis.files.len();
-            let report =
-                Report::build(analysis, args.top).context("reading back finished flows")?;
+            let report = Report::build(analysis, args.top)
+                .context("reading back what was written to disk")?;
             report::write_all(out_dir, outputs, analysis, &report, args.top)
                 .with_context(|| format!("writing reports to {}", out_dir.display()))?;
             if !args.quiet && new > 0 {

@@ -101,3 +101,46 @@ fn flows_beyond_the_limit_are_spilled_and_none_is_lost() {
         .collect();
     assert!(left.is_empty(), "spill folder left behind: {left:?}");
 }
+
+#[test]
+fn address_pairs_beyond_the_limit_go_to_disk_and_add_up_exactly() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let capture = dir.path().join("many-pairs.pcap");
+    common::generate_bench(&capture, 60000);
+    let (whole, spilled) = (dir.path().join("whole"), dir.path().join("spilled"));
+    analyze(&capture, &whole, &[]);
+    // A few hundred pairs a shard: every shard is written out many times over.
+    analyze(&capture, &spilled, &["--max-conversations", "800"]);
+    let summary = |d: &Path| -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(d.join("summary.json")).expect("summary"))
+            .expect("json")
+    };
+    let (a, b) = (summary(&whole), summary(&spilled));
+    assert!(
+        a["conversations_total"].as_u64().expect("count") > 3000,
+        "the capture has many more pairs than the limit: {}",
+        a["conversations_total"]
+    );
+    for key in [
+        "conversations_total",
+        "endpoints_total",
+        "top_conversations",
+        "top_talkers",
+    ] {
+        assert_eq!(a[key], b[key], "{key}");
+    }
+    // Same rows in the same order (bytes, then addresses), merged from runs on disk.
+    for table in ["conversations.csv", "endpoints.csv", "flows.csv"] {
+        assert_eq!(
+            std::fs::read(whole.join(table)).expect("table"),
+            std::fs::read(spilled.join(table)).expect("table"),
+            "{table}"
+        );
+    }
+    let left: Vec<_> = std::fs::read_dir(&spilled)
+        .expect("out dir")
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".netanalyzer-"))
+        .collect();
+    assert!(left.is_empty(), "spill folder left behind: {left:?}");
+}

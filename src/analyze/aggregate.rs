@@ -222,7 +222,8 @@ pub struct Limits {
     /// Most flows held in memory at once; beyond, the half idle longest are finished early and
     /// kept on disk ([`super::archive`]).
     pub max_flows: usize,
-    /// Most address pairs in the conversations table.
+    /// Most address pairs held in memory; beyond, a shard's pairs are written to disk and
+    /// added back when the report is made ([`super::conv_archive`]).
     pub max_conversations: usize,
     /// Most unanswered ICMP echo requests remembered.
     pub max_echoes: usize,
@@ -231,8 +232,8 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Self {
         Limits {
-            max_flows: 200_000,
-            max_conversations: 1_000_000,
+            max_flows: 112_000,
+            max_conversations: 200_000,
             max_echoes: 100_000,
         }
     }
@@ -294,7 +295,7 @@ pub struct Aggregate {
     pub echo_replies: u64,
     /// Frames of flows lost because they could not be written to disk.
     pub flows_untracked: u64,
-    /// Frames not added to conversations (and so endpoints) because the table was full.
+    /// Frames of address pairs lost because they could not be written to disk.
     pub addresses_untracked: u64,
     /// Echo requests forgotten because the echo table was full.
     pub echoes_untracked: u64,
@@ -307,6 +308,8 @@ pub struct Aggregate {
     pub reassembler: super::reassembly::Reassembler,
     /// Flows finished early to bound memory (in the running total).
     pub finished: super::archive::FlowArchive,
+    /// Address pairs written to disk to bound memory (in the running total).
+    pub conv_archive: super::conv_archive::ConvArchive,
     /// Why finished flows could not be written to disk, if they could not.
     pub spill_error: Option<String>,
     /// Datagrams reassembled.
@@ -635,13 +638,10 @@ impl Aggregate {
                         );
                     }
                 }
-                let mut untracked = 0;
                 for list in conv_lists {
                     for e in &list.lists[shard] {
-                        let full = conversations.len() >= max_conversations;
                         match conversations.get_mut(e.hash, &e.key) {
                             Some(c) => c.add(e),
-                            None if full => untracked += 1,
                             None => {
                                 let mut c = ConvStats {
                                     packets: [0; 2],
@@ -656,16 +656,31 @@ impl Aggregate {
                         }
                     }
                 }
+                // A full shard's pairs all go to disk: their counters add up exactly later.
+                let pairs = if conversations.len() > max_conversations {
+                    conversations.drain()
+                } else {
+                    Vec::new()
+                };
                 ShardOutcome {
                     evicted: evict_idle(flows, max_flows),
-                    addresses_untracked: untracked,
+                    pairs,
                 }
             })
             .collect();
         let mut evicted = Vec::new();
+        let mut pairs = Vec::new();
         for o in outcomes {
-            self.addresses_untracked += o.addresses_untracked;
             evicted.extend(o.evicted);
+            pairs.extend(o.pairs);
+        }
+        if !pairs.is_empty() {
+            let frames: u64 = pairs.iter().map(|(_, c)| c.packets[0] + c.packets[1]).sum();
+            if let Err(e) = self.conv_archive.spill(pairs) {
+                self.addresses_untracked += frames;
+                self.spill_error
+                    .get_or_insert_with(|| format!("cannot write address pairs to disk: {e}"));
+            }
         }
         if evicted.is_empty() {
             return;
@@ -689,20 +704,27 @@ impl Aggregate {
     pub fn endpoints(&self) -> FxHashMap<(u8, Addr), EndpointStats> {
         let mut out: FxHashMap<(u8, Addr), EndpointStats> = FxHashMap::default();
         for (k, c) in self.conversations.iter() {
-            let a = out.entry((k.version, k.a)).or_default();
-            a.tx_packets += c.packets[0];
-            a.tx_bytes += c.bytes[0];
-            a.rx_packets += c.packets[1];
-            a.rx_bytes += c.bytes[1];
-            let b = out.entry((k.version, k.b)).or_default();
-            b.tx_packets += c.packets[1];
-            b.tx_bytes += c.bytes[1];
-            b.rx_packets += c.packets[0];
-            b.rx_bytes += c.bytes[0];
+            add_endpoints(&mut out, k, c);
         }
         out
     }
+}
 
+/// Adds the pair `k`'s counters to the endpoints of its two addresses.
+pub fn add_endpoints(out: &mut FxHashMap<(u8, Addr), EndpointStats>, k: &ConvKey, c: &ConvStats) {
+    let a = out.entry((k.version, k.a)).or_default();
+    a.tx_packets += c.packets[0];
+    a.tx_bytes += c.bytes[0];
+    a.rx_packets += c.packets[1];
+    a.rx_bytes += c.bytes[1];
+    let b = out.entry((k.version, k.b)).or_default();
+    b.tx_packets += c.packets[1];
+    b.tx_bytes += c.bytes[1];
+    b.rx_packets += c.packets[0];
+    b.rx_bytes += c.bytes[0];
+}
+
+impl Aggregate {
     fn merge_echoes(&mut self, echoes: FxHashMap<EchoKey, Echo>, limits: &Limits) {
         for (k, v) in echoes {
             let e = match self.echoes.get_mut(&k) {
@@ -738,8 +760,8 @@ impl Aggregate {
 struct ShardOutcome {
     /// Flows finished early.
     evicted: Vec<(FlowKey, FlowPartial)>,
-    /// Frames of conversations the full table could not take.
-    addresses_untracked: u64,
+    /// Address pairs to write to disk.
+    pairs: Vec<(ConvKey, ConvStats)>,
 }
 
 /// When `flows` holds more than `max`, takes out the half idle longest (by capture time).

@@ -1,8 +1,9 @@
 //! Flows finished before the end of the input, kept on disk so that memory does not grow with
 //! the number of flows.
 //!
-//! When more than [`super::Limits::max_flows`] flows are open at once, the half that has been
-//! idle longest (by capture time) is finished early, as Zeek does after its inactivity timeout:
+//! When a shard of the flow table ([`super::shards`]) holds more than its eighth of
+//! [`super::Limits::max_flows`], its half idle longest (by capture time) is finished early, as
+//! Zeek does after its inactivity timeout:
 //! the records are sorted by start time and written as one *run* to a temporary file. A later
 //! packet of such a flow starts a new flow. The report then reads every flow, resident and
 //! spilled, in one merge by start time ([`FlowTable`]).
@@ -97,7 +98,7 @@ pub fn remove_stale(dir: &Path) -> usize {
 }
 
 /// A new temporary folder in `root` (the system's when `None`).
-fn spill_dir(root: Option<&Path>) -> io::Result<tempfile::TempDir> {
+pub(crate) fn spill_dir(root: Option<&Path>) -> io::Result<tempfile::TempDir> {
     let root = root.map_or_else(std::env::temp_dir, Path::to_path_buf);
     std::fs::create_dir_all(&root)?;
     tempfile::Builder::new()

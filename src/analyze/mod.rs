@@ -8,10 +8,12 @@ pub mod aggregate;
 pub mod anomaly;
 pub mod archive;
 pub mod community_id;
+pub mod conv_archive;
 pub mod flows;
 pub mod hist;
 pub mod interval_top;
 pub mod reassembly;
+pub mod runs;
 pub mod shards;
 pub mod short_text;
 
@@ -207,6 +209,7 @@ pub fn analyze_paths_with(
     let mut total = Aggregate::default();
     if let Some(dir) = &opts.spill_dir {
         total.finished.set_root(dir.clone());
+        total.conv_archive.set_root(dir.clone());
     }
     let mut reports = Vec::with_capacity(files.len());
     for (missing, why) in inputs.missing {

@@ -100,6 +100,11 @@ impl<K: Hash + Eq, V> Table<K, V> {
             .insert_unique(hash, (key, value), |(k, _)| hash_of(k));
     }
 
+    /// Takes out every entry, keeping the table's room for as many again.
+    pub fn drain(&mut self) -> Vec<(K, V)> {
+        self.table.drain().collect()
+    }
+
     /// Takes out the entries for which `take` is true.
     pub fn extract_if(&mut self, mut take: impl FnMut(&K, &V) -> bool) -> Vec<(K, V)> {
         self.table.extract_if(|(k, v)| take(k, v)).collect()

@@ -283,7 +283,7 @@ pub fn conversations<W: Write>(out: W, report: &Report) -> io::Result<W> {
             "duration_s",
         ],
     )?;
-    w.rows_parallel(&report.conversations, |w, c| {
+    let row = |w: &mut CsvWriter<Vec<u8>>, c: &super::summary::Conversation| {
         w.ip(c.address_a)
             .ip(c.address_b)
             .uint(c.packets_a_to_b)
@@ -295,7 +295,10 @@ pub fn conversations<W: Write>(out: W, report: &Report) -> io::Result<W> {
             .plain(format_args!("{:.9}", c.rel_start_s))
             .plain(format_args!("{:.9}", c.duration_s))
             .end_row()
-    })?;
+    };
+    report
+        .conversations
+        .for_each_chunk(1 << 16, |chunk| w.rows_parallel(chunk, row))?;
     w.finish()
 }
 

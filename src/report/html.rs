@@ -414,6 +414,7 @@ pub fn write<W: Write>(
     h.push_str("<h2>Top conversations</h2>");
     let rows = report
         .conversations
+        .top()
         .iter()
         .take(top)
         .map(|c| {

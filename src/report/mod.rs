@@ -1,6 +1,7 @@
 //! Metrics to files: `summary.json`, the CSV tables and `report.html`, each written whole to a temporary name
 //! and renamed into place, so a reader never sees half a report.
 
+pub mod conversations;
 pub mod csv;
 pub mod html;
 #[cfg(feature = "parquet")]

@@ -9,13 +9,15 @@ use std::net::IpAddr;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
+use super::conversations::ConversationTable;
 use super::time::rfc3339_ns;
-use crate::analyze::aggregate::PortStats;
+use crate::analyze::aggregate::{EndpointStats, PortStats};
 use crate::analyze::anomaly::Evidence;
 pub use crate::analyze::archive::FlowTable;
 use crate::analyze::flows::FlowRecord;
 use crate::analyze::hist::{Distribution, Stats};
 use crate::analyze::Analysis;
+use crate::decode::Addr;
 use crate::decode::{ip_proto, linktype, tcp_flags, to_ip, Layer, Proto};
 
 /// Version of the `summary.json` schema.
@@ -347,8 +349,8 @@ pub struct Report {
     pub top_flows: Vec<FlowRecord>,
     /// SYN-to-ACK times of the TCP handshakes seen in order.
     pub handshake_rtt: Distribution,
-    /// Every conversation, by bytes.
-    pub conversations: Vec<Conversation>,
+    /// Every conversation, by bytes (read from disk in part when the run wrote pairs there).
+    pub conversations: ConversationTable,
     /// Every address, by bytes.
     pub endpoints: Vec<Talker>,
     /// Every port, by bytes.
@@ -432,10 +434,20 @@ impl Report {
 
         // The tables are independent: build them side by side.
         let ((flows, conversations), endpoints) = rayon::join(
-            || rayon::join(|| FlowTable::build(t), || conversation_table(analysis)),
-            || endpoint_table(t),
+            || {
+                rayon::join(
+                    || FlowTable::build(t),
+                    || ConversationTable::build(analysis, top),
+                )
+            },
+            || (t.conv_archive.records() == 0).then(|| endpoint_table(t.endpoints())),
         );
         let flows = flows?;
+        let (conversations, counted) = conversations?;
+        // Pairs read from disk: their endpoints were counted on the way.
+        let endpoints = endpoints
+            .or_else(|| counted.map(endpoint_table))
+            .unwrap_or_default();
         let FlowDigest {
             conn_states,
             by_protocol,
@@ -539,8 +551,8 @@ impl Report {
             },
             top_talkers: endpoints.iter().take(top).cloned().collect(),
             top_ports: ports.iter().take(top).cloned().collect(),
-            top_conversations: conversations.iter().take(top).cloned().collect(),
-            conversations_total: conversations.len() as u64,
+            top_conversations: conversations.top().iter().take(top).cloned().collect(),
+            conversations_total: conversations.len(),
             endpoints_total: endpoints.len() as u64,
             anomalies: evidence.findings(t),
             undecoded: Undecoded {
@@ -656,43 +668,9 @@ impl FlowDigest {
 }
 
 /// Address pairs by bytes.
-fn conversation_table(analysis: &Analysis) -> Vec<Conversation> {
-    let t = &analysis.total;
-    let mut conversations: Vec<Conversation> = t
-        .conversations
-        .iter()
-        .map(|(k, c)| {
-            let (a, b, ab, ba) = if c.first_dir == 0 {
-                (k.a, k.b, 0, 1)
-            } else {
-                (k.b, k.a, 1, 0)
-            };
-            Conversation {
-                address_a: to_ip(k.version, a),
-                address_b: to_ip(k.version, b),
-                packets_a_to_b: c.packets[ab],
-                bytes_a_to_b: c.bytes[ab],
-                packets_b_to_a: c.packets[ba],
-                bytes_b_to_a: c.bytes[ba],
-                packets: c.packets[0] + c.packets[1],
-                bytes: c.bytes[0] + c.bytes[1],
-                rel_start_s: ns_to_s(c.first_ts - analysis.base_ts),
-                duration_s: ns_to_s(c.last_ts - c.first_ts),
-            }
-        })
-        .collect();
-    conversations.sort_by(|a, b| {
-        b.bytes
-            .cmp(&a.bytes)
-            .then_with(|| (&a.address_a, &a.address_b).cmp(&(&b.address_a, &b.address_b)))
-    });
-    conversations
-}
-
 /// Addresses by bytes sent plus received.
-fn endpoint_table(t: &crate::analyze::Aggregate) -> Vec<Talker> {
-    let mut endpoints: Vec<Talker> = t
-        .endpoints()
+fn endpoint_table(counts: FxHashMap<(u8, Addr), EndpointStats>) -> Vec<Talker> {
+    let mut endpoints: Vec<Talker> = counts
         .iter()
         .map(|(&(v, a), e)| Talker {
             address: to_ip(v, a),
