@@ -20,6 +20,21 @@ fn analyze(input: &Path, out: &Path, extra: &[&str]) {
     assert!(status.success());
 }
 
+fn summary(dir: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(dir.join("summary.json")).expect("summary"))
+        .expect("json")
+}
+
+/// The run's temporary folders are gone once it has ended.
+fn assert_no_spill_folder(out: &Path) {
+    let left: Vec<_> = std::fs::read_dir(out)
+        .expect("out dir")
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".netanalyzer-"))
+        .collect();
+    assert!(left.is_empty(), "spill folder left behind: {left:?}");
+}
+
 fn sum(rows: &[std::collections::BTreeMap<String, String>], columns: &[&str]) -> u64 {
     rows.iter()
         .flat_map(|r| {
@@ -51,10 +66,6 @@ fn flows_beyond_the_limit_are_spilled_and_none_is_lost() {
         std::fs::read(one_thread.join("flows.csv")).expect("flows"),
     );
 
-    let summary = |d: &Path| -> serde_json::Value {
-        serde_json::from_str(&std::fs::read_to_string(d.join("summary.json")).expect("summary"))
-            .expect("json")
-    };
     let (a, b) = (summary(&whole), summary(&spilled));
     assert_eq!(a["flows"]["finished_early"], 0);
     assert!(b["flows"]["finished_early"].as_u64().expect("count") > 1000);
@@ -90,16 +101,7 @@ fn flows_beyond_the_limit_are_spilled_and_none_is_lost() {
         );
     }
     // The spill folder is removed with the run, and the stale one before it.
-    let left: Vec<_> = std::fs::read_dir(&spilled)
-        .expect("out dir")
-        .filter_map(|e| e.ok())
-        .filter(|e| {
-            e.file_name()
-                .to_string_lossy()
-                .starts_with(".netanalyzer-flows")
-        })
-        .collect();
-    assert!(left.is_empty(), "spill folder left behind: {left:?}");
+    assert_no_spill_folder(&spilled);
 }
 
 #[test]
@@ -111,10 +113,6 @@ fn address_pairs_beyond_the_limit_go_to_disk_and_add_up_exactly() {
     analyze(&capture, &whole, &[]);
     // A few hundred pairs a shard: every shard is written out many times over.
     analyze(&capture, &spilled, &["--max-conversations", "800"]);
-    let summary = |d: &Path| -> serde_json::Value {
-        serde_json::from_str(&std::fs::read_to_string(d.join("summary.json")).expect("summary"))
-            .expect("json")
-    };
     let (a, b) = (summary(&whole), summary(&spilled));
     assert!(
         a["conversations_total"].as_u64().expect("count") > 3000,
@@ -137,10 +135,5 @@ fn address_pairs_beyond_the_limit_go_to_disk_and_add_up_exactly() {
             "{table}"
         );
     }
-    let left: Vec<_> = std::fs::read_dir(&spilled)
-        .expect("out dir")
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_name().to_string_lossy().starts_with(".netanalyzer-"))
-        .collect();
-    assert!(left.is_empty(), "spill folder left behind: {left:?}");
+    assert_no_spill_folder(&spilled);
 }

@@ -20,6 +20,7 @@ use rayon::prelude::*;
 
 use super::community_id::CommunityId;
 use super::flows::{FlowKey, FlowPartial, FlowRecord};
+use super::runs::for_each_chunk_of;
 use super::Aggregate;
 
 /// The flows spilled so far.
@@ -203,48 +204,35 @@ impl FlowTable {
     pub fn for_each_chunk(
         &self,
         max: usize,
-        mut each: impl FnMut(&[FlowRecord]) -> io::Result<()>,
+        each: impl FnMut(&[FlowRecord]) -> io::Result<()>,
     ) -> io::Result<()> {
-        let max = max.max(1);
-        if self.runs.is_empty() {
-            for chunk in self.resident.chunks(max) {
-                each(chunk)?;
+        for_each_chunk_of(&self.resident, &self.runs, max, each, |push| {
+            let mut runs = self
+                .runs
+                .iter()
+                .map(RunReader::open)
+                .collect::<io::Result<Vec<_>>>()?;
+            let mut heads: Vec<Option<FlowRecord>> = Vec::with_capacity(runs.len());
+            for run in &mut runs {
+                heads.push(run.next()?);
             }
-            return Ok(());
-        }
-        let mut runs = self
-            .runs
-            .iter()
-            .map(RunReader::open)
-            .collect::<io::Result<Vec<_>>>()?;
-        let mut heads: Vec<Option<FlowRecord>> = Vec::with_capacity(runs.len());
-        for run in &mut runs {
-            heads.push(run.next()?);
-        }
-        // Smallest head first; ties broken by run, so the order never depends on the heap.
-        let mut heap: BinaryHeap<Reverse<(i64, CommunityId, usize)>> = heads
-            .iter()
-            .enumerate()
-            .filter_map(|(i, h)| h.as_ref().map(|f| Reverse((f.start_ns, f.community_id, i))))
-            .collect();
-        let mut chunk = Vec::with_capacity(max.min(1 << 16));
-        while let Some(Reverse((_, _, source))) = heap.pop() {
-            let next = runs[source].next()?;
-            if let Some(f) = &next {
-                heap.push(Reverse((f.start_ns, f.community_id, source)));
+            // Smallest head first; ties broken by run, so the order never depends on the heap.
+            let mut heap: BinaryHeap<Reverse<(i64, CommunityId, usize)>> = heads
+                .iter()
+                .enumerate()
+                .filter_map(|(i, h)| h.as_ref().map(|f| Reverse((f.start_ns, f.community_id, i))))
+                .collect();
+            while let Some(Reverse((_, _, source))) = heap.pop() {
+                let next = runs[source].next()?;
+                if let Some(f) = &next {
+                    heap.push(Reverse((f.start_ns, f.community_id, source)));
+                }
+                if let Some(f) = std::mem::replace(&mut heads[source], next) {
+                    push(f)?;
+                }
             }
-            if let Some(f) = std::mem::replace(&mut heads[source], next) {
-                chunk.push(f);
-            }
-            if chunk.len() == max {
-                each(&chunk)?;
-                chunk.clear();
-            }
-        }
-        if !chunk.is_empty() {
-            each(&chunk)?;
-        }
-        Ok(())
+            Ok(())
+        })
     }
 }
 

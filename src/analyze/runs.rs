@@ -111,6 +111,37 @@ pub fn merge_runs<T: RunRecord>(
     }
 }
 
+/// Hands `each` a table's records in slices of at most `max`: those of `resident` when there
+/// are no `runs`, else those `merge` pushes as it merges the runs.
+pub fn for_each_chunk_of<T>(
+    resident: &[T],
+    runs: &[PathBuf],
+    max: usize,
+    mut each: impl FnMut(&[T]) -> io::Result<()>,
+    merge: impl FnOnce(&mut dyn FnMut(T) -> io::Result<()>) -> io::Result<()>,
+) -> io::Result<()> {
+    let max = max.max(1);
+    if runs.is_empty() {
+        for chunk in resident.chunks(max) {
+            each(chunk)?;
+        }
+        return Ok(());
+    }
+    let mut chunk = Vec::with_capacity(max.min(1 << 16));
+    merge(&mut |r| {
+        chunk.push(r);
+        if chunk.len() == max {
+            each(&chunk)?;
+            chunk.clear();
+        }
+        Ok(())
+    })?;
+    if !chunk.is_empty() {
+        each(&chunk)?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,7 +11,7 @@ use rustc_hash::FxHashMap;
 use super::summary::Conversation;
 use crate::analyze::aggregate::{add_endpoints, ConvKey, ConvStats, EndpointStats};
 use crate::analyze::conv_archive::{decode_ip, encode_ip, for_each_pair};
-use crate::analyze::runs::{merge_runs, write_run, RunRecord};
+use crate::analyze::runs::{for_each_chunk_of, merge_runs, write_run, RunRecord};
 use crate::analyze::Analysis;
 use crate::decode::{to_ip, Addr};
 
@@ -150,28 +150,11 @@ impl ConversationTable {
     pub fn for_each_chunk(
         &self,
         max: usize,
-        mut each: impl FnMut(&[Conversation]) -> io::Result<()>,
+        each: impl FnMut(&[Conversation]) -> io::Result<()>,
     ) -> io::Result<()> {
-        let max = max.max(1);
-        if self.runs.is_empty() {
-            for chunk in self.resident.chunks(max) {
-                each(chunk)?;
-            }
-            return Ok(());
-        }
-        let mut chunk = Vec::with_capacity(max.min(RUN_ROWS));
-        merge_runs(&self.runs, by_bytes, |c| {
-            chunk.push(c);
-            if chunk.len() == max {
-                each(&chunk)?;
-                chunk.clear();
-            }
-            Ok(())
-        })?;
-        if !chunk.is_empty() {
-            each(&chunk)?;
-        }
-        Ok(())
+        for_each_chunk_of(&self.resident, &self.runs, max, each, |push| {
+            merge_runs(&self.runs, by_bytes, push)
+        })
     }
 }
 
