@@ -43,7 +43,7 @@ pub(crate) fn push_digits(out: &mut String, mut v: u64, width: usize) {
         *slot = b'0' + (v % 10) as u8;
         v /= 10;
     }
-    out.extend(buf[..width].iter().map(|&b| b as char));
+    out.push_str(std::str::from_utf8(&buf[..width]).unwrap_or_default());
 }
 
 /// Howard Hinnant's days-to-civil algorithm (proleptic Gregorian calendar).
