@@ -504,8 +504,14 @@ impl Aggregate {
         }
     }
 
-    /// Adds `later`, the aggregate of the records right after this one's, respecting `limits`.
+    /// Adds `later`, the aggregate of the batch of records right after this one's, respecting
+    /// `limits`. A batch's flows and conversations are events, applied here to this aggregate's
+    /// tables; `later` has no tables of its own.
     pub fn merge(&mut self, mut later: Aggregate, limits: &Limits) {
+        debug_assert!(
+            later.flows.is_empty() && later.conversations.is_empty(),
+            "only a batch's aggregate is merged into a running total"
+        );
         self.flush_interval();
         later.flush_interval();
         let newest_interval = later.timeseries.keys().copied().max();
