@@ -127,7 +127,7 @@ pub struct AnalyzeArgs {
     pub max_flows: usize,
     /// Most IP address pairs held in memory at once (an eighth per shard); beyond, a shard's
     /// pairs are written to a temporary folder in the output folder and added back, exactly,
-    /// when the report is made.
+    /// when the report is made (the endpoints counted from them likewise, beyond this many).
     #[arg(long, default_value_t = 200_000)]
     pub max_conversations: usize,
     /// Print how long each phase took (read+decode+aggregate, report building, writing) on stderr.

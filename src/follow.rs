@@ -60,6 +60,7 @@ impl Follower {
             .unwrap_or_else(|| out_dir.to_path_buf());
         total.finished.set_root(spill_root.clone());
         total.conv_archive.set_root(spill_root);
+        total.conv_archive.set_limit(opts.limits.max_conversations);
         let mut follower = Follower {
             dir: dir.to_path_buf(),
             state_path,

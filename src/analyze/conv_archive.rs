@@ -16,6 +16,8 @@ use crate::decode::Addr;
 #[derive(Debug, Default, Clone)]
 pub struct ConvArchive {
     root: Option<PathBuf>,
+    /// Most pairs in memory (`Limits::max_conversations`), once set.
+    limit: Option<usize>,
     dir: Option<Arc<tempfile::TempDir>>,
     runs: Vec<PathBuf>,
     records: u64,
@@ -25,6 +27,17 @@ impl ConvArchive {
     /// Runs go into a temporary folder inside `root` (the system's temporary folder if unset).
     pub fn set_root(&mut self, root: PathBuf) {
         self.root = Some(root);
+    }
+
+    /// Records the run's limit on pairs in memory, which also bounds the endpoints counted in
+    /// memory when the report reads the pairs back.
+    pub fn set_limit(&mut self, pairs: usize) {
+        self.limit = Some(pairs.max(1));
+    }
+
+    /// The limit set by [`ConvArchive::set_limit`].
+    pub fn limit(&self) -> Option<usize> {
+        self.limit
     }
 
     /// Where the runs go (the system's temporary folder when `None`).

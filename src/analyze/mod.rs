@@ -207,6 +207,7 @@ pub fn analyze_paths_with(
         interval_top: opts.interval_top,
     };
     let mut total = Aggregate::default();
+    total.conv_archive.set_limit(opts.limits.max_conversations);
     if let Some(dir) = &opts.spill_dir {
         total.finished.set_root(dir.clone());
         total.conv_archive.set_root(dir.clone());

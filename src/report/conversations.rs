@@ -1,31 +1,33 @@
-//! The report's conversations: every address pair by bytes. In memory when the analysis kept
-//! every pair there; otherwise built in one pass over the pairs merged from disk, written back as
-//! runs sorted by bytes, and merged again as it is read, so no more than a run's worth is held.
+//! The report's conversations and endpoints, by bytes. In memory when the analysis kept every
+//! address pair there; otherwise built in one pass over the pairs merged from disk, written back
+//! as runs sorted by bytes and merged again as they are read, so no more than a run's worth of
+//! either table is held (endpoints are counted in memory up to a limit, then in runs too).
 
 use std::cmp::Ordering;
 use std::io;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 
-use super::summary::Conversation;
+use super::sorted::{SortedBuilder, SortedTable};
+use super::summary::{Conversation, Talker};
 use crate::analyze::aggregate::{add_endpoints, ConvKey, ConvStats, EndpointStats};
 use crate::analyze::conv_archive::{decode_ip, encode_ip, for_each_pair};
-use crate::analyze::runs::{for_each_chunk_of, merge_runs, write_run, RunRecord};
+use crate::analyze::runs::{merge_runs, write_run, RunRecord};
 use crate::analyze::Analysis;
 use crate::decode::{to_ip, Addr};
 
-/// Conversations per run written while building the table from disk.
-const RUN_ROWS: usize = 1 << 16;
+/// Endpoints counted in memory at most while reading pairs from disk, unless the run's limit on
+/// pairs says otherwise; beyond, they are written out as a run sorted by address and added up
+/// at the end.
+const MAX_RESIDENT_ENDPOINTS: usize = 1 << 18;
 
 /// Every conversation, by bytes (most first), then by addresses.
-pub struct ConversationTable {
-    resident: Vec<Conversation>,
-    runs: Vec<PathBuf>,
-    len: u64,
-    top: Vec<Conversation>,
-    _dir: Option<tempfile::TempDir>,
-}
+pub type ConversationTable = SortedTable<Conversation>;
+
+/// Every address, by bytes sent plus received (most first), then by address.
+pub type EndpointTable = SortedTable<Talker>;
 
 /// The order of the table: bytes, most first, then addresses.
 fn by_bytes(a: &Conversation, b: &Conversation) -> Ordering {
@@ -55,105 +57,171 @@ fn row(analysis: &Analysis, k: &ConvKey, c: &ConvStats) -> Conversation {
     }
 }
 
-impl ConversationTable {
-    /// The conversations of `analysis`, keeping the first `top` at hand; and, when the pairs
-    /// were read from disk, the endpoints counted on the way (otherwise `None`: the caller
-    /// counts them from the table, beside this).
-    #[allow(clippy::type_complexity)]
-    pub fn build(
-        analysis: &Analysis,
-        top: usize,
-    ) -> io::Result<(
-        ConversationTable,
-        Option<FxHashMap<(u8, Addr), EndpointStats>>,
-    )> {
-        let t = &analysis.total;
-        if t.conv_archive.records() == 0 {
-            let mut resident: Vec<Conversation> = t
-                .conversations
-                .iter()
-                .map(|(k, c)| row(analysis, k, c))
-                .collect();
-            resident.sort_by(by_bytes);
-            let table = ConversationTable {
-                top: resident.iter().take(top).cloned().collect(),
-                len: resident.len() as u64,
-                resident,
-                runs: Vec::new(),
-                _dir: None,
-            };
-            return Ok((table, None));
-        }
-        let dir = crate::analyze::archive::spill_dir(t.conv_archive.root())?;
-        let mut endpoints = FxHashMap::default();
-        let mut chunk: Vec<Conversation> = Vec::with_capacity(RUN_ROWS);
-        let mut biggest: Vec<Conversation> = Vec::new();
-        let mut runs = Vec::new();
-        let mut len = 0u64;
-        let mut failed: Option<io::Error> = None;
-        for_each_pair(t, |k, c| {
-            add_endpoints(&mut endpoints, k, c);
-            let r = row(analysis, k, c);
-            len += 1;
-            if top > 0 && (biggest.len() < top || by_bytes(&r, &biggest[top - 1]).is_lt()) {
-                biggest.push(r.clone());
-                if biggest.len() >= 2 * top {
-                    biggest.sort_by(by_bytes);
-                    biggest.truncate(top);
-                }
+/// The order of the endpoints table.
+pub fn by_talker_bytes(a: &Talker, b: &Talker) -> Ordering {
+    b.bytes
+        .cmp(&a.bytes)
+        .then_with(|| a.address.cmp(&b.address))
+}
+
+/// The report's row of address `key`.
+pub fn talker(key: &(u8, Addr), e: &EndpointStats) -> Talker {
+    Talker {
+        address: to_ip(key.0, key.1),
+        packets: e.tx_packets + e.rx_packets,
+        bytes: e.tx_bytes + e.rx_bytes,
+        tx_packets: e.tx_packets,
+        tx_bytes: e.tx_bytes,
+        rx_packets: e.rx_packets,
+        rx_bytes: e.rx_bytes,
+    }
+}
+
+/// The endpoints table of per-address counts held in memory.
+pub fn endpoint_table(counts: &FxHashMap<(u8, Addr), EndpointStats>, top: usize) -> EndpointTable {
+    let rows = counts.iter().map(|(k, e)| talker(k, e)).collect();
+    SortedTable::from_vec(rows, by_talker_bytes, top)
+}
+
+/// The conversations of `analysis`, keeping the first `top` of each table at hand; and, when
+/// the pairs were read from disk, the endpoints counted on the way (otherwise `None`: the
+/// caller counts them from the table in memory, beside this).
+pub fn conversation_tables(
+    analysis: &Analysis,
+    top: usize,
+) -> io::Result<(ConversationTable, Option<EndpointTable>)> {
+    let t = &analysis.total;
+    if t.conv_archive.records() == 0 {
+        let rows = t
+            .conversations
+            .iter()
+            .map(|(k, c)| row(analysis, k, c))
+            .collect();
+        return Ok((SortedTable::from_vec(rows, by_bytes, top), None));
+    }
+    let dir = Arc::new(crate::analyze::archive::spill_dir(t.conv_archive.root())?);
+    let mut conversations = SortedBuilder::new(Arc::clone(&dir), by_bytes, top);
+    let mut counts = FxHashMap::default();
+    let mut count_runs = Vec::new();
+    let max_counts = t.conv_archive.limit().unwrap_or(MAX_RESIDENT_ENDPOINTS);
+    let mut failed: Option<io::Error> = None;
+    for_each_pair(t, |k, c| {
+        add_endpoints(&mut counts, k, c);
+        let mut step = || -> io::Result<()> {
+            conversations.push(row(analysis, k, c))?;
+            if counts.len() > max_counts {
+                count_runs.push(write_counts(dir.path(), &mut counts)?);
             }
-            chunk.push(r);
-            if chunk.len() == RUN_ROWS && failed.is_none() {
-                chunk.sort_by(by_bytes);
-                match write_run(dir.path(), "conversations", &chunk) {
-                    Ok(p) => runs.push(p),
-                    Err(e) => failed = Some(e),
-                }
-                chunk.clear();
-            }
-        })?;
-        if let Some(e) = failed {
-            return Err(e);
-        }
-        if !chunk.is_empty() {
-            chunk.sort_by(by_bytes);
-            runs.push(write_run(dir.path(), "conversations", &chunk)?);
-        }
-        biggest.sort_by(by_bytes);
-        biggest.truncate(top);
-        let table = ConversationTable {
-            resident: Vec::new(),
-            runs,
-            len,
-            top: biggest,
-            _dir: Some(dir),
+            Ok(())
         };
-        Ok((table, Some(endpoints)))
+        if failed.is_none() {
+            failed = step().err();
+        }
+    })?;
+    if let Some(e) = failed {
+        return Err(e);
+    }
+    let conversations = conversations.finish()?;
+    if count_runs.is_empty() {
+        return Ok((conversations, Some(endpoint_table(&counts, top))));
+    }
+    count_runs.push(write_counts(dir.path(), &mut counts)?);
+    let mut endpoints = SortedBuilder::new(dir, by_talker_bytes, top);
+    let mut pending: Option<((u8, Addr), EndpointStats)> = None;
+    merge_runs(
+        &count_runs,
+        |a: &((u8, Addr), EndpointStats), b| a.0.cmp(&b.0),
+        |(k, e)| {
+            match &mut pending {
+                Some((pk, pe)) if *pk == k => {
+                    pe.tx_packets += e.tx_packets;
+                    pe.tx_bytes += e.tx_bytes;
+                    pe.rx_packets += e.rx_packets;
+                    pe.rx_bytes += e.rx_bytes;
+                }
+                _ => {
+                    if let Some((pk, pe)) = pending.replace((k, e)) {
+                        endpoints.push(talker(&pk, &pe))?;
+                    }
+                }
+            }
+            Ok(())
+        },
+    )?;
+    if let Some((k, e)) = pending {
+        endpoints.push(talker(&k, &e))?;
+    }
+    Ok((conversations, Some(endpoints.finish()?)))
+}
+
+/// Writes the counts, sorted by address, as a run, and empties them.
+fn write_counts(
+    dir: &std::path::Path,
+    counts: &mut FxHashMap<(u8, Addr), EndpointStats>,
+) -> io::Result<PathBuf> {
+    let mut rows: Vec<((u8, Addr), EndpointStats)> = counts.drain().collect();
+    rows.sort_unstable_by_key(|r| r.0);
+    write_run(dir, "endpoints", &rows)
+}
+
+impl RunRecord for ((u8, Addr), EndpointStats) {
+    const SIZE: usize = 1 + 16 + 4 * 8;
+
+    fn encode(&self, out: &mut Vec<u8>) {
+        let ((version, addr), e) = self;
+        out.push(*version);
+        out.extend_from_slice(&addr.to_le_bytes());
+        for v in [e.tx_packets, e.tx_bytes, e.rx_packets, e.rx_bytes] {
+            out.extend_from_slice(&v.to_le_bytes());
+        }
     }
 
-    /// Number of conversations.
-    pub fn len(&self) -> u64 {
-        self.len
+    fn decode(bytes: &[u8]) -> Option<Self> {
+        let u = |i: usize| -> Option<u64> {
+            let at = 17 + 8 * i;
+            Some(u64::from_le_bytes(bytes.get(at..at + 8)?.try_into().ok()?))
+        };
+        let addr = u128::from_le_bytes(bytes.get(1..17)?.try_into().ok()?);
+        let stats = EndpointStats {
+            tx_packets: u(0)?,
+            tx_bytes: u(1)?,
+            rx_packets: u(2)?,
+            rx_bytes: u(3)?,
+        };
+        Some(((*bytes.first()?, addr), stats))
+    }
+}
+
+impl RunRecord for Talker {
+    const SIZE: usize = 17 + 6 * 8;
+
+    fn encode(&self, out: &mut Vec<u8>) {
+        encode_ip(out, self.address);
+        for v in [
+            self.packets,
+            self.bytes,
+            self.tx_packets,
+            self.tx_bytes,
+            self.rx_packets,
+            self.rx_bytes,
+        ] {
+            out.extend_from_slice(&v.to_le_bytes());
+        }
     }
 
-    /// Whether there are none.
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-
-    /// The biggest conversations, as many as asked for when the table was built.
-    pub fn top(&self) -> &[Conversation] {
-        &self.top
-    }
-
-    /// Calls `each` with consecutive slices of at most `max` conversations, all in table order.
-    pub fn for_each_chunk(
-        &self,
-        max: usize,
-        each: impl FnMut(&[Conversation]) -> io::Result<()>,
-    ) -> io::Result<()> {
-        for_each_chunk_of(&self.resident, &self.runs, max, each, |push| {
-            merge_runs(&self.runs, by_bytes, push)
+    fn decode(bytes: &[u8]) -> Option<Self> {
+        let u = |i: usize| -> Option<u64> {
+            let at = 17 + 8 * i;
+            Some(u64::from_le_bytes(bytes.get(at..at + 8)?.try_into().ok()?))
+        };
+        Some(Talker {
+            address: decode_ip(bytes.get(..17)?)?,
+            packets: u(0)?,
+            bytes: u(1)?,
+            tx_packets: u(2)?,
+            tx_bytes: u(3)?,
+            rx_packets: u(4)?,
+            rx_bytes: u(5)?,
         })
     }
 }

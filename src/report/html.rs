@@ -498,6 +498,7 @@ pub fn write<W: Write>(
     h.push_str("<h2>Top endpoints</h2>");
     let rows = report
         .endpoints
+        .top()
         .iter()
         .take(top)
         .map(|e| {

@@ -6,6 +6,7 @@ pub mod csv;
 pub mod html;
 #[cfg(feature = "parquet")]
 pub mod parquet;
+pub mod sorted;
 pub mod summary;
 pub mod svg;
 pub mod time;

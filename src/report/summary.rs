@@ -9,16 +9,15 @@ use std::net::IpAddr;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
-use super::conversations::ConversationTable;
+use super::conversations::{conversation_tables, endpoint_table, ConversationTable, EndpointTable};
 use super::time::rfc3339_ns;
-use crate::analyze::aggregate::{EndpointStats, PortStats};
+use crate::analyze::aggregate::PortStats;
 use crate::analyze::anomaly::Evidence;
 pub use crate::analyze::archive::FlowTable;
 use crate::analyze::flows::FlowRecord;
 use crate::analyze::hist::{Distribution, Stats};
 use crate::analyze::Analysis;
-use crate::decode::Addr;
-use crate::decode::{ip_proto, linktype, tcp_flags, to_ip, Layer, Proto};
+use crate::decode::{ip_proto, linktype, tcp_flags, Layer, Proto};
 
 /// Version of the `summary.json` schema.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -351,8 +350,8 @@ pub struct Report {
     pub handshake_rtt: Distribution,
     /// Every conversation, by bytes (read from disk in part when the run wrote pairs there).
     pub conversations: ConversationTable,
-    /// Every address, by bytes.
-    pub endpoints: Vec<Talker>,
+    /// Every address, by bytes (read from disk in part when the run wrote pairs there).
+    pub endpoints: EndpointTable,
     /// Every port, by bytes.
     pub ports: Vec<PortSummary>,
 }
@@ -437,17 +436,18 @@ impl Report {
             || {
                 rayon::join(
                     || FlowTable::build(t),
-                    || ConversationTable::build(analysis, top),
+                    || conversation_tables(analysis, top),
                 )
             },
-            || (t.conv_archive.records() == 0).then(|| endpoint_table(t.endpoints())),
+            || (t.conv_archive.records() == 0).then(|| endpoint_table(&t.endpoints(), top)),
         );
         let flows = flows?;
         let (conversations, counted) = conversations?;
         // Pairs read from disk: their endpoints were counted on the way.
-        let endpoints = endpoints
-            .or_else(|| counted.map(endpoint_table))
-            .unwrap_or_default();
+        let endpoints = match (endpoints, counted) {
+            (Some(e), _) | (None, Some(e)) => e,
+            (None, None) => endpoint_table(&FxHashMap::default(), top),
+        };
         let FlowDigest {
             conn_states,
             by_protocol,
@@ -549,11 +549,11 @@ impl Report {
                 untracked_packets: t.flows_untracked,
                 finished_early: t.finished.records(),
             },
-            top_talkers: endpoints.iter().take(top).cloned().collect(),
+            top_talkers: endpoints.top().iter().take(top).cloned().collect(),
             top_ports: ports.iter().take(top).cloned().collect(),
             top_conversations: conversations.top().iter().take(top).cloned().collect(),
             conversations_total: conversations.len(),
-            endpoints_total: endpoints.len() as u64,
+            endpoints_total: endpoints.len(),
             anomalies: evidence.findings(t),
             undecoded: Undecoded {
                 link: stop(Layer::Link),
@@ -668,28 +668,6 @@ impl FlowDigest {
 }
 
 /// Address pairs by bytes.
-/// Addresses by bytes sent plus received.
-fn endpoint_table(counts: FxHashMap<(u8, Addr), EndpointStats>) -> Vec<Talker> {
-    let mut endpoints: Vec<Talker> = counts
-        .iter()
-        .map(|(&(v, a), e)| Talker {
-            address: to_ip(v, a),
-            packets: e.tx_packets + e.rx_packets,
-            bytes: e.tx_bytes + e.rx_bytes,
-            tx_packets: e.tx_packets,
-            tx_bytes: e.tx_bytes,
-            rx_packets: e.rx_packets,
-            rx_bytes: e.rx_bytes,
-        })
-        .collect();
-    endpoints.sort_by(|a, b| {
-        b.bytes
-            .cmp(&a.bytes)
-            .then_with(|| a.address.cmp(&b.address))
-    });
-    endpoints
-}
-
 /// "tcp", "udp", … or the protocol number.
 pub fn proto_label(p: u8) -> String {
     ip_proto::name(p)

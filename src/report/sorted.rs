@@ -1,0 +1,134 @@
+//! A report table in a fixed order, held in memory or, when it was built from more rows than
+//! memory should hold, as runs on disk each in that order, merged as it is read.
+
+use std::cmp::Ordering;
+use std::io;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::analyze::runs::{for_each_chunk_of, merge_runs, write_run, RunRecord};
+
+/// Rows per run written while building a table on disk.
+const RUN_ROWS: usize = 1 << 16;
+
+/// Rows in `order`, and the first few at hand.
+pub struct SortedTable<T> {
+    resident: Vec<T>,
+    runs: Vec<PathBuf>,
+    len: u64,
+    top: Vec<T>,
+    order: fn(&T, &T) -> Ordering,
+    _dir: Option<Arc<tempfile::TempDir>>,
+}
+
+impl<T: RunRecord + Clone + Send + Sync> SortedTable<T> {
+    /// The table of `rows`, all in memory; the first `top` kept at hand.
+    pub fn from_vec(mut rows: Vec<T>, order: fn(&T, &T) -> Ordering, top: usize) -> Self {
+        rows.sort_by(order);
+        SortedTable {
+            top: rows.iter().take(top).cloned().collect(),
+            len: rows.len() as u64,
+            resident: rows,
+            runs: Vec::new(),
+            order,
+            _dir: None,
+        }
+    }
+
+    /// Number of rows.
+    pub fn len(&self) -> u64 {
+        self.len
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The first rows, as many as asked for when the table was built.
+    pub fn top(&self) -> &[T] {
+        &self.top
+    }
+
+    /// Calls `each` with consecutive slices of at most `max` rows, all in order.
+    pub fn for_each_chunk(
+        &self,
+        max: usize,
+        each: impl FnMut(&[T]) -> io::Result<()>,
+    ) -> io::Result<()> {
+        for_each_chunk_of(&self.resident, &self.runs, max, each, |push| {
+            merge_runs(&self.runs, self.order, push)
+        })
+    }
+}
+
+/// Builds a [`SortedTable`] on disk from rows in any order, a run at a time.
+pub struct SortedBuilder<T> {
+    dir: Arc<tempfile::TempDir>,
+    chunk: Vec<T>,
+    runs: Vec<PathBuf>,
+    len: u64,
+    biggest: Vec<T>,
+    top: usize,
+    order: fn(&T, &T) -> Ordering,
+}
+
+impl<T: RunRecord + Clone + Send + Sync> SortedBuilder<T> {
+    /// A builder writing its runs into `dir`, keeping the first `top` rows at hand.
+    pub fn new(dir: Arc<tempfile::TempDir>, order: fn(&T, &T) -> Ordering, top: usize) -> Self {
+        SortedBuilder {
+            dir,
+            chunk: Vec::new(),
+            runs: Vec::new(),
+            len: 0,
+            biggest: Vec::new(),
+            top,
+            order,
+        }
+    }
+
+    /// Adds a row.
+    pub fn push(&mut self, row: T) -> io::Result<()> {
+        let top = self.top;
+        self.len += 1;
+        if top > 0
+            && (self.biggest.len() < top || (self.order)(&row, &self.biggest[top - 1]).is_lt())
+        {
+            self.biggest.push(row.clone());
+            if self.biggest.len() >= 2 * top {
+                self.biggest.sort_by(self.order);
+                self.biggest.truncate(top);
+            }
+        }
+        self.chunk.push(row);
+        if self.chunk.len() == RUN_ROWS {
+            self.write_chunk()?;
+        }
+        Ok(())
+    }
+
+    fn write_chunk(&mut self) -> io::Result<()> {
+        self.chunk.sort_by(self.order);
+        self.runs
+            .push(write_run(self.dir.path(), "rows", &self.chunk)?);
+        self.chunk.clear();
+        Ok(())
+    }
+
+    /// The table of every row pushed.
+    pub fn finish(mut self) -> io::Result<SortedTable<T>> {
+        if !self.chunk.is_empty() {
+            self.write_chunk()?;
+        }
+        self.biggest.sort_by(self.order);
+        self.biggest.truncate(self.top);
+        Ok(SortedTable {
+            resident: Vec::new(),
+            runs: self.runs,
+            len: self.len,
+            top: self.biggest,
+            order: self.order,
+            _dir: Some(self.dir),
+        })
+    }
+}
