@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::aggregate::{Aggregate, ConvKey, ConvStats};
-use super::runs::{merge_runs, write_run, RunRecord};
+use super::runs::{merge_runs, put_u64s, u64_at, write_run, RunRecord};
 use crate::decode::Addr;
 
 /// Runs of address pairs written to disk.
@@ -134,11 +134,17 @@ impl RunRecord for (ConvKey, ConvStats) {
         let (a, b): (Addr, Addr) = (k.a, k.b);
         out.extend_from_slice(&a.to_le_bytes());
         out.extend_from_slice(&b.to_le_bytes());
-        for v in [c.packets[0], c.packets[1], c.bytes[0], c.bytes[1]] {
-            out.extend_from_slice(&v.to_le_bytes());
-        }
-        out.extend_from_slice(&c.first_ts.to_le_bytes());
-        out.extend_from_slice(&c.last_ts.to_le_bytes());
+        put_u64s(
+            out,
+            &[
+                c.packets[0],
+                c.packets[1],
+                c.bytes[0],
+                c.bytes[1],
+                c.first_ts as u64,
+                c.last_ts as u64,
+            ],
+        );
         out.push(c.first_dir);
     }
 
@@ -148,17 +154,16 @@ impl RunRecord for (ConvKey, ConvStats) {
                 bytes.get(at..at + 16)?.try_into().ok()?,
             ))
         };
-        let u64_at = |at: usize| Some(u64::from_le_bytes(bytes.get(at..at + 8)?.try_into().ok()?));
         let key = ConvKey {
             version: *bytes.first()?,
             a: u128_at(1)?,
             b: u128_at(17)?,
         };
         let stats = ConvStats {
-            packets: [u64_at(33)?, u64_at(41)?],
-            bytes: [u64_at(49)?, u64_at(57)?],
-            first_ts: u64_at(65)? as i64,
-            last_ts: u64_at(73)? as i64,
+            packets: [u64_at(bytes, 33)?, u64_at(bytes, 41)?],
+            bytes: [u64_at(bytes, 49)?, u64_at(bytes, 57)?],
+            first_ts: u64_at(bytes, 65)? as i64,
+            last_ts: u64_at(bytes, 73)? as i64,
             first_dir: *bytes.get(81)?,
         };
         Some((key, stats))

@@ -18,6 +18,18 @@ pub trait RunRecord: Sized {
     fn decode(bytes: &[u8]) -> Option<Self>;
 }
 
+/// Appends `values`, little-endian: the numbers of a record.
+pub fn put_u64s(out: &mut Vec<u8>, values: &[u64]) {
+    for v in values {
+        out.extend_from_slice(&v.to_le_bytes());
+    }
+}
+
+/// The little-endian number at `at`, when `bytes` reaches that far.
+pub fn u64_at(bytes: &[u8], at: usize) -> Option<u64> {
+    Some(u64::from_le_bytes(bytes.get(at..at + 8)?.try_into().ok()?))
+}
+
 /// Writes `records`, already in order, to a new file in `dir`.
 pub fn write_run<T: RunRecord>(dir: &Path, name: &str, records: &[T]) -> io::Result<PathBuf> {
     static RUNS: AtomicU64 = AtomicU64::new(0);

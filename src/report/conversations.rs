@@ -14,7 +14,7 @@ use super::sorted::{SortedBuilder, SortedTable};
 use super::summary::{Conversation, Talker};
 use crate::analyze::aggregate::{add_endpoints, ConvKey, ConvStats, EndpointStats};
 use crate::analyze::conv_archive::{decode_ip, encode_ip, for_each_pair};
-use crate::analyze::runs::{merge_runs, write_run, RunRecord};
+use crate::analyze::runs::{merge_runs, put_u64s, u64_at, write_run, RunRecord};
 use crate::analyze::Analysis;
 use crate::decode::{to_ip, Addr};
 
@@ -171,16 +171,11 @@ impl RunRecord for ((u8, Addr), EndpointStats) {
         let ((version, addr), e) = self;
         out.push(*version);
         out.extend_from_slice(&addr.to_le_bytes());
-        for v in [e.tx_packets, e.tx_bytes, e.rx_packets, e.rx_bytes] {
-            out.extend_from_slice(&v.to_le_bytes());
-        }
+        put_u64s(out, &[e.tx_packets, e.tx_bytes, e.rx_packets, e.rx_bytes]);
     }
 
     fn decode(bytes: &[u8]) -> Option<Self> {
-        let u = |i: usize| -> Option<u64> {
-            let at = 17 + 8 * i;
-            Some(u64::from_le_bytes(bytes.get(at..at + 8)?.try_into().ok()?))
-        };
+        let u = |i: usize| u64_at(bytes, 17 + 8 * i);
         let addr = u128::from_le_bytes(bytes.get(1..17)?.try_into().ok()?);
         let stats = EndpointStats {
             tx_packets: u(0)?,
@@ -197,23 +192,22 @@ impl RunRecord for Talker {
 
     fn encode(&self, out: &mut Vec<u8>) {
         encode_ip(out, self.address);
-        for v in [
-            self.packets,
-            self.bytes,
-            self.tx_packets,
-            self.tx_bytes,
-            self.rx_packets,
-            self.rx_bytes,
-        ] {
-            out.extend_from_slice(&v.to_le_bytes());
-        }
+        let t = self;
+        put_u64s(
+            out,
+            &[
+                t.packets,
+                t.bytes,
+                t.tx_packets,
+                t.tx_bytes,
+                t.rx_packets,
+                t.rx_bytes,
+            ],
+        );
     }
 
     fn decode(bytes: &[u8]) -> Option<Self> {
-        let u = |i: usize| -> Option<u64> {
-            let at = 17 + 8 * i;
-            Some(u64::from_le_bytes(bytes.get(at..at + 8)?.try_into().ok()?))
-        };
+        let u = |i: usize| u64_at(bytes, 17 + 8 * i);
         Some(Talker {
             address: decode_ip(bytes.get(..17)?)?,
             packets: u(0)?,
@@ -232,25 +226,24 @@ impl RunRecord for Conversation {
     fn encode(&self, out: &mut Vec<u8>) {
         encode_ip(out, self.address_a);
         encode_ip(out, self.address_b);
-        for v in [
-            self.packets_a_to_b,
-            self.bytes_a_to_b,
-            self.packets_b_to_a,
-            self.bytes_b_to_a,
-            self.packets,
-            self.bytes,
-            self.rel_start_s.to_bits(),
-            self.duration_s.to_bits(),
-        ] {
-            out.extend_from_slice(&v.to_le_bytes());
-        }
+        let c = self;
+        put_u64s(
+            out,
+            &[
+                c.packets_a_to_b,
+                c.bytes_a_to_b,
+                c.packets_b_to_a,
+                c.bytes_b_to_a,
+                c.packets,
+                c.bytes,
+                c.rel_start_s.to_bits(),
+                c.duration_s.to_bits(),
+            ],
+        );
     }
 
     fn decode(bytes: &[u8]) -> Option<Self> {
-        let u = |i: usize| -> Option<u64> {
-            let at = 34 + 8 * i;
-            Some(u64::from_le_bytes(bytes.get(at..at + 8)?.try_into().ok()?))
-        };
+        let u = |i: usize| u64_at(bytes, 34 + 8 * i);
         Some(Conversation {
             address_a: decode_ip(bytes.get(..17)?)?,
             address_b: decode_ip(bytes.get(17..34)?)?,
