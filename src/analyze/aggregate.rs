@@ -111,7 +111,7 @@ pub struct ConvEvent {
     /// Capture time.
     pub ts: i64,
     /// Bytes on the wire.
-    pub len: u64,
+    pub len: u32,
 }
 
 impl ConvStats {
@@ -120,7 +120,7 @@ impl ConvStats {
     fn add(&mut self, e: &ConvEvent) {
         let dir = usize::from(e.dir);
         self.packets[dir] += 1;
-        self.bytes[dir] += e.len;
+        self.bytes[dir] += u64::from(e.len);
         self.first_ts = self.first_ts.min(e.ts);
         self.last_ts = self.last_ts.max(e.ts);
     }
@@ -808,7 +808,7 @@ fn push_conversation(
         key,
         dir: dir as u8,
         ts,
-        len,
+        len: u32::try_from(len).unwrap_or(u32::MAX),
     };
     events.push(shard_of(hash), event);
 }

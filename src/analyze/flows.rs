@@ -194,7 +194,7 @@ pub struct Segment {
     /// Capture time.
     pub ts: i64,
     /// Frame bytes on the wire.
-    pub frame_len: u64,
+    pub frame_len: u32,
     /// Datagram length from the IP header.
     pub ip_len: u32,
     /// Transport payload length.
@@ -217,7 +217,8 @@ impl Segment {
     pub fn of(ts: i64, dir: usize, frame_len: u64, frame: &Flow) -> Segment {
         Segment {
             ts,
-            frame_len,
+            // A frame's original length is a 32-bit field in every capture format.
+            frame_len: u32::try_from(frame_len).unwrap_or(u32::MAX),
             ip_len: frame.ip_len,
             payload_len: frame.payload_len,
             tcp_seq: frame.tcp_seq,
@@ -283,7 +284,7 @@ impl FlowPartial {
         let (ts, dir) = (s.ts, usize::from(s.dir));
         self.last_ts = self.last_ts.max(ts);
         self.packets[dir] += 1;
-        self.frame_bytes[dir] += s.frame_len;
+        self.frame_bytes[dir] += u64::from(s.frame_len);
         self.ip_bytes[dir] += u64::from(s.ip_len);
         self.payload[dir] += u64::from(s.payload_len);
         match s.ip_proto {
