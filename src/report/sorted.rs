@@ -95,7 +95,9 @@ impl<T: RunRecord + Clone + Send + Sync> SortedBuilder<T> {
             && (self.biggest.len() < top || (self.order)(&row, &self.biggest[top - 1]).is_lt())
         {
             self.biggest.push(row.clone());
-            if self.biggest.len() >= 2 * top {
+            // Sorted as soon as it is full, so `biggest[top - 1]` is the least of the first
+            // `top`: a bar no lower than the true one, which lets no contender through wrongly.
+            if self.biggest.len() == top || self.biggest.len() >= 2 * top {
                 self.biggest.sort_by(self.order);
                 self.biggest.truncate(top);
             }
@@ -130,5 +132,47 @@ impl<T: RunRecord + Clone + Send + Sync> SortedBuilder<T> {
             order: self.order,
             _dir: Some(self.dir),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    impl RunRecord for u32 {
+        const SIZE: usize = 4;
+        fn encode(&self, out: &mut Vec<u8>) {
+            out.extend_from_slice(&self.to_le_bytes());
+        }
+        fn decode(b: &[u8]) -> Option<Self> {
+            Some(u32::from_le_bytes(b.get(..4)?.try_into().ok()?))
+        }
+    }
+
+    #[test]
+    fn the_top_rows_are_the_first_in_order_whatever_order_they_came_in() {
+        let most_first = |a: &u32, b: &u32| b.cmp(a);
+        let dir = Arc::new(tempfile::tempdir().expect("tempdir"));
+        let mut b = SortedBuilder::new(dir, most_first, 3);
+        // The first three pushed hold the largest: the later ones must still displace the rest.
+        for v in [1, 2, 100, 50, 60, 3, 70_000] {
+            b.push(v).expect("push");
+        }
+        for v in 0..100_000u32 {
+            b.push(v % 40).expect("push");
+        }
+        let table = b.finish().expect("finish");
+        assert_eq!(table.top(), [70_000, 100, 60]);
+        assert_eq!(table.len(), 100_007);
+        let mut all = Vec::new();
+        table
+            .for_each_chunk(1000, |c| {
+                all.extend_from_slice(c);
+                Ok(())
+            })
+            .expect("read back");
+        assert_eq!(all.len(), 100_007);
+        assert!(all.windows(2).all(|w| w[0] >= w[1]), "in order across runs");
+        assert_eq!(&all[..3], table.top());
     }
 }

@@ -632,7 +632,9 @@ impl FlowDigest {
                 let bytes = f.orig_ip_bytes + f.resp_ip_bytes;
                 if top > 0 && (biggest.len() < top || bytes > biggest[top - 1].0) {
                     biggest.push((bytes, seq, f.clone()));
-                    if biggest.len() >= 2 * top {
+                    // Sorted as soon as it is full, so `biggest[top - 1]` is a bar no higher
+                    // than the true one.
+                    if biggest.len() == top || biggest.len() >= 2 * top {
                         biggest.sort_by(by_size);
                         biggest.truncate(top);
                     }
