@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::aggregate::{Aggregate, ConvKey, ConvStats};
-use super::runs::{merge_runs, put_u64s, u64_at, write_run, RunRecord};
+use super::runs::{merge_runs_by_key, put_u64s, u64_at, write_run, RunRecord};
 use crate::decode::Addr;
 
 /// Runs of address pairs written to disk.
@@ -93,30 +93,19 @@ pub fn for_each_pair(
     let mut runs = archive.runs.clone();
     runs.push(write_run(own.path(), "pairs", &resident)?);
     drop(resident);
-    let mut pending: Option<(ConvKey, ConvStats)> = None;
-    merge_runs(
+    merge_runs_by_key(
         &runs,
-        |a: &(ConvKey, ConvStats), b| a.0.cmp(&b.0),
+        |p: &(ConvKey, ConvStats)| p.0,
+        combine,
         |(k, c)| {
-            match &mut pending {
-                Some((pk, pc)) if *pk == k => combine(pc, &c),
-                _ => {
-                    if let Some((pk, pc)) = pending.replace((k, c)) {
-                        each(&pk, &pc);
-                    }
-                }
-            }
+            each(&k, &c);
             Ok(())
         },
-    )?;
-    if let Some((k, c)) = pending {
-        each(&k, &c);
-    }
-    Ok(())
+    )
 }
 
-/// Adds `later`, the same pair's counters from a later run, to `c`.
-fn combine(c: &mut ConvStats, later: &ConvStats) {
+/// Adds `later`, the same pair's counters from a later run, to `earlier`.
+fn combine((_, c): &mut (ConvKey, ConvStats), (_, later): &(ConvKey, ConvStats)) {
     for d in 0..2 {
         c.packets[d] += later.packets[d];
         c.bytes[d] += later.bytes[d];

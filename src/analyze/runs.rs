@@ -123,6 +123,36 @@ pub fn merge_runs<T: RunRecord>(
     }
 }
 
+/// Calls `each` once per key of `runs`, each run sorted by `key` and holding a key at most once,
+/// with the records of that key folded into the one from the earliest run by `combine`.
+pub fn merge_runs_by_key<T: RunRecord, K: Ord>(
+    runs: &[PathBuf],
+    key: fn(&T) -> K,
+    combine: fn(&mut T, &T),
+    mut each: impl FnMut(T) -> io::Result<()>,
+) -> io::Result<()> {
+    let mut pending: Option<T> = None;
+    merge_runs(
+        runs,
+        |a: &T, b: &T| key(a).cmp(&key(b)),
+        |r| {
+            match &mut pending {
+                Some(p) if key(p) == key(&r) => combine(p, &r),
+                _ => {
+                    if let Some(done) = pending.replace(r) {
+                        each(done)?;
+                    }
+                }
+            }
+            Ok(())
+        },
+    )?;
+    match pending {
+        Some(last) => each(last),
+        None => Ok(()),
+    }
+}
+
 /// Hands `each` a table's records in slices of at most `max`: those of `resident` when there
 /// are no `runs`, else those `merge` pushes as it merges the runs.
 pub fn for_each_chunk_of<T>(

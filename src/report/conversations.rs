@@ -14,7 +14,7 @@ use super::sorted::{SortedBuilder, SortedTable};
 use super::summary::{Conversation, Talker};
 use crate::analyze::aggregate::{add_endpoints, ConvKey, ConvStats, EndpointStats};
 use crate::analyze::conv_archive::{decode_ip, encode_ip, for_each_pair};
-use crate::analyze::runs::{merge_runs, put_u64s, u64_at, write_run, RunRecord};
+use crate::analyze::runs::{merge_runs_by_key, put_u64s, u64_at, write_run, RunRecord};
 use crate::analyze::Analysis;
 use crate::decode::{to_ip, Addr};
 
@@ -127,30 +127,17 @@ pub fn conversation_tables(
     }
     count_runs.push(write_counts(dir.path(), &mut counts)?);
     let mut endpoints = SortedBuilder::new(dir, by_talker_bytes, top);
-    let mut pending: Option<((u8, Addr), EndpointStats)> = None;
-    merge_runs(
+    merge_runs_by_key(
         &count_runs,
-        |a: &((u8, Addr), EndpointStats), b| a.0.cmp(&b.0),
-        |(k, e)| {
-            match &mut pending {
-                Some((pk, pe)) if *pk == k => {
-                    pe.tx_packets += e.tx_packets;
-                    pe.tx_bytes += e.tx_bytes;
-                    pe.rx_packets += e.rx_packets;
-                    pe.rx_bytes += e.rx_bytes;
-                }
-                _ => {
-                    if let Some((pk, pe)) = pending.replace((k, e)) {
-                        endpoints.push(talker(&pk, &pe))?;
-                    }
-                }
-            }
-            Ok(())
+        |r: &((u8, Addr), EndpointStats)| r.0,
+        |(_, e), (_, later)| {
+            e.tx_packets += later.tx_packets;
+            e.tx_bytes += later.tx_bytes;
+            e.rx_packets += later.rx_packets;
+            e.rx_bytes += later.rx_bytes;
         },
+        |(k, e)| endpoints.push(talker(&k, &e)),
     )?;
-    if let Some((k, e)) = pending {
-        endpoints.push(talker(&k, &e))?;
-    }
     Ok((conversations, Some(endpoints.finish()?)))
 }
 
