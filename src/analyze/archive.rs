@@ -8,19 +8,14 @@
 //! packet of such a flow starts a new flow. The report then reads every flow, resident and
 //! spilled, in one merge by start time ([`FlowTable`]).
 
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
-use std::fs::File;
-use std::io::{self, BufReader, BufWriter, Read, Write};
+use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use super::community_id::CommunityId;
 use super::flows::{FlowKey, FlowPartial, FlowRecord};
-use super::runs::for_each_chunk_of;
+use super::runs::{for_each_chunk_of, merge_runs, write_run, RunRecord};
 use super::Aggregate;
 
 /// The flows spilled so far.
@@ -59,16 +54,9 @@ impl FlowArchive {
         if flows.is_empty() {
             return Ok(());
         }
-        let dir = match &self.dir {
-            Some(d) => Arc::clone(d),
-            None => {
-                let d = Arc::new(spill_dir(self.root.as_deref())?);
-                self.dir = Some(Arc::clone(&d));
-                d
-            }
-        };
+        let dir = spill_folder(&mut self.dir, self.root.as_deref())?;
         self.records += flows.len() as u64;
-        self.runs.push(write_run(dir.path(), flows)?);
+        self.runs.push(write_flows(dir.path(), flows)?);
         Ok(())
     }
 
@@ -107,21 +95,23 @@ pub(crate) fn spill_dir(root: Option<&Path>) -> io::Result<tempfile::TempDir> {
         .tempdir_in(root)
 }
 
-/// Sorts `flows` and writes them to a new file in `dir`.
-fn write_run(dir: &Path, mut flows: Vec<FlowRecord>) -> io::Result<PathBuf> {
-    static RUNS: AtomicU64 = AtomicU64::new(0);
-    flows.sort_unstable_by(by_start);
-    let path = dir.join(format!("run-{}.bin", RUNS.fetch_add(1, Ordering::Relaxed)));
-    let mut out = BufWriter::with_capacity(1 << 20, File::create(&path)?);
-    let mut buf = Vec::with_capacity(256);
-    for f in &flows {
-        buf.clear();
-        f.encode(&mut buf);
-        out.write_all(&(buf.len() as u32).to_le_bytes())?;
-        out.write_all(&buf)?;
+/// The folder `dir` of an archive, made in `root` on first need.
+pub(crate) fn spill_folder(
+    dir: &mut Option<Arc<tempfile::TempDir>>,
+    root: Option<&Path>,
+) -> io::Result<Arc<tempfile::TempDir>> {
+    if let Some(d) = dir {
+        return Ok(Arc::clone(d));
     }
-    out.flush()?;
-    Ok(path)
+    let d = Arc::new(spill_dir(root)?);
+    *dir = Some(Arc::clone(&d));
+    Ok(d)
+}
+
+/// Sorts `flows` by start and writes them as a run in `dir`.
+fn write_flows(dir: &Path, mut flows: Vec<FlowRecord>) -> io::Result<PathBuf> {
+    flows.sort_unstable_by(by_start);
+    write_run(dir, "flows", &flows)
 }
 
 /// How many flows ahead of the one being finished their memory is asked for.
@@ -177,7 +167,7 @@ impl FlowTable {
             // A folder of this table's own: its files go when the report does.
             let own = Arc::new(spill_dir(archive.root.as_deref())?);
             for chunk in open.chunks(1 << 16) {
-                runs.push(write_run(own.path(), finish(chunk))?);
+                runs.push(write_flows(own.path(), finish(chunk))?);
                 spilled += chunk.len() as u64;
             }
             dirs.push(own);
@@ -207,65 +197,17 @@ impl FlowTable {
         each: impl FnMut(&[FlowRecord]) -> io::Result<()>,
     ) -> io::Result<()> {
         for_each_chunk_of(&self.resident, &self.runs, max, each, |push| {
-            let mut runs = self
-                .runs
-                .iter()
-                .map(RunReader::open)
-                .collect::<io::Result<Vec<_>>>()?;
-            let mut heads: Vec<Option<FlowRecord>> = Vec::with_capacity(runs.len());
-            for run in &mut runs {
-                heads.push(run.next()?);
-            }
-            // Smallest head first; ties broken by run, so the order never depends on the heap.
-            let mut heap: BinaryHeap<Reverse<(i64, CommunityId, usize)>> = heads
-                .iter()
-                .enumerate()
-                .filter_map(|(i, h)| h.as_ref().map(|f| Reverse((f.start_ns, f.community_id, i))))
-                .collect();
-            while let Some(Reverse((_, _, source))) = heap.pop() {
-                let next = runs[source].next()?;
-                if let Some(f) = &next {
-                    heap.push(Reverse((f.start_ns, f.community_id, source)));
-                }
-                if let Some(f) = std::mem::replace(&mut heads[source], next) {
-                    push(f)?;
-                }
-            }
-            Ok(())
+            merge_runs(&self.runs, by_start, push)
         })
     }
 }
 
-struct RunReader {
-    path: PathBuf,
-    input: BufReader<File>,
-    buf: Vec<u8>,
-}
-
-impl RunReader {
-    fn open(path: &PathBuf) -> io::Result<RunReader> {
-        Ok(RunReader {
-            path: path.clone(),
-            input: BufReader::with_capacity(1 << 16, File::open(path)?),
-            buf: Vec::new(),
-        })
+impl RunRecord for FlowRecord {
+    fn encode(&self, out: &mut Vec<u8>) {
+        FlowRecord::encode(self, out);
     }
 
-    fn next(&mut self) -> io::Result<Option<FlowRecord>> {
-        let mut len = [0u8; 4];
-        match self.input.read_exact(&mut len) {
-            Ok(()) => {}
-            Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Ok(None),
-            Err(e) => return Err(e),
-        }
-        self.buf.resize(u32::from_le_bytes(len) as usize, 0);
-        self.input.read_exact(&mut self.buf)?;
-        match FlowRecord::decode(&self.buf) {
-            Some((f, used)) if used == self.buf.len() => Ok(Some(f)),
-            _ => Err(io::Error::new(
-                io::ErrorKind::InvalidData,
-                format!("{}: damaged flow record", self.path.display()),
-            )),
-        }
+    fn decode(bytes: &[u8]) -> Option<Self> {
+        FlowRecord::decode(bytes).and_then(|(f, used)| (used == bytes.len()).then_some(f))
     }
 }

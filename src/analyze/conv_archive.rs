@@ -56,19 +56,10 @@ impl ConvArchive {
             return Ok(());
         }
         pairs.sort_unstable_by_key(|p| p.0);
-        let dir = self.folder()?;
+        let dir = super::archive::spill_folder(&mut self.dir, self.root.as_deref())?;
         self.runs.push(write_run(dir.path(), "pairs", &pairs)?);
         self.records += pairs.len() as u64;
         Ok(())
-    }
-
-    fn folder(&mut self) -> io::Result<Arc<tempfile::TempDir>> {
-        if let Some(d) = &self.dir {
-            return Ok(Arc::clone(d));
-        }
-        let d = Arc::new(super::archive::spill_dir(self.root.as_deref())?);
-        self.dir = Some(Arc::clone(&d));
-        Ok(d)
     }
 }
 
@@ -115,8 +106,6 @@ fn combine((_, c): &mut (ConvKey, ConvStats), (_, later): &(ConvKey, ConvStats))
 }
 
 impl RunRecord for (ConvKey, ConvStats) {
-    const SIZE: usize = 1 + 16 + 16 + 6 * 8 + 1;
-
     fn encode(&self, out: &mut Vec<u8>) {
         let (k, c) = self;
         out.push(k.version);

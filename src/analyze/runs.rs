@@ -1,20 +1,20 @@
-//! Sorted runs of fixed-size records on disk, and their k-way merge: how tables larger than
-//! memory are kept (the conversation table beyond `Limits::max_conversations`, and the
-//! conversations report sorted by bytes).
+//! Sorted runs of records on disk, and their k-way merge: how tables larger than memory are
+//! kept (flows finished early, the conversation table beyond `Limits::max_conversations`, and
+//! the report tables built from it).
 
 use std::cmp::Ordering;
+use std::collections::BinaryHeap;
 use std::fs::File;
 use std::io::{self, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};
 
-/// A record of a fixed number of bytes.
+/// A record that can be written to a run and read back.
 pub trait RunRecord: Sized {
-    /// Bytes per record.
-    const SIZE: usize;
-    /// Appends exactly [`RunRecord::SIZE`] bytes.
+    /// Appends the record's bytes.
     fn encode(&self, out: &mut Vec<u8>);
-    /// Reads a record from `bytes` ([`RunRecord::SIZE`] of them); `None` when they make none.
+    /// Reads a record from exactly the bytes [`RunRecord::encode`] wrote; `None` when they make
+    /// none.
     fn decode(bytes: &[u8]) -> Option<Self>;
 }
 
@@ -30,17 +30,17 @@ pub fn u64_at(bytes: &[u8], at: usize) -> Option<u64> {
     Some(u64::from_le_bytes(bytes.get(at..at + 8)?.try_into().ok()?))
 }
 
-/// Writes `records`, already in order, to a new file in `dir`.
+/// Writes `records`, already in order, to a new file in `dir`, each after its length.
 pub fn write_run<T: RunRecord>(dir: &Path, name: &str, records: &[T]) -> io::Result<PathBuf> {
     static RUNS: AtomicU64 = AtomicU64::new(0);
     let n = RUNS.fetch_add(1, AtomicOrdering::Relaxed);
     let path = dir.join(format!("{name}-{n}.bin"));
     let mut out = BufWriter::with_capacity(1 << 20, File::create(&path)?);
-    let mut buf = Vec::with_capacity(T::SIZE);
+    let mut buf = Vec::with_capacity(256);
     for r in records {
         buf.clear();
         r.encode(&mut buf);
-        debug_assert_eq!(buf.len(), T::SIZE);
+        out.write_all(&(buf.len() as u32).to_le_bytes())?;
         out.write_all(&buf)?;
     }
     out.flush()?;
@@ -54,34 +54,71 @@ struct RunReader {
 }
 
 impl RunReader {
-    fn open(path: &Path, size: usize) -> io::Result<RunReader> {
+    fn open(path: &Path) -> io::Result<RunReader> {
         Ok(RunReader {
             path: path.to_path_buf(),
             input: BufReader::with_capacity(1 << 16, File::open(path)?),
-            buf: vec![0; size],
+            buf: Vec::new(),
         })
     }
 
+    fn damaged(&self) -> io::Error {
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("{}: damaged record", self.path.display()),
+        )
+    }
+
     fn next<T: RunRecord>(&mut self) -> io::Result<Option<T>> {
+        let mut len = [0u8; 4];
         let mut filled = 0;
-        while filled < self.buf.len() {
-            match self.input.read(&mut self.buf[filled..]) {
+        while filled < len.len() {
+            match self.input.read(&mut len[filled..]) {
                 Ok(0) if filled == 0 => return Ok(None),
-                Ok(0) => break,
+                Ok(0) => return Err(self.damaged()),
                 Ok(n) => filled += n,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) => return Err(e),
             }
         }
-        match (filled == self.buf.len()).then(|| T::decode(&self.buf)) {
-            Some(Some(r)) => Ok(Some(r)),
-            _ => Err(io::Error::new(
-                io::ErrorKind::InvalidData,
-                format!("{}: damaged record", self.path.display()),
-            )),
+        self.buf.resize(u32::from_le_bytes(len) as usize, 0);
+        match self.input.read_exact(&mut self.buf) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Err(self.damaged()),
+            Err(e) => return Err(e),
         }
+        T::decode(&self.buf).map(Some).ok_or_else(|| self.damaged())
     }
 }
+
+/// A run's next record in the merge: the heap's least is the smallest record, then the
+/// earliest run.
+struct Head<'a, T> {
+    record: T,
+    run: usize,
+    order: &'a dyn Fn(&T, &T) -> Ordering,
+}
+
+impl<T> Ord for Head<'_, T> {
+    fn cmp(&self, other: &Self) -> Ordering {
+        // Reversed: `BinaryHeap` pops its greatest.
+        (self.order)(&other.record, &self.record).then(other.run.cmp(&self.run))
+    }
+}
+
+impl<T> PartialOrd for Head<'_, T> {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl<T> PartialEq for Head<'_, T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl<T> Eq for Head<'_, T> {}
 
 /// Calls `each` with every record of `runs`, each run sorted by `order`, in `order`; records
 /// that compare equal come in run order.
@@ -92,35 +129,29 @@ pub fn merge_runs<T: RunRecord>(
 ) -> io::Result<()> {
     let mut readers = runs
         .iter()
-        .map(|p| RunReader::open(p, T::SIZE))
+        .map(|p| RunReader::open(p))
         .collect::<io::Result<Vec<_>>>()?;
-    let mut heads: Vec<Option<T>> = Vec::with_capacity(readers.len());
-    for r in &mut readers {
-        heads.push(r.next()?);
-    }
-    // Few runs (tens): a linear pick of the smallest head is as fast as a heap, and ties go to
-    // the earliest run by construction.
-    loop {
-        let mut best: Option<usize> = None;
-        for (i, h) in heads.iter().enumerate() {
-            if let Some(h) = h {
-                let better = match best.and_then(|b| heads[b].as_ref()) {
-                    Some(b) => order(h, b) == Ordering::Less,
-                    None => true,
-                };
-                if better {
-                    best = Some(i);
-                }
-            }
-        }
-        let Some(i) = best else {
-            return Ok(());
-        };
-        let next = readers[i].next()?;
-        if let Some(r) = std::mem::replace(&mut heads[i], next) {
-            each(r)?;
+    let mut heap = BinaryHeap::with_capacity(readers.len());
+    for (run, r) in readers.iter_mut().enumerate() {
+        if let Some(record) = r.next()? {
+            heap.push(Head {
+                record,
+                run,
+                order: &order,
+            });
         }
     }
+    while let Some(Head { record, run, .. }) = heap.pop() {
+        if let Some(next) = readers[run].next()? {
+            heap.push(Head {
+                record: next,
+                run,
+                order: &order,
+            });
+        }
+        each(record)?;
+    }
+    Ok(())
 }
 
 /// Calls `each` once per key of `runs`, each run sorted by `key` and holding a key at most once,
@@ -189,7 +220,6 @@ mod tests {
     use super::*;
 
     impl RunRecord for (u32, u32) {
-        const SIZE: usize = 8;
         fn encode(&self, out: &mut Vec<u8>) {
             out.extend_from_slice(&self.0.to_le_bytes());
             out.extend_from_slice(&self.1.to_le_bytes());

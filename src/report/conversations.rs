@@ -152,8 +152,6 @@ fn write_counts(
 }
 
 impl RunRecord for ((u8, Addr), EndpointStats) {
-    const SIZE: usize = 1 + 16 + 4 * 8;
-
     fn encode(&self, out: &mut Vec<u8>) {
         let ((version, addr), e) = self;
         out.push(*version);
@@ -175,8 +173,6 @@ impl RunRecord for ((u8, Addr), EndpointStats) {
 }
 
 impl RunRecord for Talker {
-    const SIZE: usize = 17 + 6 * 8;
-
     fn encode(&self, out: &mut Vec<u8>) {
         encode_ip(out, self.address);
         let t = self;
@@ -208,8 +204,6 @@ impl RunRecord for Talker {
 }
 
 impl RunRecord for Conversation {
-    const SIZE: usize = 2 * 17 + 8 * 8;
-
     fn encode(&self, out: &mut Vec<u8>) {
         encode_ip(out, self.address_a);
         encode_ip(out, self.address_b);

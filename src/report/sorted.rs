@@ -140,7 +140,6 @@ mod tests {
     use super::*;
 
     impl RunRecord for u32 {
-        const SIZE: usize = 4;
         fn encode(&self, out: &mut Vec<u8>) {
             out.extend_from_slice(&self.to_le_bytes());
         }
