@@ -63,11 +63,6 @@ impl<K: Hash + Eq, V> Table<K, V> {
         self.table.iter().map(|(_, v)| v)
     }
 
-    /// The value of `key`, whose hash is `hash`.
-    pub fn get(&self, hash: u64, key: &K) -> Option<&V> {
-        self.table.find(hash, |(k, _)| k == key).map(|(_, v)| v)
-    }
-
     /// The value of `key`, to change.
     #[inline]
     pub fn get_mut(&mut self, hash: u64, key: &K) -> Option<&mut V> {
@@ -141,22 +136,6 @@ impl<K: Hash + Eq, V> Shards<K, V> {
     pub fn iter(&self) -> impl Iterator<Item = (&K, &V)> {
         self.maps.iter().flat_map(|m| m.iter())
     }
-
-    /// The value of `key`.
-    pub fn get(&self, key: &K) -> Option<&V> {
-        let hash = hash_of(key);
-        self.maps[shard_of(hash)].get(hash, key)
-    }
-
-    /// Sets `key` to `value` (tests and small tools; the pipeline applies events per shard).
-    pub fn insert(&mut self, key: K, value: V) {
-        let hash = hash_of(&key);
-        let shard = &mut self.maps[shard_of(hash)];
-        match shard.get_mut(hash, &key) {
-            Some(v) => *v = value,
-            None => shard.insert_new(hash, key, value),
-        }
-    }
 }
 
 /// A batch's events, sorted into shards, each in record order.
@@ -189,11 +168,6 @@ impl<T> ShardedEvents<T> {
             list.reserve(each);
         }
     }
-
-    /// Whether no shard has an event.
-    pub fn is_empty(&self) -> bool {
-        self.lists.iter().all(|l| l.is_empty())
-    }
 }
 
 #[cfg(test)]
@@ -210,11 +184,14 @@ mod tests {
         assert!(seen.iter().all(|&n| n > 10_000 / SHARDS / 2), "{seen:?}");
         let mut s: Shards<u64, u64> = Shards::default();
         for k in 0..100 {
-            s.insert(k, k);
-            s.insert(k, k * 2);
+            let h = hash_of(&k);
+            for _ in 0..2 {
+                s.maps[shard_of(h)].upsert(h, k, |v| *v += k, || k);
+            }
         }
         assert_eq!(s.len(), 100);
-        assert_eq!(s.get(&7), Some(&14));
+        let h = hash_of(&7u64);
+        assert_eq!(s.maps[shard_of(h)].get_mut(h, &7).copied(), Some(14));
         assert_eq!(s.iter().map(|(_, v)| v).sum::<u64>(), 9900);
     }
 }
