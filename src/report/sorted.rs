@@ -62,14 +62,59 @@ impl<T: RunRecord + Clone + Send + Sync> SortedTable<T> {
     }
 }
 
+/// The first `n` in `order` of the rows offered, kept without holding the others.
+pub struct Top<T> {
+    rows: Vec<T>,
+    n: usize,
+    order: fn(&T, &T) -> Ordering,
+}
+
+impl<T> Top<T> {
+    /// Keeps the first `n` rows in `order`.
+    pub fn new(n: usize, order: fn(&T, &T) -> Ordering) -> Self {
+        Top {
+            rows: Vec::new(),
+            n,
+            order,
+        }
+    }
+
+    /// The row a newcomer must come before to be kept, once `n` are held; `None` before.
+    pub fn bar(&self) -> Option<&T> {
+        self.rows.get(self.n.checked_sub(1)?)
+    }
+
+    /// Whether `row` would be among the first `n` of the rows offered so far.
+    pub fn wants(&self, row: &T) -> bool {
+        self.n > 0 && self.bar().is_none_or(|bar| (self.order)(row, bar).is_lt())
+    }
+
+    /// Takes `row`, which [`Top::wants`].
+    pub fn push(&mut self, row: T) {
+        self.rows.push(row);
+        // Sorted as soon as it is full, so `rows[n - 1]` is the least of the first `n`: a bar
+        // no lower than the true one, which lets no contender through wrongly.
+        if self.rows.len() == self.n || self.rows.len() >= 2 * self.n {
+            self.rows.sort_by(self.order);
+            self.rows.truncate(self.n);
+        }
+    }
+
+    /// The rows kept, in order.
+    pub fn into_sorted(mut self) -> Vec<T> {
+        self.rows.sort_by(self.order);
+        self.rows.truncate(self.n);
+        self.rows
+    }
+}
+
 /// Builds a [`SortedTable`] on disk from rows in any order, a run at a time.
 pub struct SortedBuilder<T> {
     dir: Arc<tempfile::TempDir>,
     chunk: Vec<T>,
     runs: Vec<PathBuf>,
     len: u64,
-    biggest: Vec<T>,
-    top: usize,
+    top: Top<T>,
     order: fn(&T, &T) -> Ordering,
 }
 
@@ -81,26 +126,16 @@ impl<T: RunRecord + Clone + Send + Sync> SortedBuilder<T> {
             chunk: Vec::new(),
             runs: Vec::new(),
             len: 0,
-            biggest: Vec::new(),
-            top,
+            top: Top::new(top, order),
             order,
         }
     }
 
     /// Adds a row.
     pub fn push(&mut self, row: T) -> io::Result<()> {
-        let top = self.top;
         self.len += 1;
-        if top > 0
-            && (self.biggest.len() < top || (self.order)(&row, &self.biggest[top - 1]).is_lt())
-        {
-            self.biggest.push(row.clone());
-            // Sorted as soon as it is full, so `biggest[top - 1]` is the least of the first
-            // `top`: a bar no lower than the true one, which lets no contender through wrongly.
-            if self.biggest.len() == top || self.biggest.len() >= 2 * top {
-                self.biggest.sort_by(self.order);
-                self.biggest.truncate(top);
-            }
+        if self.top.wants(&row) {
+            self.top.push(row.clone());
         }
         self.chunk.push(row);
         if self.chunk.len() == RUN_ROWS {
@@ -122,13 +157,11 @@ impl<T: RunRecord + Clone + Send + Sync> SortedBuilder<T> {
         if !self.chunk.is_empty() {
             self.write_chunk()?;
         }
-        self.biggest.sort_by(self.order);
-        self.biggest.truncate(self.top);
         Ok(SortedTable {
             resident: Vec::new(),
             runs: self.runs,
             len: self.len,
-            top: self.biggest,
+            top: self.top.into_sorted(),
             order: self.order,
             _dir: Some(self.dir),
         })

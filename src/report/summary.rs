@@ -10,6 +10,7 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use super::conversations::{conversation_tables, endpoint_table, ConversationTable, EndpointTable};
+use super::sorted::Top;
 use super::time::rfc3339_ns;
 use crate::analyze::aggregate::PortStats;
 use crate::analyze::anomaly::Evidence;
@@ -601,14 +602,14 @@ impl FlowDigest {
             ports: Vec::new(),
             top_flows: Vec::new(),
         };
-        // (bytes, start order) of the biggest flows so far, cut back to `top` now and then.
-        let mut biggest: Vec<(u64, u64, FlowRecord)> = Vec::new();
-        let mut seq = 0u64;
-        let mut ports: FxHashMap<(u8, u16), PortStats> = FxHashMap::default();
-        let mut by_proto = [0u64; 256];
+        // (bytes, start order) of the biggest flows so far.
         let by_size = |a: &(u64, u64, FlowRecord), b: &(u64, u64, FlowRecord)| {
             b.0.cmp(&a.0).then(a.1.cmp(&b.1))
         };
+        let mut biggest = Top::new(top, by_size);
+        let mut seq = 0u64;
+        let mut ports: FxHashMap<(u8, u16), PortStats> = FxHashMap::default();
+        let mut by_proto = [0u64; 256];
         flows.for_each_chunk(1 << 16, |chunk| {
             for f in chunk {
                 if f.proto == ip_proto::TCP {
@@ -630,14 +631,9 @@ impl FlowDigest {
                     }
                 }
                 let bytes = f.orig_ip_bytes + f.resp_ip_bytes;
-                if top > 0 && (biggest.len() < top || bytes > biggest[top - 1].0) {
+                // A later flow comes first only with more bytes: no record is copied to ask.
+                if top > 0 && biggest.bar().is_none_or(|bar| bytes > bar.0) {
                     biggest.push((bytes, seq, f.clone()));
-                    // Sorted as soon as it is full, so `biggest[top - 1]` is a bar no higher
-                    // than the true one.
-                    if biggest.len() == top || biggest.len() >= 2 * top {
-                        biggest.sort_by(by_size);
-                        biggest.truncate(top);
-                    }
                 }
                 seq += 1;
             }
@@ -648,9 +644,11 @@ impl FlowDigest {
                 d.by_protocol.insert(proto_label(proto as u8), n);
             }
         }
-        biggest.sort_by(by_size);
-        biggest.truncate(top);
-        d.top_flows = biggest.into_iter().map(|(_, _, f)| f).collect();
+        d.top_flows = biggest
+            .into_sorted()
+            .into_iter()
+            .map(|(_, _, f)| f)
+            .collect();
         d.ports = ports
             .into_iter()
             .map(|((proto, port), s)| PortSummary {
