@@ -42,6 +42,22 @@ impl<const N: usize> ShortText<N> {
         true
     }
 
+    /// Appends ASCII `bytes`, if they are ASCII and fit; returns whether they were appended.
+    pub fn push_ascii(&mut self, bytes: &[u8]) -> bool {
+        let at = self.len as usize;
+        if !bytes.is_ascii() || bytes.len() > N - at {
+            return false;
+        }
+        self.bytes[at..at + bytes.len()].copy_from_slice(bytes);
+        self.len += bytes.len() as u8;
+        true
+    }
+
+    /// The text's bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes[..self.len as usize]
+    }
+
     /// The text.
     pub fn as_str(&self) -> &str {
         // Only whole characters are ever stored, so this never fails.
@@ -62,6 +78,12 @@ impl<const N: usize> Deref for ShortText<N> {
     }
 }
 
+impl<const N: usize> AsRef<[u8]> for ShortText<N> {
+    fn as_ref(&self) -> &[u8] {
+        self.as_bytes()
+    }
+}
+
 impl<const N: usize> From<&str> for ShortText<N> {
     fn from(s: &str) -> Self {
         let mut t = Self::new();
@@ -78,19 +100,20 @@ impl<const N: usize> PartialOrd for ShortText<N> {
 
 impl<const N: usize> Ord for ShortText<N> {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.as_str().cmp(other.as_str())
+        // UTF-8 bytes sort as their characters do.
+        self.as_bytes().cmp(other.as_bytes())
     }
 }
 
 impl<const N: usize> PartialEq<&str> for ShortText<N> {
     fn eq(&self, other: &&str) -> bool {
-        self.as_str() == *other
+        self.as_bytes() == other.as_bytes()
     }
 }
 
 impl<const N: usize> PartialEq<str> for ShortText<N> {
     fn eq(&self, other: &str) -> bool {
-        self.as_str() == other
+        self.as_bytes() == other.as_bytes()
     }
 }
 

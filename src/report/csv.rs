@@ -1,7 +1,6 @@
 //! The CSV tables (RFC 4180: comma-separated, CRLF-free `\n` lines, fields quoted when they hold
 //! a comma, a quote or a line break; a header row first).
 
-use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use rayon::prelude::*;
@@ -12,23 +11,31 @@ use crate::analyze::flows::FlowRecord;
 use crate::analyze::Analysis;
 use crate::decode::{ip_proto, Proto};
 
-/// Writes CSV rows to `out`.
+/// Writes CSV rows to `out`, gathered in a buffer that is handed on in large pieces (a write
+/// per row cost more than formatting it).
 pub struct CsvWriter<W: Write> {
     out: W,
-    line: String,
+    buf: Vec<u8>,
     started: bool,
 }
+
+/// Buffered text handed to the output once it reaches this size.
+const FLUSH_AT: usize = 64 << 10;
 
 impl<W: Write> CsvWriter<W> {
     /// A writer that starts with `header`.
     pub fn new(out: W, header: &[&str]) -> io::Result<CsvWriter<W>> {
-        let mut w = CsvWriter {
-            out,
-            line: String::new(),
-            started: false,
-        };
+        let mut w = CsvWriter::unstarted(out, FLUSH_AT + 512);
         w.row(header.iter().copied())?;
         Ok(w)
+    }
+
+    fn unstarted(out: W, capacity: usize) -> CsvWriter<W> {
+        CsvWriter {
+            out,
+            buf: Vec::with_capacity(capacity),
+            started: false,
+        }
     }
 
     /// Writes one row of text fields.
@@ -38,20 +45,26 @@ impl<W: Write> CsvWriter<W> {
         S: AsRef<str>,
     {
         for f in fields {
-            self.text(f.as_ref());
+            self.text(f.as_ref().as_bytes());
         }
         self.end_row()
     }
 
     /// Appends a text field, quoted when it needs to be.
-    pub fn text(&mut self, f: &str) -> &mut Self {
+    pub fn text(&mut self, f: impl AsRef<[u8]>) -> &mut Self {
+        let f = f.as_ref();
         self.separator();
-        if f.contains([',', '"', '\n', '\r']) {
-            self.line.push('"');
-            self.line.push_str(&f.replace('"', "\"\""));
-            self.line.push('"');
+        if f.iter().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
+            self.buf.push(b'"');
+            for &b in f {
+                if b == b'"' {
+                    self.buf.push(b'"');
+                }
+                self.buf.push(b);
+            }
+            self.buf.push(b'"');
         } else {
-            self.line.push_str(f);
+            self.buf.extend_from_slice(f);
         }
         self
     }
@@ -59,21 +72,21 @@ impl<W: Write> CsvWriter<W> {
     /// Appends a field that never needs quoting (numbers, addresses, timestamps).
     pub fn plain(&mut self, f: impl std::fmt::Display) -> &mut Self {
         self.separator();
-        let _ = write!(self.line, "{f}");
+        let _ = write!(self.buf, "{f}");
         self
     }
 
     /// Appends an unsigned integer.
     pub fn uint(&mut self, v: impl Into<u64>) -> &mut Self {
         self.separator();
-        push_uint(&mut self.line, v.into());
+        push_uint(&mut self.buf, v.into());
         self
     }
 
     /// Appends nanoseconds as seconds with nine decimals.
     pub fn secs(&mut self, ns: i64) -> &mut Self {
         self.separator();
-        push_secs(&mut self.line, ns);
+        push_secs(&mut self.buf, ns);
         self
     }
 
@@ -92,7 +105,7 @@ impl<W: Write> CsvWriter<W> {
     /// Appends an RFC 3339 time.
     pub fn time(&mut self, ns: i64) -> &mut Self {
         self.separator();
-        super::time::push_rfc3339_ns(&mut self.line, ns);
+        super::time::push_rfc3339_ns(&mut self.buf, ns);
         self
     }
 
@@ -103,9 +116,9 @@ impl<W: Write> CsvWriter<W> {
                 self.separator();
                 for (i, octet) in v4.octets().into_iter().enumerate() {
                     if i > 0 {
-                        self.line.push('.');
+                        self.buf.push(b'.');
                     }
-                    push_uint(&mut self.line, u64::from(octet));
+                    push_uint(&mut self.buf, u64::from(octet));
                 }
                 self
             }
@@ -115,18 +128,20 @@ impl<W: Write> CsvWriter<W> {
 
     fn separator(&mut self) {
         if self.started {
-            self.line.push(',');
+            self.buf.push(b',');
         }
         self.started = true;
     }
 
-    /// Writes the fields appended since the last row.
+    /// Ends the row of the fields appended since the last one.
     pub fn end_row(&mut self) -> io::Result<()> {
-        self.line.push('\n');
+        self.buf.push(b'\n');
         self.started = false;
-        let r = self.out.write_all(self.line.as_bytes());
-        self.line.clear();
-        r
+        if self.buf.len() >= FLUSH_AT {
+            self.out.write_all(&self.buf)?;
+            self.buf.clear();
+        }
+        Ok(())
     }
 
     /// Writes one row per item, formatting blocks of rows on all cores and writing them in
@@ -139,19 +154,17 @@ impl<W: Write> CsvWriter<W> {
         const ROWS_PER_BLOCK: usize = 4096;
         // A few blocks per core at a time, so the formatted text held at once stays small.
         let group = ROWS_PER_BLOCK * 4 * rayon::current_num_threads();
+        self.out.write_all(&self.buf)?;
+        self.buf.clear();
         for items in items.chunks(group) {
             let blocks: Vec<io::Result<Vec<u8>>> = items
                 .par_chunks(ROWS_PER_BLOCK)
                 .map(|block| {
-                    let mut w = CsvWriter {
-                        out: Vec::with_capacity(block.len() * 160),
-                        line: String::new(),
-                        started: false,
-                    };
+                    let mut w = CsvWriter::unstarted(Vec::new(), block.len() * 192);
                     for item in block {
                         row(&mut w, item)?;
                     }
-                    Ok(w.out)
+                    Ok(w.finish_block())
                 })
                 .collect();
             for block in blocks {
@@ -161,43 +174,93 @@ impl<W: Write> CsvWriter<W> {
         Ok(())
     }
 
-    /// Flushes and returns the underlying writer.
+    /// Writes what is buffered, flushes and returns the underlying writer.
     pub fn finish(mut self) -> io::Result<W> {
+        if !self.buf.is_empty() {
+            self.out.write_all(&self.buf)?;
+        }
         self.out.flush()?;
         Ok(self.out)
     }
 }
 
-fn push_uint(out: &mut String, mut v: u64) {
-    let mut buf = [0u8; 20];
-    let mut at = buf.len();
-    loop {
-        at -= 1;
-        buf[at] = b'0' + (v % 10) as u8;
-        v /= 10;
-        if v == 0 {
-            break;
+impl CsvWriter<Vec<u8>> {
+    /// Formatted rows stay in the buffer until the end: a block written on another core.
+    fn finish_block(self) -> Vec<u8> {
+        if self.out.is_empty() {
+            self.buf
+        } else {
+            let mut out = self.out;
+            out.extend_from_slice(&self.buf);
+            out
         }
     }
-    // ASCII digits: always UTF-8, and one copy rather than a push per character.
-    out.push_str(std::str::from_utf8(&buf[at..]).unwrap_or_default());
+}
+
+/// "00", "01", … "99": integers are printed two digits at a time.
+const DIGIT_PAIRS: [u8; 200] = {
+    let mut pairs = [0u8; 200];
+    let mut i = 0;
+    while i < 100 {
+        pairs[2 * i] = b'0' + (i / 10) as u8;
+        pairs[2 * i + 1] = b'0' + (i % 10) as u8;
+        i += 1;
+    }
+    pairs
+};
+
+/// Appends the decimal digits of `v`.
+pub(crate) fn push_uint(out: &mut Vec<u8>, mut v: u64) {
+    let mut buf = [0u8; 20];
+    let mut at = buf.len();
+    while v >= 100 {
+        let pair = (v % 100) as usize * 2;
+        v /= 100;
+        at -= 2;
+        buf[at..at + 2].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
+    }
+    if v >= 10 {
+        let pair = v as usize * 2;
+        at -= 2;
+        buf[at..at + 2].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
+    } else {
+        at -= 1;
+        buf[at] = b'0' + v as u8;
+    }
+    out.extend_from_slice(&buf[at..]);
+}
+
+/// Appends the last `WIDTH` decimal digits of `v`, zero-padded.
+pub(crate) fn push_digits<const WIDTH: usize>(out: &mut Vec<u8>, mut v: u64) {
+    let mut buf = [b'0'; WIDTH];
+    let mut at = WIDTH;
+    while at >= 2 {
+        let pair = (v % 100) as usize * 2;
+        v /= 100;
+        at -= 2;
+        buf[at..at + 2].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
+    }
+    if at == 1 {
+        buf[0] = b'0' + (v % 10) as u8;
+    }
+    out.extend_from_slice(&buf);
 }
 
 /// Appends nanoseconds as seconds with nine decimals.
-fn push_secs(out: &mut String, ns: i64) {
+fn push_secs(out: &mut Vec<u8>, ns: i64) {
     if ns < 0 {
-        out.push('-');
+        out.push(b'-');
     }
     let abs = ns.unsigned_abs();
     push_uint(out, abs / 1_000_000_000);
-    out.push('.');
-    super::time::push_digits(out, abs % 1_000_000_000, 9);
+    out.push(b'.');
+    push_digits::<9>(out, abs % 1_000_000_000);
 }
 
 fn secs(ns: i64) -> String {
-    let mut out = String::with_capacity(24);
+    let mut out = Vec::with_capacity(24);
     push_secs(&mut out, ns);
-    out
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// Most intervals written with the empty ones filled in; sparser series list only busy ones.
@@ -354,12 +417,12 @@ pub fn flows<W: Write>(out: W, report: &Report) -> io::Result<W> {
         .uint(f.orig_bytes)
         .uint(f.resp_bytes)
         .text(f.conn_state)
-        .text(&f.history)
+        .text(f.history)
         .uint(f.orig_pkts)
         .uint(f.orig_ip_bytes)
         .uint(f.resp_pkts)
         .uint(f.resp_ip_bytes)
-        .text(&f.community_id)
+        .text(f.community_id)
         .end_row()
     };
     report
@@ -417,11 +480,7 @@ mod tests {
 
     #[test]
     fn seconds_from_floats_print_as_the_float_formatter_does() {
-        let mut w = CsvWriter {
-            out: Vec::new(),
-            line: String::new(),
-            started: false,
-        };
+        let mut w = CsvWriter::unstarted(Vec::new(), 64);
         let mut state = 0x9e37_79b9_7f4a_7c15_u64;
         for i in 0..100_000 {
             state = state
@@ -429,10 +488,10 @@ mod tests {
                 .wrapping_add(1);
             let ns = (state >> 14) as i64 % 1_000_000_000_000_000 * if i % 7 == 0 { -1 } else { 1 };
             let s = ns as f64 / 1e9;
-            w.line.clear();
+            w.buf.clear();
             w.started = false;
             w.secs_f64(s);
-            assert_eq!(w.line, format!("{s:.9}"), "{ns} ns");
+            assert_eq!(w.buf, format!("{s:.9}").as_bytes(), "{ns} ns");
         }
     }
 
@@ -463,6 +522,25 @@ mod tests {
             out,
             "a\n10.0.255.1,2001:db8::1,0,18446744073709551615,2023-11-14T22:13:20.123456789Z\n"
         );
+    }
+
+    #[test]
+    fn integers_print_as_display_does() {
+        let mut values = vec![0, 9, 10, 99, 100, 101, 999, 1000, u64::MAX, u64::MAX - 1];
+        values.extend((0..20).map(|p| 10u64.pow(p)));
+        values.extend((1..20).map(|p| 10u64.pow(p) - 1));
+        values.extend((0..10_000).map(|i| i * 7919 + i * i * 104_729));
+        for v in values {
+            let mut out = Vec::new();
+            push_uint(&mut out, v);
+            assert_eq!(out, v.to_string().as_bytes());
+            let mut padded = Vec::new();
+            push_digits::<9>(&mut padded, v);
+            assert_eq!(padded, format!("{:09}", v % 1_000_000_000).as_bytes());
+            let mut two = Vec::new();
+            push_digits::<2>(&mut two, v);
+            assert_eq!(two, format!("{:02}", v % 100).as_bytes());
+        }
     }
 
     #[test]

@@ -1,49 +1,41 @@
 //! RFC 3339 timestamps without a calendar dependency.
 
+use super::csv::push_digits;
+
 /// Formats nanoseconds since the Unix epoch as `YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ` (UTC).
 pub fn rfc3339_ns(ts_ns: i64) -> String {
-    let mut out = String::with_capacity(30);
+    let mut out = Vec::with_capacity(30);
     push_rfc3339_ns(&mut out, ts_ns);
-    out
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// Appends [`rfc3339_ns`]'s text to `out`, without formatting machinery: the flows table has a
 /// timestamp per row.
-pub fn push_rfc3339_ns(out: &mut String, ts_ns: i64) {
+pub fn push_rfc3339_ns(out: &mut Vec<u8>, ts_ns: i64) {
     let secs = ts_ns.div_euclid(1_000_000_000);
     let nanos = ts_ns.rem_euclid(1_000_000_000) as u64;
     let days = secs.div_euclid(86_400);
     let rem = secs.rem_euclid(86_400) as u64;
     let (y, m, d) = civil_from_days(days);
     if (0..=9999).contains(&y) {
-        push_digits(out, y as u64, 4);
+        push_digits::<4>(out, y as u64);
     } else {
-        use std::fmt::Write as _;
+        use std::io::Write as _;
         let _ = write!(out, "{y:04}");
     }
-    out.push('-');
-    push_digits(out, u64::from(m), 2);
-    out.push('-');
-    push_digits(out, u64::from(d), 2);
-    out.push('T');
-    push_digits(out, rem / 3600, 2);
-    out.push(':');
-    push_digits(out, rem % 3600 / 60, 2);
-    out.push(':');
-    push_digits(out, rem % 60, 2);
-    out.push('.');
-    push_digits(out, nanos, 9);
-    out.push('Z');
-}
-
-/// Appends the last `width` decimal digits of `v`, zero-padded.
-pub(crate) fn push_digits(out: &mut String, mut v: u64, width: usize) {
-    let mut buf = [b'0'; 20];
-    for slot in buf[..width].iter_mut().rev() {
-        *slot = b'0' + (v % 10) as u8;
-        v /= 10;
-    }
-    out.push_str(std::str::from_utf8(&buf[..width]).unwrap_or_default());
+    out.push(b'-');
+    push_digits::<2>(out, u64::from(m));
+    out.push(b'-');
+    push_digits::<2>(out, u64::from(d));
+    out.push(b'T');
+    push_digits::<2>(out, rem / 3600);
+    out.push(b':');
+    push_digits::<2>(out, rem % 3600 / 60);
+    out.push(b':');
+    push_digits::<2>(out, rem % 60);
+    out.push(b'.');
+    push_digits::<9>(out, nanos);
+    out.push(b'Z');
 }
 
 /// Howard Hinnant's days-to-civil algorithm (proleptic Gregorian calendar).
