@@ -65,42 +65,43 @@ pub fn community_id(src: &[u8], dst: &[u8], proto: u8, sport: u16, dport: u16) -
         std::mem::swap(&mut a, &mut b);
         std::mem::swap(&mut pa, &mut pb);
     }
-    use sha1::Digest;
-    let mut h = sha1::Sha1::new();
-    h.update(0u16.to_be_bytes());
-    h.update(a);
-    h.update(b);
-    h.update([proto, 0]);
-    if has_ports {
-        h.update(pa.to_be_bytes());
-        h.update(pb.to_be_bytes());
+    // seed, two addresses, protocol, padding, two ports: hashed in one call.
+    let mut input = [0u8; 2 + 16 + 16 + 2 + 4];
+    let mut len = 2;
+    for part in [a, b, &[proto, 0][..]] {
+        input[len..len + part.len()].copy_from_slice(part);
+        len += part.len();
     }
+    if has_ports {
+        input[len..len + 2].copy_from_slice(&pa.to_be_bytes());
+        input[len + 2..len + 4].copy_from_slice(&pb.to_be_bytes());
+        len += 4;
+    }
+    use sha1::Digest;
+    let digest = sha1::Sha1::digest(&input[..len]);
     let mut out = CommunityId::new();
-    out.push_str("1:");
-    base64(&h.finalize(), &mut out);
+    out.push_ascii(b"1:");
+    out.push_ascii(&base64(&digest.into()));
     out
 }
 
 /// A Community ID v1: `1:` and the base64 of a SHA-1 digest, 30 characters.
 pub type CommunityId = ShortText<30>;
 
-fn base64<const N: usize>(bytes: &[u8], out: &mut ShortText<N>) {
+/// Standard base64 with padding of a SHA-1 digest: 28 characters.
+fn base64(bytes: &[u8; 20]) -> [u8; 28] {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    for chunk in bytes.chunks(3) {
-        let n = match chunk.len() {
-            3 => u32::from(chunk[0]) << 16 | u32::from(chunk[1]) << 8 | u32::from(chunk[2]),
-            2 => u32::from(chunk[0]) << 16 | u32::from(chunk[1]) << 8,
-            _ => u32::from(chunk[0]) << 16,
-        };
-        let sextets = [n >> 18, n >> 12, n >> 6, n];
-        for (i, s) in sextets.iter().enumerate() {
-            if i <= chunk.len() {
-                out.push(ALPHABET[(s & 63) as usize]);
-            } else {
-                out.push(b'=');
-            }
+    let mut out = [b'='; 28];
+    for (chunk, text) in bytes.chunks(3).zip(out.chunks_mut(4)) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
+        for (i, slot) in text.iter_mut().take(chunk.len() + 1).enumerate() {
+            *slot = ALPHABET[(n >> (18 - 6 * i) & 63) as usize];
         }
     }
+    out
 }
 
 #[cfg(test)]
@@ -123,8 +124,7 @@ mod tests {
 
     #[test]
     fn base64_pads() {
-        let mut s = ShortText::<8>::new();
-        base64(b"ab", &mut s);
-        assert_eq!(s, "YWI=");
+        let digest: [u8; 20] = *b"abcdefghijklmnopqrst";
+        assert_eq!(&base64(&digest), b"YWJjZGVmZ2hpamtsbW5vcHFyc3Q=");
     }
 }
