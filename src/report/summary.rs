@@ -594,62 +594,29 @@ struct FlowDigest {
 
 impl FlowDigest {
     fn of(flows: &FlowTable, top: usize) -> io::Result<FlowDigest> {
-        let mut d = FlowDigest {
-            conn_states: BTreeMap::new(),
-            by_protocol: BTreeMap::new(),
-            handshake_rtt: Distribution::default(),
-            evidence: Evidence::default(),
-            ports: Vec::new(),
-            top_flows: Vec::new(),
-        };
-        // (bytes, start order) of the biggest flows so far.
-        let by_size = |a: &(u64, u64, FlowRecord), b: &(u64, u64, FlowRecord)| {
-            b.0.cmp(&a.0).then(a.1.cmp(&b.1))
-        };
-        let mut biggest = Top::new(top, by_size);
-        let mut seq = 0u64;
-        let mut ports: FxHashMap<(u8, u16), PortStats> = FxHashMap::default();
-        let mut by_proto = [0u64; 256];
+        let mut traffic = TrafficTally::new(top);
+        let mut kinds = KindTally::new();
         flows.for_each_chunk(1 << 16, |chunk| {
-            for f in chunk {
-                if f.proto == ip_proto::TCP {
-                    *d.conn_states.entry(f.conn_state).or_insert(0) += 1;
-                }
-                by_proto[usize::from(f.proto)] += 1;
-                if let Some(rtt) = f.handshake_rtt_ns {
-                    d.handshake_rtt.add(rtt.max(0) as u64);
-                }
-                d.evidence.add(f);
-                if matches!(f.proto, ip_proto::TCP | ip_proto::UDP | ip_proto::SCTP) {
-                    // A frame counts once for each of its two ports, once when they are equal.
-                    let packets = f.orig_pkts + f.resp_pkts;
-                    let second = (f.resp_p != f.orig_p).then_some(f.resp_p);
-                    for port in std::iter::once(f.orig_p).chain(second) {
-                        let p = ports.entry((f.proto, port)).or_default();
-                        p.packets += packets;
-                        p.bytes += f.frame_bytes;
-                    }
-                }
-                let bytes = f.orig_ip_bytes + f.resp_ip_bytes;
-                // A later flow comes first only with more bytes: no record is copied to ask.
-                if top > 0 && biggest.bar().is_none_or(|bar| bytes > bar.0) {
-                    biggest.push((bytes, seq, f.clone()));
-                }
-                seq += 1;
-            }
+            // Two halves of the work side by side, each over every flow: no partial tables to
+            // merge, and each count sees the flows in table order.
+            rayon::join(
+                || chunk.iter().for_each(|f| traffic.add(f)),
+                || chunk.iter().for_each(|f| kinds.add(f)),
+            );
             Ok(())
         })?;
-        for (proto, &n) in by_proto.iter().enumerate() {
-            if n > 0 {
-                d.by_protocol.insert(proto_label(proto as u8), n);
-            }
-        }
-        d.top_flows = biggest
+        let TrafficTally { ports, biggest, .. } = traffic;
+        let by_protocol = (0u8..=255)
+            .zip(kinds.by_proto)
+            .filter(|&(_, n)| n > 0)
+            .map(|(proto, n)| (proto_label(proto), n))
+            .collect();
+        let top_flows = biggest
             .into_sorted()
             .into_iter()
             .map(|(_, _, f)| f)
             .collect();
-        d.ports = ports
+        let mut ports: Vec<PortSummary> = ports
             .into_iter()
             .map(|((proto, port), s)| PortSummary {
                 protocol: ip_proto::name(proto).unwrap_or("other"),
@@ -658,12 +625,93 @@ impl FlowDigest {
                 bytes: s.bytes,
             })
             .collect();
-        d.ports.sort_by(|a, b| {
+        ports.sort_by(|a, b| {
             b.bytes
                 .cmp(&a.bytes)
                 .then_with(|| (a.protocol, a.port).cmp(&(b.protocol, b.port)))
         });
-        Ok(d)
+        Ok(FlowDigest {
+            conn_states: kinds.conn_states,
+            by_protocol,
+            handshake_rtt: kinds.handshake_rtt,
+            evidence: kinds.evidence,
+            ports,
+            top_flows,
+        })
+    }
+}
+
+/// Bytes, then position in the table, of a flow among the biggest.
+type SizedFlow = (u64, u64, FlowRecord);
+
+/// Traffic by port and the biggest flows.
+struct TrafficTally {
+    ports: FxHashMap<(u8, u16), PortStats>,
+    biggest: Top<SizedFlow>,
+    seq: u64,
+}
+
+impl TrafficTally {
+    fn new(top: usize) -> TrafficTally {
+        // Biggest first; of equal size, the one earlier in the table.
+        let by_size = |a: &SizedFlow, b: &SizedFlow| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
+        TrafficTally {
+            ports: FxHashMap::default(),
+            biggest: Top::new(top, by_size),
+            seq: 0,
+        }
+    }
+
+    fn add(&mut self, f: &FlowRecord) {
+        if matches!(f.proto, ip_proto::TCP | ip_proto::UDP | ip_proto::SCTP) {
+            // A frame counts once for each of its two ports, once when they are equal.
+            let packets = f.orig_pkts + f.resp_pkts;
+            let second = (f.resp_p != f.orig_p).then_some(f.resp_p);
+            for port in std::iter::once(f.orig_p).chain(second) {
+                let p = self.ports.entry((f.proto, port)).or_default();
+                p.packets += packets;
+                p.bytes += f.frame_bytes;
+            }
+        }
+        // A later flow comes first only with more bytes: no record is copied to ask.
+        let bytes = f.orig_ip_bytes + f.resp_ip_bytes;
+        if self.biggest.bar().is_none_or(|bar| bytes > bar.0) {
+            let row = (bytes, self.seq, f.clone());
+            if self.biggest.wants(&row) {
+                self.biggest.push(row);
+            }
+        }
+        self.seq += 1;
+    }
+}
+
+/// Flows by protocol and TCP state, handshake times and the evidence of scans.
+struct KindTally {
+    conn_states: BTreeMap<&'static str, u64>,
+    by_proto: [u64; 256],
+    handshake_rtt: Distribution,
+    evidence: Evidence,
+}
+
+impl KindTally {
+    fn new() -> KindTally {
+        KindTally {
+            conn_states: BTreeMap::new(),
+            by_proto: [0; 256],
+            handshake_rtt: Distribution::default(),
+            evidence: Evidence::default(),
+        }
+    }
+
+    fn add(&mut self, f: &FlowRecord) {
+        if f.proto == ip_proto::TCP {
+            *self.conn_states.entry(f.conn_state).or_insert(0) += 1;
+        }
+        self.by_proto[usize::from(f.proto)] += 1;
+        if let Some(rtt) = f.handshake_rtt_ns {
+            self.handshake_rtt.add(rtt.max(0) as u64);
+        }
+        self.evidence.add(f);
     }
 }
 
