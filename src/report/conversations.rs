@@ -8,6 +8,7 @@ use std::io;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use super::sorted::{SortedBuilder, SortedTable};
@@ -94,8 +95,9 @@ pub fn conversation_tables(
     if t.conv_archive.records() == 0 {
         let rows = t
             .conversations
-            .iter()
-            .map(|(k, c)| row(analysis, k, c))
+            .maps
+            .par_iter()
+            .flat_map_iter(|shard| shard.iter().map(|(k, c)| row(analysis, k, c)))
             .collect();
         return Ok((SortedTable::from_vec(rows, by_bytes, top), None));
     }

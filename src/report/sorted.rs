@@ -6,6 +6,8 @@ use std::io;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use crate::analyze::runs::{for_each_chunk_of, merge_runs, write_run, RunRecord};
 
 /// Rows per run written while building a table on disk.
@@ -22,9 +24,10 @@ pub struct SortedTable<T> {
 }
 
 impl<T: RunRecord + Clone + Send + Sync> SortedTable<T> {
-    /// The table of `rows`, all in memory; the first `top` kept at hand.
+    /// The table of `rows`, all in memory; the first `top` kept at hand. `order` must tell
+    /// any two rows apart (the rows are sorted on all cores, not stably).
     pub fn from_vec(mut rows: Vec<T>, order: fn(&T, &T) -> Ordering, top: usize) -> Self {
-        rows.sort_by(order);
+        rows.par_sort_unstable_by(order);
         SortedTable {
             top: rows.iter().take(top).cloned().collect(),
             len: rows.len() as u64,
