@@ -465,10 +465,10 @@ pub fn endpoints<W: Write>(out: W, report: &Report) -> io::Result<W> {
 pub fn ports<W: Write>(out: W, report: &Report) -> io::Result<W> {
     let mut w = CsvWriter::new(out, &["protocol", "port", "packets", "bytes"])?;
     for p in &report.ports {
-        w.plain(p.protocol)
-            .plain(p.port)
-            .plain(p.packets)
-            .plain(p.bytes)
+        w.text(p.protocol)
+            .uint(p.port)
+            .uint(p.packets)
+            .uint(p.bytes)
             .end_row()?;
     }
     w.finish()
