@@ -238,8 +238,45 @@ impl Bytes {
 /// How far ahead of the scan the file's cache lines are loaded.
 const SCAN_PREFETCH_BYTES: usize = 4096;
 
+/// Bytes of a mapped pcap file whose records are found at a time (and queued).
+const SCAN_RANGE_BYTES: usize = 8 << 20;
+
+/// Ranges walked singly after one where no guessed record boundary held.
+const SINGLE_WALKS_AFTER_MISSES: usize = 15;
+
 /// How far ahead of the scan the mapped file is paged in, in one system call.
 const POPULATE_AHEAD: usize = 32 * 1024 * 1024;
+
+/// Where the next record of a window goes.
+#[derive(Default)]
+struct WindowFill {
+    current: usize,
+    batch_start: usize,
+}
+
+impl WindowFill {
+    /// Puts `r` in the current batch, which ends at `per_batch` records or once its frames span
+    /// `batch_bytes`; returns whether that filled the window.
+    #[inline]
+    fn place(
+        &mut self,
+        batches: &mut [Vec<Record>],
+        r: Record,
+        per_batch: usize,
+        batch_bytes: usize,
+    ) -> bool {
+        let batch = &mut batches[self.current];
+        if batch.is_empty() {
+            self.batch_start = r.data_offset;
+        }
+        batch.push(r);
+        let span = r.data_offset + r.caplen as usize - self.batch_start;
+        if batch.len() == per_batch || span >= batch_bytes {
+            self.current += 1;
+        }
+        self.current == batches.len()
+    }
+}
 
 /// Reads one capture file window by window.
 pub struct CaptureReader {
@@ -261,6 +298,13 @@ pub struct CaptureReader {
     batch_bytes: usize,
     /// Pages a large mapped file in and out, started on first need.
     pager: Option<Pager>,
+    /// Records found ahead of the window (mapped pcap files), from `next_queued` on.
+    queued: Vec<Record>,
+    next_queued: usize,
+    /// What stopped the scan at `pos`, once the records queued before it are handed out.
+    stop: Option<Result<Scan, ReadErrorKind>>,
+    /// Ranges still to walk without guessing.
+    single_walks: usize,
 }
 
 impl CaptureReader {
@@ -321,6 +365,10 @@ impl CaptureReader {
             populated: 0,
             batch_bytes: usize::MAX,
             pager: None,
+            queued: Vec::new(),
+            next_queued: 0,
+            stop: None,
+            single_walks: 0,
         }
     }
 
@@ -377,9 +425,11 @@ impl CaptureReader {
             return None;
         }
         self.manage_pages();
+        if let (Bytes::Whole(_), Scanner::Pcap(_)) = (&self.bytes, &self.scanner) {
+            return self.next_pcap_window(batches, per_batch);
+        }
         let window_start = self.pos;
-        let mut current = 0;
-        let mut batch_start = 0;
+        let mut fill = WindowFill::default();
         let mut prefetched = self.pos;
         loop {
             let (buf, stream_eof, base) = match &self.bytes {
@@ -397,17 +447,8 @@ impl CaptureReader {
             }
             match self.scanner.next(buf, &mut self.pos) {
                 Ok(Scan::Record(r)) => {
-                    let batch = &mut batches[current];
-                    if batch.is_empty() {
-                        batch_start = r.data_offset;
-                    }
-                    batch.push(r);
-                    let span = r.data_offset + r.caplen as usize - batch_start;
-                    if batch.len() == per_batch || span >= self.batch_bytes {
-                        current += 1;
-                        if current == batches.len() {
-                            break;
-                        }
+                    if fill.place(batches, r, per_batch, self.batch_bytes) {
+                        break;
                     }
                 }
                 Ok(scan @ (Scan::End | Scan::NeedMore { .. })) => {
@@ -460,6 +501,63 @@ impl CaptureReader {
             Bytes::Whole(b) => Arc::clone(b) as Chunk,
             Bytes::Stream(s) => Arc::clone(&s.buf) as Chunk,
         })
+    }
+
+    /// [`CaptureReader::next_window`] for a pcap file in memory: records are found a range at a
+    /// time by [`pcap::PcapScanner::scan_range`] and queued.
+    fn next_pcap_window(&mut self, batches: &mut [Vec<Record>], per_batch: usize) -> Option<Chunk> {
+        let (Bytes::Whole(bytes), Scanner::Pcap(scanner)) = (&self.bytes, &self.scanner) else {
+            return None;
+        };
+        let window_start = self
+            .queued
+            .get(self.next_queued)
+            .map_or(self.pos, |r| r.data_offset);
+        let mut fill = WindowFill::default();
+        loop {
+            if self.next_queued == self.queued.len() {
+                self.queued.clear();
+                self.next_queued = 0;
+                if let Some(stop) = self.stop.take() {
+                    self.done = true;
+                    match stop {
+                        Ok(Scan::NeedMore { need }) => {
+                            let have = bytes.len() - self.pos;
+                            self.error = Some(ReadError::new(
+                                self.pos as u64,
+                                ReadErrorKind::Truncated { need, have },
+                            ));
+                        }
+                        Ok(_) => {}
+                        Err(kind) => self.error = Some(ReadError::new(self.pos as u64, kind)),
+                    }
+                    break;
+                }
+                let end = self.pos.saturating_add(SCAN_RANGE_BYTES);
+                // Where guessed boundaries fail (frames larger than the search, headers unlike
+                // the usual), the next ranges are walked singly, and guessing tried again later.
+                let chains = if self.single_walks > 0 { 1 } else { usize::MAX };
+                let scanned = scanner.scan_range(bytes, self.pos, end, chains, &mut self.queued);
+                self.single_walks = match (chains, scanned.guesses_kept) {
+                    (1, _) => self.single_walks - 1,
+                    (_, 0) => SINGLE_WALKS_AFTER_MISSES,
+                    _ => 0,
+                };
+                self.pos = scanned.pos;
+                self.stop = scanned.stop;
+                continue;
+            }
+            let r = self.queued[self.next_queued];
+            self.next_queued += 1;
+            if fill.place(batches, r, per_batch, self.batch_bytes) {
+                break;
+            }
+        }
+        self.last_window_start = window_start;
+        if batches.iter().all(|b| b.is_empty()) {
+            return None;
+        }
+        Some(Arc::clone(bytes) as Chunk)
     }
 
     /// Releases the mapped pages below the window handed out last and pages in the ones ahead.
