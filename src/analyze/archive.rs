@@ -136,19 +136,22 @@ impl FlowTable {
     /// that building the report holds no more flows in memory than the analysis did.
     pub fn build(total: &Aggregate) -> io::Result<FlowTable> {
         let archive = &total.finished;
-        let mut open: Vec<_> = total.flows.iter().collect();
+        // Each flow with its start, read in the tables' own order, so that sorting by start
+        // follows no pointers.
+        let mut open: Vec<(i64, &FlowKey, &FlowPartial)> =
+            total.flows.iter().map(|(k, p)| (p.first_ts, k, p)).collect();
         let mut dirs: Vec<_> = archive.dir.iter().cloned().collect();
         dirs.extend(archive.keep.iter().cloned());
         let mut runs = archive.runs.clone();
         let mut spilled = archive.records;
-        let finish = |chunk: &[(&FlowKey, &FlowPartial)]| -> Vec<FlowRecord> {
+        let finish = |chunk: &[(i64, &FlowKey, &FlowPartial)]| -> Vec<FlowRecord> {
             chunk
                 .par_iter()
                 .enumerate()
-                .map(|(i, (k, p))| {
+                .map(|(i, (_, k, p))| {
                     // The flows are read in start order, which is not the table's: ask for
                     // those a few places ahead (their cache misses were half the report's time).
-                    if let Some((_, ahead)) = chunk.get(i + PREFETCH_FLOWS) {
+                    if let Some((_, _, ahead)) = chunk.get(i + PREFETCH_FLOWS) {
                         crate::read::prefetch_value(*ahead);
                     }
                     FlowRecord::finish(k, p)
@@ -160,7 +163,7 @@ impl FlowTable {
             // Sort the references by start, finish the flows in that order, then order the
             // flows that started together by Community ID: a pass over sorted records, which
             // never moves a few-hundred-byte record more than once.
-            open.par_sort_unstable_by_key(|(_, p)| p.first_ts);
+            open.par_sort_unstable_by_key(|(start, _, _)| *start);
             resident = finish(&open);
             resident.sort_by(by_start);
         } else {
