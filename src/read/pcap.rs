@@ -596,9 +596,18 @@ mod tests {
             let mut bytes = file(round % 2 == 1, MAGIC_USEC, &[]);
             // Small lengths now and then, so that noise sometimes reads as records.
             while bytes.len() < 40 * MIN_CHAIN_BYTES {
-                state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                state = state
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1);
                 let word = (state >> 32) as u32;
-                bytes.extend(if word % 5 == 0 { word % 2000 } else { word }.to_le_bytes());
+                bytes.extend(
+                    if word.is_multiple_of(5) {
+                        word % 2000
+                    } else {
+                        word
+                    }
+                    .to_le_bytes(),
+                );
             }
             assert_range_walks_as_one(&bytes, FILE_HEADER_LEN, bytes.len());
         }
