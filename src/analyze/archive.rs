@@ -138,8 +138,11 @@ impl FlowTable {
         let archive = &total.finished;
         // Each flow with its start, read in the tables' own order, so that sorting by start
         // follows no pointers.
-        let mut open: Vec<(i64, &FlowKey, &FlowPartial)> =
-            total.flows.iter().map(|(k, p)| (p.first_ts, k, p)).collect();
+        let mut open: Vec<(i64, &FlowKey, &FlowPartial)> = total
+            .flows
+            .iter()
+            .map(|(k, p)| (p.first_ts, k, p))
+            .collect();
         let mut dirs: Vec<_> = archive.dir.iter().cloned().collect();
         dirs.extend(archive.keep.iter().cloned());
         let mut runs = archive.runs.clone();
