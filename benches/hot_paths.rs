@@ -1,5 +1,5 @@
 //! The hot paths, each on the project's own sample captures (committed in `samples/`):
-//! record scanning (pcap and pcapng), decoding per link type, folding a batch into a partial
+//! record scanning (pcap and pcapng, and a generated 16 MB mix), decoding per link type, folding a batch into a partial
 //! aggregate, merging partials, building and writing the reports, and line-protocol encoding.
 //!
 //! `cargo bench --bench hot_paths`; whole-program comparisons with tshark are `scripts/bench.sh`.
@@ -7,7 +7,7 @@
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
 
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use netanalyzer::analyze::{analyze_paths, fold_batch, Aggregate, Context, Limits, Options};
 use netanalyzer::decode::decode;
 use netanalyzer::read::{CaptureReader, Record};
@@ -50,6 +50,29 @@ fn scanning(c: &mut Criterion) {
             })
         });
     }
+    // The bench mix, large enough for ranges walked from guessed record boundaries.
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let mix = dir.path().join("bench-20000.pcap");
+    netanalyzer::samples::write_bench(&mix, 20_000, 1).expect("bench capture");
+    let bytes = std::fs::read(&mix).expect("bench capture");
+    g.throughput(Throughput::Bytes(bytes.len() as u64));
+    g.bench_function("bench-mix-20000.pcap", |b| {
+        // The reader's copy of the file is made, and dropped, outside the timing.
+        b.iter_batched(
+            || bytes.clone(),
+            |bytes| {
+                let mut reader = CaptureReader::from_bytes(&mix, bytes).expect("capture");
+                let mut batches: Vec<Vec<Record>> =
+                    (0..4).map(|_| Vec::with_capacity(32_768)).collect();
+                let mut n = 0;
+                while reader.next_window(&mut batches, 32_768).is_some() {
+                    n += batches.iter().map(Vec::len).sum::<usize>();
+                }
+                (black_box(n), reader)
+            },
+            BatchSize::LargeInput,
+        )
+    });
     g.finish();
 }
 
