@@ -15,7 +15,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::flows::{FlowKey, FlowPartial, FlowRecord};
-use super::runs::{for_each_chunk_of, merge_runs, write_run, RunRecord};
+use super::runs::{write_run, RunRecord, SortedRows};
 use super::Aggregate;
 
 /// The flows spilled so far.
@@ -118,15 +118,10 @@ fn write_flows(dir: &Path, mut flows: Vec<FlowRecord>) -> io::Result<PathBuf> {
 const PREFETCH_FLOWS: usize = 8;
 
 /// Every flow of a run, resident and spilled, read in start order.
-#[derive(Debug, Default)]
 pub struct FlowTable {
-    /// Every flow, finished and sorted, when nothing was spilled; empty otherwise (the open
-    /// flows are then in `runs` too).
-    resident: Vec<FlowRecord>,
-    runs: Vec<PathBuf>,
-    spilled: u64,
-    /// Keeps the spill files until the table is dropped.
-    _dirs: Vec<Arc<tempfile::TempDir>>,
+    /// In memory when nothing was spilled; otherwise all on disk (the open flows too).
+    rows: SortedRows<FlowRecord>,
+    len: u64,
 }
 
 impl FlowTable {
@@ -178,17 +173,18 @@ impl FlowTable {
             }
             dirs.push(own);
         }
-        Ok(FlowTable {
-            resident,
-            runs,
-            spilled,
-            _dirs: dirs,
-        })
+        let len = resident.len() as u64 + spilled;
+        let rows = if runs.is_empty() {
+            SortedRows::resident(resident, by_start)
+        } else {
+            SortedRows::on_disk(runs, by_start, dirs)
+        };
+        Ok(FlowTable { rows, len })
     }
 
     /// Number of flows.
     pub fn len(&self) -> u64 {
-        self.resident.len() as u64 + self.spilled
+        self.len
     }
 
     /// Whether there are none.
@@ -202,9 +198,7 @@ impl FlowTable {
         max: usize,
         each: impl FnMut(&[FlowRecord]) -> io::Result<()>,
     ) -> io::Result<()> {
-        for_each_chunk_of(&self.resident, &self.runs, max, each, |push| {
-            merge_runs(&self.runs, by_start, push)
-        })
+        self.rows.for_each_chunk(max, each)
     }
 }
 

@@ -8,6 +8,7 @@ use std::fs::File;
 use std::io::{self, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};
+use std::sync::Arc;
 
 /// A record that can be written to a run and read back.
 pub trait RunRecord: Sized {
@@ -184,35 +185,68 @@ pub fn merge_runs_by_key<T: RunRecord, K: Ord>(
     }
 }
 
-/// Hands `each` a table's records in slices of at most `max`: those of `resident` when there
-/// are no `runs`, else those `merge` pushes as it merges the runs.
-pub fn for_each_chunk_of<T>(
-    resident: &[T],
-    runs: &[PathBuf],
-    max: usize,
-    mut each: impl FnMut(&[T]) -> io::Result<()>,
-    merge: impl FnOnce(&mut dyn FnMut(T) -> io::Result<()>) -> io::Result<()>,
-) -> io::Result<()> {
-    let max = max.max(1);
-    if runs.is_empty() {
-        for chunk in resident.chunks(max) {
-            each(chunk)?;
+/// Records in one order: all in memory, or in runs on disk each in that order, merged as they
+/// are read (never both). The report's tables, flows and others, are kept this way.
+pub struct SortedRows<T> {
+    resident: Vec<T>,
+    runs: Vec<PathBuf>,
+    order: fn(&T, &T) -> Ordering,
+    /// Keeps the runs' folders until the rows are dropped.
+    _dirs: Vec<Arc<tempfile::TempDir>>,
+}
+
+impl<T: RunRecord> SortedRows<T> {
+    /// `rows`, already in `order`, in memory.
+    pub fn resident(rows: Vec<T>, order: fn(&T, &T) -> Ordering) -> Self {
+        SortedRows {
+            resident: rows,
+            runs: Vec::new(),
+            order,
+            _dirs: Vec::new(),
         }
-        return Ok(());
     }
-    let mut chunk = Vec::with_capacity(max.min(1 << 16));
-    merge(&mut |r| {
-        chunk.push(r);
-        if chunk.len() == max {
+
+    /// The records of `runs`, each in `order`, in files that `dirs` keep.
+    pub fn on_disk(
+        runs: Vec<PathBuf>,
+        order: fn(&T, &T) -> Ordering,
+        dirs: Vec<Arc<tempfile::TempDir>>,
+    ) -> Self {
+        SortedRows {
+            resident: Vec::new(),
+            runs,
+            order,
+            _dirs: dirs,
+        }
+    }
+
+    /// Hands `each` every record, in order, in slices of at most `max`.
+    pub fn for_each_chunk(
+        &self,
+        max: usize,
+        mut each: impl FnMut(&[T]) -> io::Result<()>,
+    ) -> io::Result<()> {
+        let max = max.max(1);
+        if self.runs.is_empty() {
+            for chunk in self.resident.chunks(max) {
+                each(chunk)?;
+            }
+            return Ok(());
+        }
+        let mut chunk = Vec::with_capacity(max.min(1 << 16));
+        merge_runs(&self.runs, self.order, |r| {
+            chunk.push(r);
+            if chunk.len() == max {
+                each(&chunk)?;
+                chunk.clear();
+            }
+            Ok(())
+        })?;
+        if !chunk.is_empty() {
             each(&chunk)?;
-            chunk.clear();
         }
         Ok(())
-    })?;
-    if !chunk.is_empty() {
-        each(&chunk)?;
     }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -8,19 +8,16 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::analyze::runs::{for_each_chunk_of, merge_runs, write_run, RunRecord};
+use crate::analyze::runs::{write_run, RunRecord, SortedRows};
 
 /// Rows per run written while building a table on disk.
 const RUN_ROWS: usize = 1 << 16;
 
 /// Rows in `order`, and the first few at hand.
 pub struct SortedTable<T> {
-    resident: Vec<T>,
-    runs: Vec<PathBuf>,
+    rows: SortedRows<T>,
     len: u64,
     top: Vec<T>,
-    order: fn(&T, &T) -> Ordering,
-    _dir: Option<Arc<tempfile::TempDir>>,
 }
 
 impl<T: RunRecord + Clone + Send + Sync> SortedTable<T> {
@@ -31,10 +28,7 @@ impl<T: RunRecord + Clone + Send + Sync> SortedTable<T> {
         SortedTable {
             top: rows.iter().take(top).cloned().collect(),
             len: rows.len() as u64,
-            resident: rows,
-            runs: Vec::new(),
-            order,
-            _dir: None,
+            rows: SortedRows::resident(rows, order),
         }
     }
 
@@ -59,9 +53,7 @@ impl<T: RunRecord + Clone + Send + Sync> SortedTable<T> {
         max: usize,
         each: impl FnMut(&[T]) -> io::Result<()>,
     ) -> io::Result<()> {
-        for_each_chunk_of(&self.resident, &self.runs, max, each, |push| {
-            merge_runs(&self.runs, self.order, push)
-        })
+        self.rows.for_each_chunk(max, each)
     }
 }
 
@@ -161,12 +153,9 @@ impl<T: RunRecord + Clone + Send + Sync> SortedBuilder<T> {
             self.write_chunk()?;
         }
         Ok(SortedTable {
-            resident: Vec::new(),
-            runs: self.runs,
+            rows: SortedRows::on_disk(self.runs, self.order, vec![self.dir]),
             len: self.len,
             top: self.top.into_sorted(),
-            order: self.order,
-            _dir: Some(self.dir),
         })
     }
 }
