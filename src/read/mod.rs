@@ -235,7 +235,7 @@ impl Bytes {
     }
 }
 
-/// How far ahead of the scan the file's cache lines are loaded.
+/// How far ahead of a single walk over records the file's cache lines are loaded.
 const SCAN_PREFETCH_BYTES: usize = 4096;
 
 /// Bytes of a mapped pcap file whose records are found at a time (and queued).

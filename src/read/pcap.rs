@@ -5,7 +5,7 @@
 //! uses before any are trusted. A file in memory is walked a range at a time from several guessed
 //! record boundaries at once, each guess kept only once the walk before it has arrived there.
 
-use super::{prefetch, ReadErrorKind, Record, Scan};
+use super::{prefetch, ReadErrorKind, Record, Scan, SCAN_PREFETCH_BYTES};
 
 const MAGIC_USEC: u32 = 0xa1b2_c3d4;
 const MAGIC_NSEC: u32 = 0xa1b2_3c4d;
@@ -181,8 +181,6 @@ const CHAINS: usize = 16;
 const MIN_CHAIN_BYTES: usize = 64 * 1024;
 /// Bytes searched for a record boundary from each guessing point.
 const RESYNC_SEARCH: usize = 64 * 1024;
-/// How far ahead of a single walk the file's cache lines are loaded.
-const WALK_PREFETCH_BYTES: usize = 4096;
 /// Consecutive plausible record headers that make a guessed record boundary worth walking from.
 const RESYNC_DEPTH: usize = 4;
 
@@ -315,7 +313,7 @@ impl PcapScanner {
         let mut prefetched = *pos;
         while *pos < limit {
             prefetched = prefetched.max(*pos);
-            while prefetched < *pos + WALK_PREFETCH_BYTES {
+            while prefetched < *pos + SCAN_PREFETCH_BYTES {
                 prefetch(buf, prefetched);
                 prefetched += 64;
             }
