@@ -635,18 +635,24 @@ impl Aggregate {
             .enumerate()
             .map(|(shard, (flows, conversations))| {
                 for list in flow_lists {
-                    for e in &list.lists[shard] {
-                        flows.upsert(
-                            e.hash,
-                            e.key,
-                            |f| f.add_segment(&e.segment),
-                            || FlowPartial::start(&e.segment),
-                        );
-                    }
+                    flows.apply_all(
+                        &list.lists[shard],
+                        |e| e.hash,
+                        |flows, e| {
+                            flows.upsert(
+                                e.hash,
+                                e.key,
+                                |f| f.add_segment(&e.segment),
+                                || FlowPartial::start(&e.segment),
+                            );
+                        },
+                    );
                 }
                 for list in conv_lists {
-                    for e in &list.lists[shard] {
-                        match conversations.get_mut(e.hash, &e.key) {
+                    conversations.apply_all(
+                        &list.lists[shard],
+                        |e| e.hash,
+                        |conversations, e| match conversations.get_mut(e.hash, &e.key) {
                             Some(c) => c.add(e),
                             None => {
                                 let mut c = ConvStats {
@@ -659,8 +665,8 @@ impl Aggregate {
                                 c.add(e);
                                 conversations.insert_new(e.hash, e.key, c);
                             }
-                        }
-                    }
+                        },
+                    );
                 }
                 // A full shard's pairs all go to disk: their counters add up exactly later.
                 let pairs = if conversations.len() > max_conversations {
@@ -770,7 +776,8 @@ struct ShardOutcome {
     pairs: Vec<(ConvKey, ConvStats)>,
 }
 
-/// When `flows` holds more than `max`, takes out the half idle longest (by capture time).
+/// When `flows` holds more than `max`, takes out the half idle longest (by capture time); of
+/// those last seen at the same time, the ones that started first in the shard go first.
 fn evict_idle(flows: &mut Table<FlowKey, FlowPartial>, max: usize) -> Vec<(FlowKey, FlowPartial)> {
     if flows.len() <= max {
         return Vec::new();
