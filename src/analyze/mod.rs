@@ -1,8 +1,9 @@
-//! Records to metrics: decode each window's batches in parallel, fold each batch into a partial
-//! [`Aggregate`], merge the partials in record order.
+//! Records to metrics: decode a window of records in parallel (a mapped pcap file's parts are
+//! walked and decoded at once, [`parts`]; other files' records come in batches), fold each part
+//! or batch into a partial [`Aggregate`], merge the partials in record order.
 //!
-//! Memory is bounded by the window (a few hundred thousand record descriptors) plus the tables
-//! that grow with distinct keys, each capped by [`Limits`]; no per-packet table is ever held.
+//! Memory is bounded by the window (a few parts or batches) plus the tables that grow with
+//! distinct keys, each capped by [`Limits`]; no per-packet table is ever held.
 
 pub mod aggregate;
 pub mod anomaly;
@@ -12,6 +13,7 @@ pub mod conv_archive;
 pub mod flows;
 pub mod hist;
 pub mod interval_top;
+mod parts;
 pub mod reassembly;
 pub mod runs;
 pub mod shards;
@@ -175,7 +177,11 @@ pub type PacketSink<'a> = &'a mut (dyn FnMut(PacketColumns) + Send);
 /// Analyzes the captures at `paths` (files and folders) together.
 ///
 /// `progress` is called with the number of input bytes consumed since its last call.
-pub fn analyze_paths(paths: &[PathBuf], opts: &Options, progress: &mut dyn FnMut(u64)) -> Analysis {
+pub fn analyze_paths(
+    paths: &[PathBuf],
+    opts: &Options,
+    progress: &mut (dyn FnMut(u64) + Send),
+) -> Analysis {
     analyze_paths_with(paths, opts, progress, None)
 }
 
@@ -183,7 +189,7 @@ pub fn analyze_paths(paths: &[PathBuf], opts: &Options, progress: &mut dyn FnMut
 pub fn analyze_paths_with(
     paths: &[PathBuf],
     opts: &Options,
-    progress: &mut dyn FnMut(u64),
+    progress: &mut (dyn FnMut(u64) + Send),
     mut packets: Option<PacketSink<'_>>,
 ) -> Analysis {
     let inputs = read::discover(paths);
@@ -256,7 +262,20 @@ pub fn analyze_file(
     ctx: &Context,
     opts: &Options,
     total: &mut Aggregate,
-    progress: &mut dyn FnMut(u64),
+    progress: &mut (dyn FnMut(u64) + Send),
+    packets: &mut Option<PacketSink<'_>>,
+) -> FileReport {
+    // Run by a worker of the pool: the reading loop hands work to the pool at every window,
+    // and a thread outside it would wait to be woken each time.
+    rayon::scope(|_| read_file(path, ctx, opts, total, progress, packets))
+}
+
+fn read_file(
+    path: &Path,
+    ctx: &Context,
+    opts: &Options,
+    total: &mut Aggregate,
+    progress: &mut (dyn FnMut(u64) + Send),
     packets: &mut Option<PacketSink<'_>>,
 ) -> FileReport {
     let mut report = FileReport {
@@ -281,6 +300,20 @@ pub fn analyze_file(
     report.format = Some(reader.format());
     reader.set_batch_bytes(opts.batch_bytes);
     report.compressed = reader.compressed();
+    if reader.mapped_pcap().is_some() {
+        parts::analyze_parts(
+            &mut reader,
+            ctx,
+            opts,
+            total,
+            &mut report,
+            progress,
+            packets,
+        );
+        total.finish();
+        report.error = reader.error().cloned();
+        return report;
+    }
     let per_batch = opts.batch_size.max(1);
     let new_window = || -> Vec<Vec<Record>> {
         (0..opts.batches_per_window.max(1))
@@ -376,12 +409,7 @@ const PREFETCH_RECORDS: usize = 8;
 
 /// Decodes and folds one batch of records; runs on a worker thread.
 pub fn fold_batch(buf: &[u8], batch: &[Record], ctx: &Context) -> Aggregate {
-    let mut agg = Aggregate::default();
-    // About one flow and one address pair per frame.
-    agg.flow_events.reserve(batch.len());
-    agg.conv_events.reserve(batch.len());
-    agg.interval_talkers.top = ctx.interval_top;
-    agg.interval_ports.top = ctx.interval_top;
+    let mut agg = batch_aggregate(batch.len(), ctx);
     let mut frame = Frame::default();
     for (i, rec) in batch.iter().enumerate() {
         if let Some(ahead) = batch.get(i + PREFETCH_RECORDS) {
@@ -389,25 +417,42 @@ pub fn fold_batch(buf: &[u8], batch: &[Record], ctx: &Context) -> Aggregate {
             read::prefetch(buf, ahead.data_offset);
             read::prefetch(buf, ahead.data_offset + 63);
         }
-        let start = rec.data_offset.min(buf.len());
-        let end = (start + rec.caplen as usize).min(buf.len());
-        decode_into(&mut frame, rec.linktype, &buf[start..end]);
-        agg.add(ctx, rec, &frame);
-        if let Some(info) = &frame.fragment {
-            let interval = (rec.ts_ns - ctx.base_ts).div_euclid(ctx.interval_ns);
-            agg.fragments.push(reassembly::Piece::new(
-                info,
-                &buf[start..end],
-                rec.ts_ns,
-                u64::from(rec.origlen),
-                interval,
-                frame.protos.bits(),
-            ));
-        }
-        if ctx.collect_packets {
-            agg.packet_rows.push(rec, &frame);
-        }
+        fold_record(&mut agg, &mut frame, buf, rec, ctx);
     }
     agg.finish();
     agg
+}
+
+/// An empty aggregate for a batch of about `records` records.
+fn batch_aggregate(records: usize, ctx: &Context) -> Aggregate {
+    let mut agg = Aggregate::default();
+    // About one flow and one address pair per frame.
+    agg.flow_events.reserve(records);
+    agg.conv_events.reserve(records);
+    agg.interval_talkers.top = ctx.interval_top;
+    agg.interval_ports.top = ctx.interval_top;
+    agg
+}
+
+/// Decodes the frame of `rec` into `frame` and counts it in `agg`.
+#[inline(always)]
+fn fold_record(agg: &mut Aggregate, frame: &mut Frame, buf: &[u8], rec: &Record, ctx: &Context) {
+    let start = rec.data_offset.min(buf.len());
+    let end = (start + rec.caplen as usize).min(buf.len());
+    decode_into(frame, rec.linktype, &buf[start..end]);
+    agg.add(ctx, rec, frame);
+    if let Some(info) = &frame.fragment {
+        let interval = (rec.ts_ns - ctx.base_ts).div_euclid(ctx.interval_ns);
+        agg.fragments.push(reassembly::Piece::new(
+            info,
+            &buf[start..end],
+            rec.ts_ns,
+            u64::from(rec.origlen),
+            interval,
+            frame.protos.bits(),
+        ));
+    }
+    if ctx.collect_packets {
+        agg.packet_rows.push(rec, frame);
+    }
 }

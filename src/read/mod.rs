@@ -238,12 +238,6 @@ impl Bytes {
 /// How far ahead of a single walk over records the file's cache lines are loaded.
 const SCAN_PREFETCH_BYTES: usize = 4096;
 
-/// Bytes of a mapped pcap file whose records are found at a time (and queued).
-const SCAN_RANGE_BYTES: usize = 8 << 20;
-
-/// Ranges walked singly after one where no guessed record boundary held.
-const SINGLE_WALKS_AFTER_MISSES: usize = 15;
-
 /// How far ahead of the scan the mapped file is paged in, in one system call.
 const POPULATE_AHEAD: usize = 32 * 1024 * 1024;
 
@@ -298,13 +292,6 @@ pub struct CaptureReader {
     batch_bytes: usize,
     /// Pages a large mapped file in and out, started on first need.
     pager: Option<Pager>,
-    /// Records found ahead of the window (mapped pcap files), from `next_queued` on.
-    queued: Vec<Record>,
-    next_queued: usize,
-    /// What stopped the scan at `pos`, once the records queued before it are handed out.
-    stop: Option<Result<Scan, ReadErrorKind>>,
-    /// Ranges still to walk without guessing.
-    single_walks: usize,
 }
 
 impl CaptureReader {
@@ -365,10 +352,6 @@ impl CaptureReader {
             populated: 0,
             batch_bytes: usize::MAX,
             pager: None,
-            queued: Vec::new(),
-            next_queued: 0,
-            stop: None,
-            single_walks: 0,
         }
     }
 
@@ -411,6 +394,45 @@ impl CaptureReader {
         self.error.as_ref()
     }
 
+    /// The mapped bytes and the scanner of a pcap file read whole, with the offset of the next
+    /// record: such a file can be cut into parts walked at once from guessed record boundaries
+    /// (`analyze` does). `None` for other files, and once the file is done.
+    pub fn mapped_pcap(&self) -> Option<(Arc<FileBytes>, pcap::PcapScanner, usize)> {
+        match (&self.bytes, &self.scanner) {
+            (Bytes::Whole(bytes), Scanner::Pcap(scanner)) if !self.done => {
+                Some((Arc::clone(bytes), scanner.clone(), self.pos))
+            }
+            _ => None,
+        }
+    }
+
+    /// For a file walked by its caller ([`CaptureReader::mapped_pcap`]): the records before
+    /// `done` are processed, and those up to `ahead` are about to be; pages behind are released
+    /// and pages ahead mapped in as for [`CaptureReader::next_window`].
+    pub fn walked_to(&mut self, done: usize, ahead: usize) {
+        self.last_window_start = done;
+        self.pos = ahead;
+        self.manage_pages();
+    }
+
+    /// For a file walked by its caller: the walk ended at `pos`, for `stop` (see
+    /// [`pcap::PcapScanner::walk_each`]), or at the end of the file.
+    pub fn walk_ended(&mut self, pos: usize, stop: Option<Result<Scan, ReadErrorKind>>) {
+        self.pos = pos;
+        self.done = true;
+        let have = self.bytes.slice().len().saturating_sub(pos);
+        match stop {
+            Some(Ok(Scan::NeedMore { need })) => {
+                self.error = Some(ReadError::new(
+                    pos as u64,
+                    ReadErrorKind::Truncated { need, have },
+                ));
+            }
+            Some(Err(kind)) => self.error = Some(ReadError::new(pos as u64, kind)),
+            Some(Ok(_)) | None => {}
+        }
+    }
+
     /// Fills `batches` (cleared first) with up to `batches.len()` batches of at most `per_batch`
     /// records each, and returns the bytes the records point into. `None` once the file is done.
     ///
@@ -425,9 +447,6 @@ impl CaptureReader {
             return None;
         }
         self.manage_pages();
-        if let (Bytes::Whole(_), Scanner::Pcap(_)) = (&self.bytes, &self.scanner) {
-            return self.next_pcap_window(batches, per_batch);
-        }
         let window_start = self.pos;
         let mut fill = WindowFill::default();
         let mut prefetched = self.pos;
@@ -501,63 +520,6 @@ impl CaptureReader {
             Bytes::Whole(b) => Arc::clone(b) as Chunk,
             Bytes::Stream(s) => Arc::clone(&s.buf) as Chunk,
         })
-    }
-
-    /// [`CaptureReader::next_window`] for a pcap file in memory: records are found a range at a
-    /// time by [`pcap::PcapScanner::scan_range`] and queued.
-    fn next_pcap_window(&mut self, batches: &mut [Vec<Record>], per_batch: usize) -> Option<Chunk> {
-        let (Bytes::Whole(bytes), Scanner::Pcap(scanner)) = (&self.bytes, &self.scanner) else {
-            return None;
-        };
-        let window_start = self
-            .queued
-            .get(self.next_queued)
-            .map_or(self.pos, |r| r.data_offset);
-        let mut fill = WindowFill::default();
-        loop {
-            if self.next_queued == self.queued.len() {
-                self.queued.clear();
-                self.next_queued = 0;
-                if let Some(stop) = self.stop.take() {
-                    self.done = true;
-                    match stop {
-                        Ok(Scan::NeedMore { need }) => {
-                            let have = bytes.len() - self.pos;
-                            self.error = Some(ReadError::new(
-                                self.pos as u64,
-                                ReadErrorKind::Truncated { need, have },
-                            ));
-                        }
-                        Ok(_) => {}
-                        Err(kind) => self.error = Some(ReadError::new(self.pos as u64, kind)),
-                    }
-                    break;
-                }
-                let end = self.pos.saturating_add(SCAN_RANGE_BYTES);
-                // Where guessed boundaries fail (frames larger than the search, headers unlike
-                // the usual), the next ranges are walked singly, and guessing tried again later.
-                let chains = if self.single_walks > 0 { 1 } else { usize::MAX };
-                let scanned = scanner.scan_range(bytes, self.pos, end, chains, &mut self.queued);
-                self.single_walks = match (chains, scanned.guesses_kept) {
-                    (1, _) => self.single_walks - 1,
-                    (_, 0) => SINGLE_WALKS_AFTER_MISSES,
-                    _ => 0,
-                };
-                self.pos = scanned.pos;
-                self.stop = scanned.stop;
-                continue;
-            }
-            let r = self.queued[self.next_queued];
-            self.next_queued += 1;
-            if fill.place(batches, r, per_batch, self.batch_bytes) {
-                break;
-            }
-        }
-        self.last_window_start = window_start;
-        if batches.iter().all(|b| b.is_empty()) {
-            return None;
-        }
-        Some(Arc::clone(bytes) as Chunk)
     }
 
     /// Releases the mapped pages below the window handed out last and pages in the ones ahead.
@@ -741,6 +703,14 @@ fn walk(dir: &Path, inputs: &mut Inputs) {
 /// The timestamp of the first record of `path`, for ordering the files of a folder by time.
 pub fn first_timestamp(path: &Path) -> Option<i64> {
     let mut reader = CaptureReader::open(path).ok()?;
+    if let Bytes::Whole(bytes) = &reader.bytes {
+        // Only the first record: a window would scan megabytes and page in more.
+        let mut pos = reader.pos;
+        return match reader.scanner.next(bytes, &mut pos) {
+            Ok(Scan::Record(r)) => Some(r.ts_ns),
+            _ => None,
+        };
+    }
     let mut batch = [Vec::with_capacity(1)];
     reader.next_window(&mut batch, 1)?;
     batch[0].first().map(|r| r.ts_ns)

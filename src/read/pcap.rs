@@ -7,9 +7,9 @@
 
 use super::{prefetch, ReadErrorKind, Record, Scan, SCAN_PREFETCH_BYTES};
 
-const MAGIC_USEC: u32 = 0xa1b2_c3d4;
-const MAGIC_NSEC: u32 = 0xa1b2_3c4d;
-const MAGIC_MODIFIED: u32 = 0xa1b2_cd34;
+pub(crate) const MAGIC_USEC: u32 = 0xa1b2_c3d4;
+pub(crate) const MAGIC_NSEC: u32 = 0xa1b2_3c4d;
+pub(crate) const MAGIC_MODIFIED: u32 = 0xa1b2_cd34;
 /// Length of the file header.
 pub const FILE_HEADER_LEN: usize = 24;
 
@@ -163,171 +163,51 @@ impl PcapScanner {
     }
 }
 
-/// How a [`PcapScanner::scan_range`] ended.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RangeEnd {
-    /// Where the next record starts (or where the one that stopped the scan does).
-    pub pos: usize,
-    /// What stopped the scan before the end of the range: the end of the buffer, a record cut
-    /// short by it, or a damaged record. `None` when the range was walked to its end.
-    pub stop: Option<Result<Scan, ReadErrorKind>>,
-    /// Guessed boundaries that proved right.
-    pub guesses_kept: usize,
-}
-
-/// Chains walked side by side by [`PcapScanner::scan_range`].
-const CHAINS: usize = 16;
-/// Bytes each chain covers at least: shorter ranges are walked by fewer chains.
-const MIN_CHAIN_BYTES: usize = 64 * 1024;
-/// Bytes searched for a record boundary from each guessing point.
-const RESYNC_SEARCH: usize = 64 * 1024;
-/// Consecutive plausible record headers that make a guessed record boundary worth walking from.
-const RESYNC_DEPTH: usize = 4;
-
-/// One walk over part of a range.
-struct Chain {
-    start: usize,
-    limit: usize,
-    pos: usize,
-    records: Vec<Record>,
-    stop: Option<Result<Scan, ReadErrorKind>>,
-    walking: bool,
-}
+/// Consecutive plausible record headers that make a guessed record boundary.
+const GUESS_DEPTH: usize = 4;
 
 impl PcapScanner {
-    /// Appends to `out` the records that [`PcapScanner::next`] would return one after the other
-    /// from `start`, up to the first one that starts at or after `end`.
-    ///
-    /// Each record's header says where the next one is, so a single walk waits for one cache
-    /// miss per record. This one guesses record boundaries at points across the range (a run of
-    /// plausible headers) and walks from each guess at once, their misses overlapping; then it
-    /// keeps a guessed walk only where the walk before it arrived exactly at its first record,
-    /// and walks again, from the true boundary, the parts whose guess was wrong. So the result
-    /// is the single walk's, whatever the bytes.
-    /// `max_chains` bounds the walks side by side (1: the single walk alone).
-    pub fn scan_range(
-        &self,
-        buf: &[u8],
-        start: usize,
-        end: usize,
-        max_chains: usize,
-        out: &mut Vec<Record>,
-    ) -> RangeEnd {
-        let span = end.saturating_sub(start);
-        let parts = (span / MIN_CHAIN_BYTES).clamp(1, max_chains.clamp(1, CHAINS));
-        let mut pos = start;
-        if parts == 1 {
-            let stop = self.walk(buf, &mut pos, end, out);
-            return RangeEnd {
-                pos,
-                stop,
-                guesses_kept: 0,
-            };
-        }
-        let mut starts = vec![start];
-        for i in 1..parts {
-            let from = (start + span / parts * i).max(*starts.last().unwrap_or(&start));
-            let to = (start + span / parts * (i + 1))
-                .min(end)
-                .min(from + RESYNC_SEARCH);
-            if let Some(guess) = (from..to).find(|&at| self.plausible_run(buf, at)) {
-                starts.push(guess);
-            }
-        }
-        let expected = span / 64 / starts.len() + 16;
-        let mut chains: Vec<Chain> = starts
-            .iter()
-            .enumerate()
-            .map(|(i, &at)| Chain {
-                start: at,
-                limit: starts.get(i + 1).copied().unwrap_or(end),
-                pos: at,
-                records: Vec::with_capacity(expected),
-                stop: None,
-                walking: true,
-            })
-            .collect();
-        let mut walking = chains.len();
-        while walking > 0 {
-            for chain in chains.iter_mut().filter(|c| c.walking) {
-                if chain.pos >= chain.limit {
-                    chain.walking = false;
-                    walking -= 1;
-                    continue;
-                }
-                match self.next(buf, &mut chain.pos) {
-                    Ok(Scan::Record(r)) => {
-                        // Loaded while the other chains take their step.
-                        prefetch(buf, chain.pos);
-                        prefetch(buf, chain.pos + 15);
-                        chain.records.push(r);
-                    }
-                    other => {
-                        chain.stop = Some(other);
-                        chain.walking = false;
-                        walking -= 1;
-                    }
-                }
-            }
-        }
-        // Stitch: `pos` is where the single walk would be.
-        let mut guesses_kept = 0;
-        for (i, chain) in chains.into_iter().enumerate() {
-            if chain.start == pos {
-                guesses_kept += usize::from(i > 0);
-                out.extend_from_slice(&chain.records);
-                pos = chain.pos;
-                if chain.stop.is_some() {
-                    return RangeEnd {
-                        pos,
-                        stop: chain.stop,
-                        guesses_kept,
-                    };
-                }
-            } else if let Some(stop) = self.walk(buf, &mut pos, chain.limit, out) {
-                // A wrong guess: that part was walked again from the true boundary.
-                return RangeEnd {
-                    pos,
-                    stop: Some(stop),
-                    guesses_kept,
-                };
-            }
-        }
-        RangeEnd {
-            pos,
-            stop: None,
-            guesses_kept,
-        }
-    }
-
-    /// The single walk from `*pos` up to the first record at or after `limit`, loading the
-    /// lines ahead of it (the next header could be on any of them); what stopped it, if not the
-    /// limit.
-    fn walk(
+    /// Calls `each` on every record from `*pos` up to the first one that starts at or after
+    /// `limit`, or on `max_records` of them, in order, as [`PcapScanner::next`] would return
+    /// them, loading the lines ahead of the walk as it goes; returns the records walked and
+    /// what stopped the walk, if not the limit or the count.
+    #[inline]
+    pub fn walk_each(
         &self,
         buf: &[u8],
         pos: &mut usize,
         limit: usize,
-        out: &mut Vec<Record>,
-    ) -> Option<Result<Scan, ReadErrorKind>> {
+        max_records: usize,
+        mut each: impl FnMut(&Record),
+    ) -> (usize, Option<Result<Scan, ReadErrorKind>>) {
         let mut prefetched = *pos;
-        while *pos < limit {
+        let mut walked = 0;
+        while *pos < limit && walked < max_records {
             prefetched = prefetched.max(*pos);
             while prefetched < *pos + SCAN_PREFETCH_BYTES {
                 prefetch(buf, prefetched);
                 prefetched += 64;
             }
             match self.next(buf, pos) {
-                Ok(Scan::Record(r)) => out.push(r),
-                other => return Some(other),
+                Ok(Scan::Record(r)) => {
+                    each(&r);
+                    walked += 1;
+                }
+                other => return (walked, Some(other)),
             }
         }
-        None
+        (walked, None)
+    }
+
+    /// The first place in `from..to` that starts a run of plausible record headers: a guess at
+    /// a record boundary, to be checked by whoever walks up to it.
+    pub fn guess_boundary(&self, buf: &[u8], from: usize, to: usize) -> Option<usize> {
+        (from..to.min(buf.len())).find(|&at| self.plausible_run(buf, at))
     }
 
     /// Whether `at` starts a run of record headers that look real: fractions of a second below
-    /// a second, captured lengths within the limit and no longer than the frames. Only a guess:
-    /// [`PcapScanner::scan_range`] checks every one.
+    /// a second, captured lengths within the limit and no longer than the frames. Only a guess,
+    /// for whoever walks up to it to check.
     fn plausible_run(&self, buf: &[u8], mut at: usize) -> bool {
         let be = self.header.big_endian;
         let frac_limit = if self.header.nanosecond {
@@ -335,7 +215,7 @@ impl PcapScanner {
         } else {
             1_000_000
         };
-        for _ in 0..RESYNC_DEPTH {
+        for _ in 0..GUESS_DEPTH {
             if at + self.record_header_len > buf.len() {
                 return false;
             }
@@ -352,11 +232,15 @@ impl PcapScanner {
     }
 }
 
+/// Pcap files made in memory, for tests here and elsewhere.
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn file(big_endian: bool, magic: u32, records: &[(u32, u32, &[u8], u32)]) -> Vec<u8> {
+pub(crate) mod fixtures {
+    /// A pcap file of `records` (seconds, fraction, captured bytes, original length).
+    pub(crate) fn file(
+        big_endian: bool,
+        magic: u32,
+        records: &[(u32, u32, &[u8], u32)],
+    ) -> Vec<u8> {
         let w32 = |v: u32| {
             if big_endian {
                 v.to_be_bytes()
@@ -388,6 +272,66 @@ mod tests {
         }
         out
     }
+
+    /// Frames of random sizes; every third one's payload is itself a run of record headers,
+    /// so that boundaries guessed inside it are wrong.
+    pub(crate) fn tricky_file(big_endian: bool, magic: u32, frames: usize) -> Vec<u8> {
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut payloads = Vec::new();
+        for i in 0..frames {
+            let len = 40 + (next() % 1400) as usize;
+            let mut data = vec![0u8; len];
+            if i % 3 == 0 {
+                // Fake headers of 10-byte records, one after the other.
+                let mut at = (next() % 7) as usize;
+                while at + 26 <= len {
+                    let put = |data: &mut Vec<u8>, o: usize, v: u32| {
+                        let b = if big_endian {
+                            v.to_be_bytes()
+                        } else {
+                            v.to_le_bytes()
+                        };
+                        data[o..o + 4].copy_from_slice(&b);
+                    };
+                    put(&mut data, at, 7);
+                    put(&mut data, at + 4, 1);
+                    put(&mut data, at + 8, 10);
+                    put(&mut data, at + 12, 10);
+                    at += 26;
+                }
+            } else {
+                for b in &mut data {
+                    *b = next() as u8;
+                }
+            }
+            payloads.push(data);
+        }
+        let records: Vec<(u32, u32, &[u8], u32)> = payloads
+            .iter()
+            .enumerate()
+            .map(|(i, d)| {
+                (
+                    1_700_000_000 + i as u32,
+                    (i % 1000) as u32,
+                    &d[..],
+                    d.len() as u32 + 4,
+                )
+            })
+            .collect();
+        file(big_endian, magic, &records)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fixtures::{file, tricky_file};
+    use super::*;
 
     fn scan_all(bytes: &[u8]) -> (Vec<Record>, Option<ReadErrorKind>, Option<usize>) {
         let header = PcapHeader::parse(bytes).expect("header");
@@ -457,174 +401,49 @@ mod tests {
         ));
     }
 
-    /// The single walk from `start` up to the first record at or after `end`.
-    fn walk(
-        scanner: &PcapScanner,
-        buf: &[u8],
-        start: usize,
-        end: usize,
-    ) -> (Vec<Record>, RangeEnd) {
-        let mut pos = start;
-        let mut out = Vec::new();
-        while pos < end {
-            match scanner.next(buf, &mut pos) {
-                Ok(Scan::Record(r)) => out.push(r),
-                other => {
-                    return (
-                        out,
-                        RangeEnd {
-                            pos,
-                            stop: Some(other),
-                            guesses_kept: 0,
-                        },
-                    )
-                }
-            }
-        }
-        (
-            out,
-            RangeEnd {
-                pos,
-                stop: None,
-                guesses_kept: 0,
-            },
-        )
-    }
-
-    /// Frames of random sizes; every third one's payload is itself a run of record headers,
-    /// so that boundaries guessed inside it are wrong.
-    fn tricky_file(big_endian: bool, magic: u32, frames: usize) -> Vec<u8> {
-        let mut state = 0x2545_f491_4f6c_dd1d_u64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
-        let mut payloads = Vec::new();
-        for i in 0..frames {
-            let len = 40 + (next() % 1400) as usize;
-            let mut data = vec![0u8; len];
-            if i % 3 == 0 {
-                // Fake headers of 10-byte records, one after the other.
-                let mut at = (next() % 7) as usize;
-                while at + 26 <= len {
-                    let put = |data: &mut Vec<u8>, o: usize, v: u32| {
-                        let b = if big_endian {
-                            v.to_be_bytes()
-                        } else {
-                            v.to_le_bytes()
-                        };
-                        data[o..o + 4].copy_from_slice(&b);
-                    };
-                    put(&mut data, at, 7);
-                    put(&mut data, at + 4, 1);
-                    put(&mut data, at + 8, 10);
-                    put(&mut data, at + 12, 10);
-                    at += 26;
-                }
-            } else {
-                for b in &mut data {
-                    *b = next() as u8;
-                }
-            }
-            payloads.push(data);
-        }
-        let records: Vec<(u32, u32, &[u8], u32)> = payloads
-            .iter()
-            .enumerate()
-            .map(|(i, d)| {
-                (
-                    1_700_000_000 + i as u32,
-                    (i % 1000) as u32,
-                    &d[..],
-                    d.len() as u32 + 4,
-                )
-            })
-            .collect();
-        file(big_endian, magic, &records)
-    }
-
-    fn assert_range_walks_as_one(bytes: &[u8], start: usize, end: usize) {
-        let scanner = PcapScanner::new(PcapHeader::parse(bytes).expect("header"));
-        let (expected, expected_end) = walk(&scanner, bytes, start, end);
-        for chains in [1, 3, CHAINS] {
-            let mut got = Vec::new();
-            let got_end = scanner.scan_range(bytes, start, end, chains, &mut got);
-            assert_eq!(
-                (got_end.pos, &got_end.stop),
-                (expected_end.pos, &expected_end.stop),
-                "range {start}..{end}, {chains} chains"
-            );
-            assert_eq!(got, expected, "range {start}..{end}, {chains} chains");
-        }
-    }
-
     #[test]
-    fn ranges_walked_in_parallel_chains_give_the_single_walk() {
-        for (be, magic) in [
-            (false, MAGIC_USEC),
-            (true, MAGIC_NSEC),
-            (false, MAGIC_MODIFIED),
-        ] {
-            let bytes = tricky_file(be, magic, 3000);
-            assert!(bytes.len() > 16 * MIN_CHAIN_BYTES, "enough for every chain");
-            let len = bytes.len();
-            for (start, end) in [
-                (FILE_HEADER_LEN, len),
-                (FILE_HEADER_LEN, len + 1000),
-                (FILE_HEADER_LEN, len / 2),
-                (FILE_HEADER_LEN, FILE_HEADER_LEN + 100),
-            ] {
-                assert_range_walks_as_one(&bytes, start, end);
-            }
-            // From a boundary in the middle, to the end.
-            let scanner = PcapScanner::new(PcapHeader::parse(&bytes).expect("header"));
-            let (records, _) = walk(&scanner, &bytes, FILE_HEADER_LEN, len / 3);
-            let header_len = if magic == MAGIC_MODIFIED { 24 } else { 16 };
-            let middle = records.last().expect("records").data_offset - header_len;
-            assert_range_walks_as_one(&bytes, middle, len);
-        }
-    }
-
-    #[test]
-    fn ranges_of_noise_walk_as_one() {
-        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
-        for round in 0..8 {
-            let mut bytes = file(round % 2 == 1, MAGIC_USEC, &[]);
-            // Small lengths now and then, so that noise sometimes reads as records.
-            while bytes.len() < 40 * MIN_CHAIN_BYTES {
-                state = state
-                    .wrapping_mul(6_364_136_223_846_793_005)
-                    .wrapping_add(1);
-                let word = (state >> 32) as u32;
-                bytes.extend(
-                    if word.is_multiple_of(5) {
-                        word % 2000
-                    } else {
-                        word
-                    }
-                    .to_le_bytes(),
-                );
-            }
-            assert_range_walks_as_one(&bytes, FILE_HEADER_LEN, bytes.len());
-        }
-    }
-
-    #[test]
-    fn ranges_stop_where_the_single_walk_does() {
-        let bytes = tricky_file(false, MAGIC_USEC, 3000);
+    fn a_walk_gives_the_records_one_at_a_time_would() {
+        let bytes = tricky_file(true, MAGIC_NSEC, 300);
+        let (all, _, _) = scan_all(&bytes);
         let scanner = PcapScanner::new(PcapHeader::parse(&bytes).expect("header"));
-        let (records, _) = walk(&scanner, &bytes, FILE_HEADER_LEN, bytes.len());
-        // A damaged record two thirds in; then a file cut short in the middle of a record.
-        let mut damaged = bytes.clone();
-        let at = records[2000].data_offset - 16;
-        damaged[at + 8..at + 12].copy_from_slice(&u32::MAX.to_le_bytes());
-        assert_range_walks_as_one(&damaged, FILE_HEADER_LEN, damaged.len());
-        let mut cut = bytes.clone();
-        cut.truncate(records[2500].data_offset + 3);
-        assert_range_walks_as_one(&cut, FILE_HEADER_LEN, cut.len() + 10);
-        let (_, end) = walk(&scanner, &cut, FILE_HEADER_LEN, cut.len() + 10);
-        assert!(matches!(end.stop, Some(Ok(Scan::NeedMore { .. }))));
+        // Up to a limit inside a record: the walk takes that record and stops after it.
+        let limit = all[100].data_offset + 1;
+        let mut pos = FILE_HEADER_LEN;
+        let mut got = Vec::new();
+        let (walked, stop) =
+            scanner.walk_each(&bytes, &mut pos, limit, usize::MAX, |r| got.push(*r));
+        assert_eq!((walked, stop), (101, None));
+        assert_eq!(got, all[..101]);
+        assert_eq!(pos, all[101].data_offset - 16);
+        // At most 50 records, from there; then on to the end.
+        let (walked, stop) = scanner.walk_each(&bytes, &mut pos, usize::MAX, 50, |r| got.push(*r));
+        assert_eq!((walked, stop), (50, None));
+        let (walked, stop) =
+            scanner.walk_each(&bytes, &mut pos, usize::MAX, usize::MAX, |r| got.push(*r));
+        assert_eq!((walked, stop), (149, Some(Ok(Scan::End))));
+        assert_eq!(got, all);
+    }
+
+    #[test]
+    fn guesses_find_a_run_of_headers_and_can_be_wrong() {
+        let bytes = tricky_file(false, MAGIC_USEC, 300);
+        let (all, _, _) = scan_all(&bytes);
+        let scanner = PcapScanner::new(PcapHeader::parse(&bytes).expect("header"));
+        let starts: Vec<usize> = all.iter().map(|r| r.data_offset - 16).collect();
+        let mut right = 0;
+        let mut wrong = 0;
+        for r in &all {
+            match scanner.guess_boundary(&bytes, r.data_offset, bytes.len()) {
+                Some(at) if starts.contains(&at) => right += 1,
+                Some(_) => wrong += 1,
+                None => {}
+            }
+        }
+        // Every third payload is a run of fake headers: guesses inside those are wrong.
+        assert!(right > 150 && wrong > 50, "{right} right, {wrong} wrong");
+        assert_eq!(
+            scanner.guess_boundary(&bytes, starts[7], starts[7] + 1),
+            Some(starts[7])
+        );
     }
 }

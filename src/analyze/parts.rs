@@ -1,0 +1,475 @@
+//! A mapped pcap file cut into parts that the workers walk and fold at once.
+//!
+//! A pcap file has no index: each record header says where the next record starts. Finding
+//! the records first and decoding them after loaded each record's first cache line twice, the
+//! second time long after the first, and left the finding to one thread. Here the file is cut
+//! at guessed record boundaries (a run of plausible headers), each worker walks its part and
+//! folds every record as it reaches it, and the parts are then checked in file order: a part is
+//! kept only when the walk before it ended exactly on its first record; one whose guess was
+//! wrong is walked and folded again from the true boundary. So the result is the single walk's,
+//! whatever the bytes.
+
+use rayon::prelude::*;
+
+use super::PacketSink;
+use super::{absorb, batch_aggregate, fold_record, Aggregate, Context, FileReport, Options};
+use crate::decode::Frame;
+use crate::read::pcap::PcapScanner;
+use crate::read::{CaptureReader, ReadErrorKind, Record, Scan};
+
+/// Bytes searched for a record boundary after each cutting point.
+const GUESS_SEARCH: usize = 64 * 1024;
+
+/// Parts no smaller than this, whatever the records' size.
+const MIN_PART_BYTES: usize = 256 * 1024;
+
+/// A part of the file to walk: from `start` (a guessed record boundary, but for the first
+/// part) up to the first record at or after `limit`.
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    start: usize,
+    limit: usize,
+}
+
+/// What a walk over a [`Span`] found.
+struct Part {
+    span: Span,
+    agg: Aggregate,
+    /// Where the walk ended: at or after `span.limit`, or before it when the walk stopped at its
+    /// record cap or for `stop`.
+    end: usize,
+    /// What stopped the walk (the end of the file, a record cut short, a damaged record).
+    stop: Option<Result<Scan, ReadErrorKind>>,
+}
+
+/// How parts are walked and folded.
+struct Walker<'a> {
+    buf: &'a [u8],
+    scanner: &'a PcapScanner,
+    ctx: &'a Context,
+    /// Records folded into one aggregate at most: bounds a part's memory whatever its bytes.
+    max_records: usize,
+    /// Records a part is expected to hold, to make room for.
+    expected_records: usize,
+}
+
+impl Walker<'_> {
+    /// Walks `span` from `from`, folding each record.
+    fn fold(&self, span: Span, from: usize) -> Part {
+        let mut agg = batch_aggregate(self.expected_records.min(self.max_records), self.ctx);
+        let mut frame = Frame::default();
+        let mut end = from;
+        let (_, stop) = self.scanner.walk_each(
+            self.buf,
+            &mut end,
+            span.limit,
+            self.max_records,
+            |rec: &Record| fold_record(&mut agg, &mut frame, self.buf, rec, self.ctx),
+        );
+        agg.finish();
+        Part {
+            span,
+            agg,
+            end,
+            stop,
+        }
+    }
+}
+
+/// Merges parts in file order, checking that each starts where the one before it ended.
+struct Stitch {
+    /// The record boundary where the next part must start.
+    pos: usize,
+    /// Records merged.
+    records: u64,
+    /// What ended the walk, once it has ended.
+    ended: Option<Option<Result<Scan, ReadErrorKind>>>,
+}
+
+impl Stitch {
+    /// Merges `parts` in order into `total` and `report`, walking again those whose start was
+    /// guessed wrong (a wrong guess costs its part a second walk) and the rest of those that
+    /// stopped at their record cap.
+    fn merge(
+        &mut self,
+        parts: Vec<Part>,
+        walker: &Walker<'_>,
+        opts: &Options,
+        total: &mut Aggregate,
+        report: &mut FileReport,
+        packets: &mut Option<PacketSink<'_>>,
+    ) {
+        for mut part in parts {
+            if self.ended.is_some() {
+                break;
+            }
+            if part.span.start != self.pos {
+                part = walker.fold(part.span, self.pos);
+            }
+            loop {
+                self.pos = part.end;
+                self.records += part.agg.packets;
+                absorb(
+                    std::iter::once(part.agg),
+                    report,
+                    total,
+                    packets,
+                    &opts.limits,
+                );
+                if part.stop.is_some() || part.end >= walker.buf.len() {
+                    self.ended = Some(part.stop);
+                    break;
+                }
+                if part.end >= part.span.limit {
+                    break;
+                }
+                // Stopped at the record cap: the rest of the span, from where it stopped.
+                part = walker.fold(part.span, part.end);
+            }
+        }
+    }
+}
+
+/// Analyzes a pcap file read whole by `reader` (see [`CaptureReader::mapped_pcap`]), merging
+/// into `total` and `report`.
+pub(super) fn analyze_parts(
+    reader: &mut CaptureReader,
+    ctx: &Context,
+    opts: &Options,
+    total: &mut Aggregate,
+    report: &mut FileReport,
+    progress: &mut (dyn FnMut(u64) + Send),
+    packets: &mut Option<PacketSink<'_>>,
+) {
+    let Some((bytes, scanner, first)) = reader.mapped_pcap() else {
+        return;
+    };
+    let buf: &[u8] = &bytes;
+    let len = buf.len();
+    let per_part = opts.batch_size.max(1);
+    let parts_per_window = opts.batches_per_window.max(1);
+    let mut mean_record = mean_record_len(buf, &scanner, first);
+    let mut stitch = Stitch {
+        pos: first,
+        records: 0,
+        ended: None,
+    };
+    let mut planned = first;
+    let mut folded: Vec<Part> = Vec::new();
+    let mut folded_from = first;
+    let mut reported = 0u64;
+    // Pipeline: while the workers walk and fold one window's parts, this thread merges the
+    // window before it.
+    loop {
+        let part_bytes =
+            (mean_record * per_part).clamp(MIN_PART_BYTES, opts.batch_bytes.max(MIN_PART_BYTES));
+        let walker = Walker {
+            buf,
+            scanner: &scanner,
+            ctx,
+            max_records: 2 * per_part,
+            expected_records: part_bytes / mean_record + 16,
+        };
+        let window_from = planned;
+        let mut plan: Vec<Span> = Vec::with_capacity(parts_per_window);
+        while plan.len() < parts_per_window && planned < len {
+            let limit = next_cut(buf, &scanner, planned, part_bytes);
+            plan.push(Span {
+                start: planned,
+                limit,
+            });
+            planned = limit;
+        }
+        // Pages before the window being merged are done with; those up to this one's end
+        // will be read.
+        reader.walked_to(folded_from, planned);
+        let (now, ()) = rayon::join(
+            || {
+                plan.par_iter()
+                    // One part per task: a worker free early takes the parts not yet begun.
+                    .with_max_len(1)
+                    .map(|&span| walker.fold(span, span.start))
+                    .collect::<Vec<Part>>()
+            },
+            || {
+                stitch.merge(
+                    std::mem::take(&mut folded),
+                    &walker,
+                    opts,
+                    total,
+                    report,
+                    packets,
+                )
+            },
+        );
+        if stitch.records > 0 {
+            mean_record = ((stitch.pos - first) / stitch.records as usize).max(16);
+        }
+        let at = stitch.pos as u64;
+        progress(at.saturating_sub(reported));
+        reported = at;
+        if now.is_empty() || stitch.ended.is_some() {
+            // The last window (or one after the end, folded for nothing).
+            stitch.merge(now, &walker, opts, total, report, packets);
+            break;
+        }
+        folded = now;
+        folded_from = window_from;
+    }
+    reader.walk_ended(stitch.pos, stitch.ended.flatten());
+    progress((len as u64).saturating_sub(reported));
+}
+
+/// Where the part that starts at `start` should end: at the first guessed record boundary
+/// `part_bytes` or more after it, or at the end of the file when there is none.
+fn next_cut(buf: &[u8], scanner: &PcapScanner, start: usize, part_bytes: usize) -> usize {
+    let mut at = start.saturating_add(part_bytes);
+    while at < buf.len() {
+        if let Some(guess) = scanner.guess_boundary(buf, at, at + GUESS_SEARCH) {
+            return guess;
+        }
+        at = at.saturating_add(part_bytes);
+    }
+    buf.len()
+}
+
+/// The mean length of the first records from `first`, headers included.
+fn mean_record_len(buf: &[u8], scanner: &PcapScanner, first: usize) -> usize {
+    let mut pos = first;
+    let (walked, _) = scanner.walk_each(buf, &mut pos, buf.len(), 1024, |_: &Record| {});
+    if walked == 0 {
+        return 1024;
+    }
+    ((pos - first) / walked).max(16)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::analyze::{fold_batch, Limits, PacketColumns};
+    use crate::read::pcap::fixtures::tricky_file;
+    use crate::read::pcap::{MAGIC_MODIFIED, MAGIC_NSEC, MAGIC_USEC};
+    use crate::read::ReadError;
+
+    fn context() -> Context {
+        Context {
+            base_ts: 1_700_000_000_000_000_000,
+            interval_ns: 1_000_000_000,
+            collect_packets: true,
+            interval_top: 0,
+        }
+    }
+
+    fn empty_report() -> FileReport {
+        FileReport {
+            path: "test.pcap".into(),
+            format: None,
+            compressed: false,
+            size_bytes: 0,
+            linktypes: Vec::new(),
+            packets: 0,
+            bytes: 0,
+            first_ts: None,
+            last_ts: None,
+            error: None,
+        }
+    }
+
+    /// Everything an aggregate counted, with the tables in key order.
+    fn digest(a: &Aggregate, rows: &[PacketColumns]) -> String {
+        fn sorted<T: std::fmt::Debug>(items: impl Iterator<Item = T>) -> Vec<String> {
+            let mut out: Vec<String> = items.map(|i| format!("{i:?}")).collect();
+            out.sort();
+            out
+        }
+        format!(
+            "{} {} {} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {} {:?} {:?} {:?} {:?} {:?} {:?} {:?} \
+             {:?} {:?} {} {} {} {} {} {:?}",
+            a.packets,
+            a.bytes,
+            a.captured_bytes,
+            a.first_ts,
+            a.last_ts,
+            a.min_ts,
+            a.max_ts,
+            a.linktypes,
+            a.protos,
+            a.stops,
+            a.undecoded_linktype,
+            a.sizes,
+            a.interarrival,
+            a.tcp_flags,
+            sorted(a.icmp_types.iter()),
+            sorted(a.timeseries.iter()),
+            sorted(a.flows.iter()),
+            sorted(a.conversations.iter()),
+            sorted(a.echoes.iter()),
+            a.echo_rtt,
+            a.echo_requests,
+            a.echo_replies,
+            a.flows_untracked,
+            a.addresses_untracked,
+            a.reassembled,
+            rows,
+        )
+    }
+
+    /// The analysis of `bytes` record after record, one walk: what the parts must give.
+    fn by_records(bytes: &[u8]) -> (String, Option<ReadError>) {
+        let ctx = context();
+        let mut reader =
+            CaptureReader::from_bytes(Path::new("test.pcap"), bytes.to_vec()).expect("capture");
+        let mut total = Aggregate::default();
+        let mut rows = Vec::new();
+        let mut batches = vec![Vec::new(); 3];
+        while let Some(chunk) = reader.next_window(&mut batches, 500) {
+            let buf: &[u8] = (*chunk).as_ref();
+            for batch in batches.iter().filter(|b| !b.is_empty()) {
+                let mut part = fold_batch(buf, batch, &ctx);
+                rows.push(std::mem::take(&mut part.packet_rows));
+                total.merge(part, &Limits::default());
+            }
+        }
+        total.finish();
+        (digest(&total, &merged(rows)), reader.error().cloned())
+    }
+
+    /// Rows of batches as one batch.
+    fn merged(batches: Vec<PacketColumns>) -> Vec<PacketColumns> {
+        let mut all = PacketColumns::default();
+        for b in batches {
+            all.ts.extend(b.ts);
+            all.len.extend(b.len);
+            all.caplen.extend(b.caplen);
+            all.linktype.extend(b.linktype);
+            all.protos.extend(b.protos);
+            all.src.extend(b.src);
+            all.dst.extend(b.dst);
+            all.ip_proto.extend(b.ip_proto);
+            all.sport.extend(b.sport);
+            all.dport.extend(b.dport);
+            all.tcp_flags.extend(b.tcp_flags);
+        }
+        vec![all]
+    }
+
+    /// The analysis of `bytes` in parts of about `per_part` records.
+    fn by_parts(bytes: &[u8], per_part: usize) -> (String, Option<ReadError>, FileReport) {
+        let ctx = context();
+        let opts = Options {
+            batch_size: per_part,
+            batches_per_window: 3,
+            ..Options::default()
+        };
+        let mut reader =
+            CaptureReader::from_bytes(Path::new("test.pcap"), bytes.to_vec()).expect("capture");
+        let mut total = Aggregate::default();
+        let mut report = empty_report();
+        let mut consumed = 0;
+        let mut rows = Vec::new();
+        let mut sink = |cols: PacketColumns| rows.push(cols);
+        analyze_parts(
+            &mut reader,
+            &ctx,
+            &opts,
+            &mut total,
+            &mut report,
+            &mut |n| consumed += n,
+            &mut Some(&mut sink),
+        );
+        total.finish();
+        assert_eq!(consumed, bytes.len() as u64, "progress adds up to the file");
+        (
+            digest(&total, &merged(rows)),
+            reader.error().cloned(),
+            report,
+        )
+    }
+
+    fn assert_parts_give_the_single_walk(bytes: &[u8]) {
+        let (expected, expected_error) = by_records(bytes);
+        // Part sizes: the floor (many parts, guesses inside fake headers), and records capped
+        // below what a part holds (walks resumed where they stopped).
+        for per_part in [1, 300, 100_000] {
+            let (got, error, report) = by_parts(bytes, per_part);
+            assert_eq!(error, expected_error, "{per_part} records a part");
+            assert!(
+                got == expected,
+                "{per_part} records a part: the aggregates differ"
+            );
+            let packets: u64 = expected
+                .split(' ')
+                .next()
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(0);
+            assert_eq!(report.packets, packets, "{per_part} records a part");
+        }
+    }
+
+    #[test]
+    fn parts_give_the_single_walk_over_fake_headers() {
+        for (be, magic) in [
+            (false, MAGIC_USEC),
+            (true, MAGIC_NSEC),
+            (false, MAGIC_MODIFIED),
+        ] {
+            let bytes = tricky_file(be, magic, 6000);
+            assert!(bytes.len() > 12 * MIN_PART_BYTES, "enough for many parts");
+            assert_parts_give_the_single_walk(&bytes);
+        }
+    }
+
+    #[test]
+    fn parts_stop_where_the_single_walk_does() {
+        let bytes = tricky_file(false, MAGIC_USEC, 6000);
+        let mut starts = Vec::new();
+        let scanner = PcapScanner::new(crate::read::pcap::PcapHeader::parse(&bytes).expect("pcap"));
+        let mut pos = crate::read::pcap::FILE_HEADER_LEN;
+        scanner.walk_each(&bytes, &mut pos, bytes.len(), usize::MAX, |r| {
+            starts.push(r.data_offset - 16)
+        });
+        // A damaged record two thirds in.
+        let mut damaged = bytes.clone();
+        let at = starts[4000];
+        damaged[at + 8..at + 12].copy_from_slice(&u32::MAX.to_le_bytes());
+        let (_, error) = by_records(&damaged);
+        assert_eq!(error.as_ref().map(|e| e.offset), Some(at as u64));
+        assert_parts_give_the_single_walk(&damaged);
+        // A file cut short in the middle of a record.
+        let mut cut = bytes.clone();
+        cut.truncate(starts[5000] + 19);
+        let (_, error) = by_records(&cut);
+        assert!(matches!(
+            error.map(|e| e.kind),
+            Some(ReadErrorKind::Truncated { .. })
+        ));
+        assert_parts_give_the_single_walk(&cut);
+        // Nothing after the file header; one record.
+        assert_parts_give_the_single_walk(&bytes[..crate::read::pcap::FILE_HEADER_LEN]);
+        assert_parts_give_the_single_walk(&bytes[..starts[1]]);
+    }
+
+    #[test]
+    fn parts_of_noise_give_the_single_walk() {
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        for round in 0..4 {
+            let mut bytes = crate::read::pcap::fixtures::file(round % 2 == 1, MAGIC_USEC, &[]);
+            // Small lengths now and then, so that noise sometimes reads as records.
+            while bytes.len() < 8 * MIN_PART_BYTES {
+                state = state
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1);
+                let word = (state >> 32) as u32;
+                let word = if word.is_multiple_of(5) {
+                    word % 2000
+                } else {
+                    word
+                };
+                bytes.extend(word.to_le_bytes());
+            }
+            assert_parts_give_the_single_walk(&bytes);
+        }
+    }
+}
