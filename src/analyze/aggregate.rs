@@ -260,7 +260,7 @@ pub struct Aggregate {
     pub linktypes: Vec<(u16, u64, u64)>,
     /// Frames and bytes per protocol, indexed by `Proto as usize`.
     pub protos: [[u64; 2]; Proto::COUNT],
-    /// Frames whose decoding stopped at each layer, indexed as [`Layer::ALL`].
+    /// Frames whose decoding stopped at each layer, indexed as [`crate::decode::Layer::ALL`].
     pub stops: [u64; 4],
     /// Frames of link types the decoder does not look inside.
     pub undecoded_linktype: u64,

@@ -1,5 +1,5 @@
 //! Records to metrics: decode a window of records in parallel (a mapped pcap file's parts are
-//! walked and decoded at once, [`parts`]; other files' records come in batches), fold each part
+//! walked and decoded at once, in `parts`; other files' records come in batches), fold each part
 //! or batch into a partial [`Aggregate`], merge the partials in record order.
 //!
 //! Memory is bounded by the window (a few parts or batches) plus the tables that grow with

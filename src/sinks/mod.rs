@@ -1,4 +1,4 @@
-//! Metrics to other systems: InfluxDB line protocol ([`line`]) and its writer ([`influx`]).
+//! Metrics to other systems: InfluxDB line protocol ([`mod@line`]) and its writer ([`influx`]).
 
 pub mod influx;
 pub mod line;
