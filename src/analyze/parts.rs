@@ -156,7 +156,6 @@ pub(super) fn analyze_parts(
     };
     let mut planned = first;
     let mut folded: Vec<Part> = Vec::new();
-    let mut folded_from = first;
     let mut reported = 0u64;
     // Pipeline: while the workers walk and fold one window's parts, this thread merges the
     // window before it.
@@ -180,9 +179,10 @@ pub(super) fn analyze_parts(
             });
             planned = limit;
         }
-        // Pages before the window being merged are done with; those up to this one's end
-        // will be read.
-        reader.walked_to(folded_from, planned);
+        // Pages before this window are done with (the merge reads the file again only to walk
+        // a part whose guess was wrong, and released pages come back from the page cache);
+        // those up to this window's end will be read.
+        reader.walked_to(window_from, planned);
         let (now, ()) = rayon::join(
             || {
                 plan.par_iter()
@@ -214,7 +214,6 @@ pub(super) fn analyze_parts(
             break;
         }
         folded = now;
-        folded_from = window_from;
     }
     reader.walk_ended(stitch.pos, stitch.ended.flatten());
     progress((len as u64).saturating_sub(reported));
