@@ -179,6 +179,10 @@ pub(super) fn analyze_parts(
             });
             planned = limit;
         }
+        // Pages before this window are done with (the merge reads the file again only to walk
+        // a part whose guess was wrong, and released pages come back from the page cache);
+        // those up to this window's end will be read.
+        reader.walked_to(window_from, planned);
         let (now, ()) = rayon::join(
             || {
                 plan.par_iter()
@@ -188,10 +192,6 @@ pub(super) fn analyze_parts(
                     .collect::<Vec<Part>>()
             },
             || {
-                // Pages before this window are done with: the merge reads the file again only
-                // to walk a part whose guess was wrong, and released pages come back from the
-                // page cache.
-                reader.release_before(window_from);
                 stitch.merge(
                     std::mem::take(&mut folded),
                     &walker,

@@ -38,6 +38,19 @@ impl AsRef<[u8]> for FileBytes {
 const PAGE: usize = 4096;
 
 impl FileBytes {
+    /// Asks the kernel to map `from..to` now, in one call, rather than page fault by page fault.
+    /// Only a hint: older kernels refuse it and the pages fault in as they are touched.
+    pub fn populate(&self, from: usize, to: usize) {
+        #[cfg(target_os = "linux")]
+        if let FileBytes::Mapped(map) = self {
+            let start = from / PAGE * PAGE;
+            if to > start {
+                let _ = map.advise_range(memmap2::Advice::PopulateRead, start, to - start);
+            }
+        }
+        let _ = (from, to);
+    }
+
     /// Drops the pages of `from..to` from this process's memory: they were read and will not be
     /// read again. The file and the page cache are untouched; only the resident size shrinks.
     pub fn release(&self, from: usize, to: usize) {
