@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Times netanalyzer against tshark, tcpdump, capinfos and cat on the same generated capture,
-# side by side, with the page cache warm. Prints medians of RUNS runs: seconds, packets/s, MB/s,
-# peak RSS, and each tool's time as a multiple of netanalyzer's. Then a scaling run (0.25x, 1x,
-# 4x the packets) showing time and peak RSS against input size.
+# side by side (round after round, each tool once a round), with the page cache warm. Prints
+# medians of RUNS runs: seconds, packets/s, MB/s, peak RSS, and each tool's time as a multiple of
+# netanalyzer's. Then a scaling run (0.25x, 1x, 4x the packets) showing time and peak RSS against
+# input size.
 #
 # Also the same capture compressed with `gzip -1`: netanalyzer on it, inflating alone with the same
 # library (examples/inflate.rs), and zcat.
@@ -44,24 +45,34 @@ out_dir="benches/runs/$(date -u +%Y-%m-%d)-$(hostname -s)"
 mkdir -p "$out_dir"
 result="$out_dir/bench-$packets.txt"
 
+# timed_run FILE CMD...: runs CMD once, appending "seconds peak_rss_kb" to FILE.
+timed_run() {
+    local file=$1; shift
+    local stats="$work/time.out" start end
+    # Wall time to the nanosecond: time's own %e has two decimals, a few percent here.
+    start=$(date +%s%N)
+    /usr/bin/time -o "$stats" -f "%M" "$@" > /dev/null 2>&1 || true
+    end=$(date +%s%N)
+    echo "$(awk -v ns=$((end - start)) 'BEGIN { printf "%.4f", ns / 1e9 }') $(tail -1 "$stats")" >> "$file"
+}
+
+# medians NAME FILE: prints "NAME median_seconds median_rss_kb" of the runs in FILE.
+medians() {
+    local mt mr
+    mt=$(awk '{print $1}' "$2" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+    mr=$(awk '{print $2}' "$2" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+    echo "$1 $mt $mr"
+}
+
 # median_run NAME CMD...: runs CMD $runs times; prints "NAME median_seconds median_rss_kb".
 median_run() {
     local name=$1; shift
-    local times=() rss=() t
-    local stats="$work/time.out"
-    local start end
+    local file="$work/runs-$name"
+    rm -f "$file"
     for _ in $(seq "$runs"); do
-        # Wall time to the nanosecond: time's own %e has two decimals, a few percent here.
-        start=$(date +%s%N)
-        /usr/bin/time -o "$stats" -f "%M" "$@" > /dev/null 2>&1 || true
-        end=$(date +%s%N)
-        times+=("$(awk -v ns=$((end - start)) 'BEGIN { printf "%.4f", ns / 1e9 }')")
-        rss+=("$(tail -1 "$stats")")
+        timed_run "$file" "$@"
     done
-    local mt mr
-    mt=$(printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-    mr=$(printf '%s\n' "${rss[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-    echo "$name $mt $mr"
+    medians "$name" "$file"
 }
 
 {
@@ -72,19 +83,38 @@ median_run() {
 } | tee "$result"
 
 reports="$work/reports"
+tools=(netanalyzer netanalyzer-1-thread tshark-conv-ip tshark-io-stat tcpdump capinfos capinfos-c cat
+    netanalyzer-gz inflate-only-gz zcat-gz)
+# set_cmd NAME: the command line of tool NAME, in the array cmd.
+set_cmd() {
+    case $1 in
+        netanalyzer) cmd=("$bin" analyze "$capture" --out "$reports" --quiet) ;;
+        netanalyzer-1-thread) cmd=("$bin" analyze "$capture" --out "$reports" --quiet -j 1) ;;
+        tshark-conv-ip) cmd=(tshark -n -q -r "$capture" -z conv,ip) ;;
+        tshark-io-stat) cmd=(tshark -n -q -r "$capture" -z io,stat,1) ;;
+        tcpdump) cmd=(tcpdump -n -r "$capture") ;;
+        capinfos) cmd=(capinfos "$capture") ;;
+        capinfos-c) cmd=(capinfos -c "$capture") ;;
+        cat) cmd=(cat "$capture") ;;
+        # The same capture as `gzip -1`: analysis should take little more than inflating alone.
+        netanalyzer-gz) cmd=("$bin" analyze "$gz" --out "$reports" --quiet) ;;
+        inflate-only-gz) cmd=("$inflate" "$gz") ;;
+        zcat-gz) cmd=(zcat "$gz") ;;
+    esac
+}
+# Round after round, each tool once a round: a slow spell of the machine (it has neighbours)
+# lands on every tool alike rather than on one tool's runs.
+for t in "${tools[@]}"; do rm -f "$work/runs-$t"; done
+for _ in $(seq "$runs"); do
+    for t in "${tools[@]}"; do
+        set_cmd "$t"
+        timed_run "$work/runs-$t" "${cmd[@]}"
+    done
+done
 rows=()
-rows+=("$(median_run "netanalyzer" "$bin" analyze "$capture" --out "$reports" --quiet)")
-rows+=("$(median_run "netanalyzer-1-thread" "$bin" analyze "$capture" --out "$reports" --quiet -j 1)")
-rows+=("$(median_run "tshark-conv-ip" tshark -n -q -r "$capture" -z conv,ip)")
-rows+=("$(median_run "tshark-io-stat" tshark -n -q -r "$capture" -z io,stat,1)")
-rows+=("$(median_run "tcpdump" tcpdump -n -r "$capture")")
-rows+=("$(median_run "capinfos" capinfos "$capture")")
-rows+=("$(median_run "capinfos-c" capinfos -c "$capture")")
-rows+=("$(median_run "cat" cat "$capture")")
-# The same capture as `gzip -1`: analysis should take little more than inflating alone.
-rows+=("$(median_run "netanalyzer-gz" "$bin" analyze "$gz" --out "$reports" --quiet)")
-rows+=("$(median_run "inflate-only-gz" "$inflate" "$gz")")
-rows+=("$(median_run "zcat-gz" zcat "$gz")")
+for t in "${tools[@]}"; do
+    rows+=("$(medians "$t" "$work/runs-$t")")
+done
 
 base=$(echo "${rows[0]}" | awk '{print $2}')
 {
