@@ -101,6 +101,24 @@ pub struct FileReport {
     pub error: Option<ReadError>,
 }
 
+impl FileReport {
+    /// The report of `path` before anything is read from it.
+    pub fn empty(path: PathBuf) -> FileReport {
+        FileReport {
+            path,
+            format: None,
+            compressed: false,
+            size_bytes: 0,
+            linktypes: Vec::new(),
+            packets: 0,
+            bytes: 0,
+            first_ts: None,
+            last_ts: None,
+            error: None,
+        }
+    }
+}
+
 /// The merged result of a run.
 #[derive(Debug)]
 pub struct Analysis {
@@ -222,20 +240,12 @@ pub fn analyze_paths_with(
     let mut reports = Vec::with_capacity(files.len());
     for (missing, why) in inputs.missing {
         reports.push(FileReport {
-            path: missing,
-            format: None,
-            compressed: false,
-            size_bytes: 0,
-            linktypes: Vec::new(),
-            packets: 0,
-            bytes: 0,
-            first_ts: None,
-            last_ts: None,
             error: Some(ReadError {
                 offset: 0,
                 message: format!("cannot read: {why}"),
                 kind: read::ReadErrorKind::Io(why),
             }),
+            ..FileReport::empty(missing)
         });
     }
     for (_, path) in files {
@@ -280,16 +290,8 @@ fn read_file(
     packets: &mut Option<PacketSink<'_>>,
 ) -> FileReport {
     let mut report = FileReport {
-        path: path.to_path_buf(),
-        format: None,
-        compressed: false,
         size_bytes: std::fs::metadata(path).map(|m| m.len()).unwrap_or(0),
-        linktypes: Vec::new(),
-        packets: 0,
-        bytes: 0,
-        first_ts: None,
-        last_ts: None,
-        error: None,
+        ..FileReport::empty(path.to_path_buf())
     };
     let mut reader = match CaptureReader::open(path) {
         Ok(r) => r,

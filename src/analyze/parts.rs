@@ -261,21 +261,6 @@ mod tests {
         }
     }
 
-    fn empty_report() -> FileReport {
-        FileReport {
-            path: "test.pcap".into(),
-            format: None,
-            compressed: false,
-            size_bytes: 0,
-            linktypes: Vec::new(),
-            packets: 0,
-            bytes: 0,
-            first_ts: None,
-            last_ts: None,
-            error: None,
-        }
-    }
-
     /// Everything an aggregate counted, with the tables in key order.
     fn digest(a: &Aggregate, rows: &[PacketColumns]) -> String {
         fn sorted<T: std::fmt::Debug>(items: impl Iterator<Item = T>) -> Vec<String> {
@@ -365,7 +350,7 @@ mod tests {
         let mut reader =
             CaptureReader::from_bytes(Path::new("test.pcap"), bytes.to_vec()).expect("capture");
         let mut total = Aggregate::default();
-        let mut report = empty_report();
+        let mut report = FileReport::empty("test.pcap".into());
         let mut consumed = 0;
         let mut rows = Vec::new();
         let mut sink = |cols: PacketColumns| rows.push(cols);
