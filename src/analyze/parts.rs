@@ -11,8 +11,9 @@
 
 use rayon::prelude::*;
 
-use super::PacketSink;
-use super::{absorb, batch_aggregate, fold_record, Aggregate, Context, FileReport, Options};
+use super::{
+    absorb, batch_aggregate, fold_record, Aggregate, Context, FileReport, Options, PacketSink,
+};
 use crate::decode::Frame;
 use crate::read::pcap::PcapScanner;
 use crate::read::{CaptureReader, ReadErrorKind, Record, Scan};
