@@ -303,16 +303,15 @@ fn read_file(
     report.format = Some(reader.format());
     reader.set_batch_bytes(opts.batch_bytes);
     report.compressed = reader.compressed();
-    if reader.mapped_pcap().is_some() {
-        parts::analyze_parts(
-            &mut reader,
-            ctx,
-            opts,
-            total,
-            &mut report,
-            progress,
-            packets,
-        );
+    if parts::analyze_parts(
+        &mut reader,
+        ctx,
+        opts,
+        total,
+        &mut report,
+        progress,
+        packets,
+    ) {
         total.finish();
         report.error = reader.error().cloned();
         return report;

@@ -131,8 +131,8 @@ impl Stitch {
     }
 }
 
-/// Analyzes a pcap file read whole by `reader` (see [`CaptureReader::mapped_pcap`]), merging
-/// into `total` and `report`.
+/// Analyzes the file of `reader` when it is a pcap file read whole
+/// ([`CaptureReader::mapped_pcap`]), merging into `total` and `report`; returns whether it was.
 pub(super) fn analyze_parts(
     reader: &mut CaptureReader,
     ctx: &Context,
@@ -141,9 +141,9 @@ pub(super) fn analyze_parts(
     report: &mut FileReport,
     progress: &mut (dyn FnMut(u64) + Send),
     packets: &mut Option<PacketSink<'_>>,
-) {
+) -> bool {
     let Some((bytes, scanner, first)) = reader.mapped_pcap() else {
-        return;
+        return false;
     };
     let buf: &[u8] = &bytes;
     let len = buf.len();
@@ -210,14 +210,14 @@ pub(super) fn analyze_parts(
         progress(at.saturating_sub(reported));
         reported = at;
         if now.is_empty() || stitch.ended.is_some() {
-            // The last window (or one after the end, folded for nothing).
-            stitch.merge(now, &walker, opts, total, report, packets);
+            // The last window is merged, or the walk ended and this one was folded for nothing.
             break;
         }
         folded = now;
     }
     reader.walk_ended(stitch.pos, stitch.ended.flatten());
     progress((len as u64).saturating_sub(reported));
+    true
 }
 
 /// Where the part that starts at `start` should end: at the first guessed record boundary
@@ -355,7 +355,7 @@ mod tests {
         let mut consumed = 0;
         let mut rows = Vec::new();
         let mut sink = |cols: PacketColumns| rows.push(cols);
-        analyze_parts(
+        let walked = analyze_parts(
             &mut reader,
             &ctx,
             &opts,
@@ -364,6 +364,7 @@ mod tests {
             &mut |n| consumed += n,
             &mut Some(&mut sink),
         );
+        assert!(walked, "a pcap file in memory is walked in parts");
         total.finish();
         assert_eq!(consumed, bytes.len() as u64, "progress adds up to the file");
         (
