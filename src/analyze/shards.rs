@@ -164,12 +164,19 @@ impl<K: Hash + Eq, V> Table<K, V> {
     /// Writes the slot of the entry at `index` into the first free slot from its hash's.
     #[inline]
     fn place(&mut self, hash: u64, index: usize) {
+        self.place_word(slot_word(hash, index));
+    }
+
+    /// Writes `word` into the first free slot from the one its hash places it at: the word's
+    /// top half is the hash's low half, all the bits that place it.
+    #[inline]
+    fn place_word(&mut self, word: u64) {
         let mask = self.mask();
-        let mut at = hash as usize & mask;
+        let mut at = (word >> 32) as usize & mask;
         while self.slots[at] != 0 {
             at = (at + 1) & mask;
         }
-        self.slots[at] = slot_word(hash, index);
+        self.slots[at] = word;
     }
 
     /// Doubles the slots, moving each word to its place in the larger index.
@@ -177,14 +184,8 @@ impl<K: Hash + Eq, V> Table<K, V> {
     fn grow(&mut self) {
         let larger = vec![0; (self.slots.len() * 2).max(16)];
         let old = std::mem::replace(&mut self.slots, larger);
-        let mask = self.mask();
         for word in old.into_iter().filter(|&w| w != 0) {
-            // The word's top half is the hash's low half: all the bits that place it.
-            let mut at = (word >> 32) as usize & mask;
-            while self.slots[at] != 0 {
-                at = (at + 1) & mask;
-            }
-            self.slots[at] = word;
+            self.place_word(word);
         }
     }
 
