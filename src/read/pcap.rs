@@ -2,10 +2,10 @@
 //!
 //! Handles both byte orders, microsecond and nanosecond magics, and the Kuznetsov "modified"
 //! variant (24-byte record headers). Record lengths are checked against the same ceiling Wireshark
-//! uses before any are trusted. A file in memory is walked a range at a time from several guessed
-//! record boundaries at once, each guess kept only once the walk before it has arrived there.
+//! uses before any are trusted. For a file in memory cut into parts walked at once, it guesses
+//! record boundaries (runs of plausible headers) that the walk before each part then checks.
 
-use super::{prefetch, ReadErrorKind, Record, Scan, SCAN_PREFETCH_BYTES};
+use super::{prefetch_ahead, ReadErrorKind, Record, Scan, SCAN_PREFETCH_BYTES};
 
 pub(crate) const MAGIC_USEC: u32 = 0xa1b2_c3d4;
 pub(crate) const MAGIC_NSEC: u32 = 0xa1b2_3c4d;
@@ -183,11 +183,7 @@ impl PcapScanner {
         let mut prefetched = *pos;
         let mut walked = 0;
         while *pos < limit && walked < max_records {
-            prefetched = prefetched.max(*pos);
-            while prefetched < *pos + SCAN_PREFETCH_BYTES {
-                prefetch(buf, prefetched);
-                prefetched += 64;
-            }
+            prefetch_ahead(buf, &mut prefetched, *pos, SCAN_PREFETCH_BYTES);
             match self.next(buf, pos) {
                 Ok(Scan::Record(r)) => {
                     each(&r);

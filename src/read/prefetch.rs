@@ -20,6 +20,18 @@ pub fn prefetch(bytes: &[u8], at: usize) {
     let _ = (bytes, at);
 }
 
+/// Asks for every cache line of `bytes` from `*next` (or `pos`, if further) up to `ahead` bytes
+/// past `pos`, and moves `*next` past them: for a walk whose next stop is only known once it
+/// gets there, so that the lines it may need are on their way.
+#[inline(always)]
+pub fn prefetch_ahead(bytes: &[u8], next: &mut usize, pos: usize, ahead: usize) {
+    *next = (*next).max(pos);
+    while *next < pos + ahead {
+        prefetch(bytes, *next);
+        *next += 64;
+    }
+}
+
 /// Asks for the cache lines of `value` to be loaded: for tables walked in an order other than
 /// their memory's.
 #[inline(always)]
