@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Times netanalyzer against tshark, tcpdump, capinfos and cat on the same generated capture,
 # side by side (round after round, each tool once a round), with the page cache warm. Prints
-# medians of RUNS runs: seconds, packets/s, MB/s, peak RSS, and each tool's time as a multiple of
-# netanalyzer's. Then a scaling run (0.25x, 1x, 4x the packets) showing time and peak RSS against
+# medians of RUNS runs: seconds, packets/s, MB/s, peak RSS, CPU use (100% is one core busy the
+# whole run), and each tool's time as a multiple of netanalyzer's. Then a scaling run (0.25x, 1x, 4x the packets) showing time and peak RSS against
 # input size.
 #
 # Also the same capture compressed with `gzip -1`: netanalyzer on it, inflating alone with the same
@@ -45,23 +45,25 @@ out_dir="benches/runs/$(date -u +%Y-%m-%d)-$(hostname -s)"
 mkdir -p "$out_dir"
 result="$out_dir/bench-$packets.txt"
 
-# timed_run FILE CMD...: runs CMD once, appending "seconds peak_rss_kb" to FILE.
+# timed_run FILE CMD...: runs CMD once, appending "seconds peak_rss_kb cpu_percent" to FILE.
 timed_run() {
     local file=$1; shift
     local stats="$work/time.out" start end
     # Wall time to the nanosecond: time's own %e has two decimals, a few percent here.
     start=$(date +%s%N)
-    /usr/bin/time -o "$stats" -f "%M" "$@" > /dev/null 2>&1 || true
+    /usr/bin/time -o "$stats" -f "%M %P" "$@" > /dev/null 2>&1 || true
     end=$(date +%s%N)
-    echo "$(awk -v ns=$((end - start)) 'BEGIN { printf "%.4f", ns / 1e9 }') $(tail -1 "$stats")" >> "$file"
+    echo "$(awk -v ns=$((end - start)) 'BEGIN { printf "%.4f", ns / 1e9 }') $(tail -1 "$stats" | tr -d %)" >> "$file"
 }
 
-# medians NAME FILE: prints "NAME median_seconds median_rss_kb" of the runs in FILE.
+# median_of COLUMN FILE: the median of COLUMN over the lines of FILE.
+median_of() {
+    awk -v c="$1" '{print $c}' "$2" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
+}
+
+# medians NAME FILE: prints "NAME median_seconds median_rss_kb median_cpu_percent" of FILE's runs.
 medians() {
-    local mt mr
-    mt=$(awk '{print $1}' "$2" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-    mr=$(awk '{print $2}' "$2" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-    echo "$1 $mt $mr"
+    echo "$1 $(median_of 1 "$2") $(median_of 2 "$2") $(median_of 3 "$2")"
 }
 
 # median_run NAME CMD...: runs CMD $runs times; prints "NAME median_seconds median_rss_kb".
@@ -118,12 +120,12 @@ done
 
 base=$(echo "${rows[0]}" | awk '{print $2}')
 {
-    printf '%-22s %10s %14s %10s %12s %12s\n' tool seconds packets/s MB/s "peak RSS MB" "x netanalyzer"
+    printf '%-22s %10s %14s %10s %12s %6s %12s\n' tool seconds packets/s MB/s "peak RSS MB" CPU "x netanalyzer"
     for r in "${rows[@]}"; do
         set -- $r
-        awk -v n="$1" -v t="$2" -v m="$3" -v p="$packets" -v b="$bytes" -v base="$base" 'BEGIN {
+        awk -v n="$1" -v t="$2" -v m="$3" -v c="$4" -v p="$packets" -v b="$bytes" -v base="$base" 'BEGIN {
             t = (t < 0.001) ? 0.001 : t;
-            printf "%-22s %10.3f %14.0f %10.0f %12.1f %12.2f\n", n, t, p / t, b / t / 1e6, m / 1024, t / base
+            printf "%-22s %10.3f %14.0f %10.0f %12.1f %5d%% %12.2f\n", n, t, p / t, b / t / 1e6, m / 1024, c, t / base
         }'
     done
 } | tee -a "$result"

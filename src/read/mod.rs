@@ -259,8 +259,6 @@ pub struct CaptureReader {
     populated: usize,
     /// A batch ends once its frames span this many bytes, however few records it holds.
     batch_bytes: usize,
-    /// Pages a large mapped file in and out, started on first need.
-    pager: Option<Pager>,
 }
 
 impl CaptureReader {
@@ -320,7 +318,6 @@ impl CaptureReader {
             released: 0,
             populated: 0,
             batch_bytes: usize::MAX,
-            pager: None,
         }
     }
 
@@ -497,77 +494,41 @@ impl CaptureReader {
     }
 
     /// Releases the mapped pages below the window handed out last and pages in the ones ahead.
+    ///
+    /// The system calls (a tenth of the work on a large file) run as tasks of the worker pool,
+    /// beside the scan rather than in its way: a worker waiting for the others takes them.
     fn manage_pages(&mut self) {
         let Bytes::Whole(bytes) = &self.bytes else {
             return;
         };
         let len = bytes.len();
         if self.last_window_start > self.released {
-            self.pager
-                .get_or_insert_with(|| Pager::start(bytes))
-                .send(PageWork::Release(self.released, self.last_window_start));
+            let (from, to) = (self.released, self.last_window_start);
+            page_work(bytes, move |b| b.release(from, to));
             self.released = self.last_window_start;
         }
         if self.pos + POPULATE_AHEAD / 2 >= self.populated && self.populated < len {
             let from = self.populated.max(self.pos);
             let end = (self.pos + POPULATE_AHEAD).min(len);
             if len <= POPULATE_AHEAD {
-                // A small file is paged in at once; no thread for it.
+                // A small file is paged in at once.
                 bytes.populate(from, end);
             } else {
-                self.pager
-                    .get_or_insert_with(|| Pager::start(bytes))
-                    .send(PageWork::Populate(from, end));
+                page_work(bytes, move |b| b.populate(from, end));
             }
             self.populated = end;
         }
     }
 }
 
-impl Drop for CaptureReader {
-    fn drop(&mut self) {
-        if let Some(pager) = self.pager.take() {
-            pager.stop();
-        }
-    }
-}
-
-/// Work on a mapped file's pages.
-enum PageWork {
-    Populate(usize, usize),
-    Release(usize, usize),
-}
-
-/// A thread that maps pages in ahead of the scan and drops them behind it, so that the system
-/// calls (a tenth of the work on a large file) run beside the scan rather than in its way.
-struct Pager {
-    work: std::sync::mpsc::Sender<PageWork>,
-    thread: std::thread::JoinHandle<()>,
-}
-
-impl Pager {
-    fn start(bytes: &Arc<FileBytes>) -> Pager {
-        let (work, queue) = std::sync::mpsc::channel::<PageWork>();
+/// Runs `work` on the mapped bytes as a task of the worker pool, or at once on a pool of one
+/// thread: its worker is never idle until the file is done, so a task would wait that long.
+fn page_work(bytes: &Arc<FileBytes>, work: impl FnOnce(&FileBytes) + Send + 'static) {
+    if rayon::current_num_threads() > 1 {
         let bytes = Arc::clone(bytes);
-        let thread = std::thread::spawn(move || {
-            for job in queue {
-                match job {
-                    PageWork::Populate(from, to) => bytes.populate(from, to),
-                    PageWork::Release(from, to) => bytes.release(from, to),
-                }
-            }
-        });
-        Pager { work, thread }
-    }
-
-    fn send(&self, job: PageWork) {
-        // The thread only ends when this sender is dropped.
-        let _ = self.work.send(job);
-    }
-
-    fn stop(self) {
-        drop(self.work);
-        let _ = self.thread.join();
+        rayon::spawn(move || work(&bytes));
+    } else {
+        work(bytes);
     }
 }
 
