@@ -414,8 +414,10 @@ pub fn decode(linktype: u16, data: &[u8]) -> Frame {
 pub fn decode_into(frame: &mut Frame, linktype: u16, data: &[u8]) {
     frame.protos = ProtoSet::default();
     frame.stop = None;
-    frame.outer.ip_version = 0;
-    frame.inner.ip_version = 0;
+    // Whole flows, not only their IP versions: a frame without IP must not show the transport
+    // of the frame decoded before it.
+    frame.outer = Flow::default();
+    frame.inner = Flow::default();
     frame.ip_layer_count = 0;
     frame.fragment = None;
     let mut d = Decoder {

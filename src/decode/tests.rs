@@ -321,3 +321,35 @@ mod no_panic {
         }
     }
 }
+
+#[test]
+fn a_frame_decoded_into_a_used_frame_shows_nothing_of_the_one_before() {
+    let mut tcp = Vec::new();
+    PacketBuilder::ethernet2(MAC_A, MAC_B)
+        .ipv4([10, 0, 0, 1], [10, 0, 0, 2], 64)
+        .tcp(40000, 80, 7, 1024)
+        .syn()
+        .write(&mut tcp, b"")
+        .expect("write");
+    // An ARP request: no IP, no transport.
+    let mut arp = vec![0xff; 6];
+    arp.extend(MAC_A);
+    arp.extend([0x08, 0x06, 0, 1, 0x08, 0, 6, 4, 0, 1]);
+    arp.extend(MAC_A);
+    arp.extend([10, 0, 0, 1, 0, 0, 0, 0, 0, 0, 10, 0, 0, 2]);
+    let mut frame = Frame::default();
+    decode_into(&mut frame, linktype::ETHERNET, &tcp);
+    assert!(frame.innermost().has_transport);
+    decode_into(&mut frame, linktype::ETHERNET, &arp);
+    let fresh = decode(linktype::ETHERNET, &arp);
+    assert_eq!(
+        (frame.protos, frame.stop, frame.outer, frame.inner),
+        (fresh.protos, fresh.stop, fresh.outer, fresh.inner)
+    );
+    assert_eq!(frame.ip_layers(), fresh.ip_layers());
+    assert!(
+        !frame.innermost().has_transport,
+        "the TCP header of the frame before"
+    );
+    assert_eq!(frame.innermost().tcp_flags, 0);
+}
