@@ -1,6 +1,6 @@
-//! Records to metrics: decode a window of records in parallel (a mapped pcap file's parts are
-//! walked and decoded at once, in `parts`; other files' records come in batches), fold each part
-//! or batch into a partial [`Aggregate`], merge the partials in record order.
+//! Records to metrics: decode a window of records in parallel (a mapped file's parts are walked
+//! and decoded at once, in `parts`; a gzip stream's records come in batches), fold each part or
+//! batch into a partial [`Aggregate`], merge the partials in record order.
 //!
 //! Memory is bounded by the window (a few parts or batches) plus the tables that grow with
 //! distinct keys, each capped by [`Limits`]; no per-packet table is ever held.
@@ -39,7 +39,7 @@ pub struct Options {
     pub batch_size: usize,
     /// Bytes of frames per batch at most, whatever the record count.
     pub batch_bytes: usize,
-    /// Batches (or parts of a mapped pcap file) per window: a multiple of the worker count
+    /// Batches (or parts of a mapped file) per window: a multiple of the worker count
     /// keeps every core busy.
     pub batches_per_window: usize,
     /// Count the top N addresses and ports of every interval (0: off; for InfluxDB).

@@ -1,12 +1,14 @@
-//! A mapped pcap file cut into parts that the workers walk and fold at once.
+//! A file read whole (pcap or pcapng) cut into parts that the workers walk and fold at once.
 //!
-//! A pcap file has no index: each record header says where the next record starts. Finding
-//! the records first and decoding them after loaded each record's first cache line twice, the
-//! second time long after the first, and left the finding to one thread. Here the file is cut
-//! at guessed record boundaries (a run of plausible headers), each worker walks its part and
-//! folds every record as it reaches it, and the parts are then checked in file order: a part is
-//! kept only when the walk before it ended exactly on its first record; one whose guess was
-//! wrong is walked and folded again from the true boundary. So the result is the single walk's,
+//! Neither format has an index: each record or block header says where the next one starts.
+//! Finding the records first and decoding them after loaded each record's first cache line
+//! twice, the second time long after the first, and left the finding to one thread. Here the file
+//! is cut at guessed record boundaries (a run of plausible headers), each worker walks its part
+//! with the state read before the part was cut (pcapng's sections and interfaces) and folds every
+//! record as it reaches it, and the parts are then checked in file order: a part is kept only
+//! when the walk before it ended exactly on its first record, with the same state. One whose
+//! guess was wrong is walked and folded again from the true boundary, and one that stopped before
+//! a block that changes the state is walked on from there. So the result is the single walk's,
 //! whatever the bytes.
 
 use rayon::prelude::*;
@@ -15,8 +17,7 @@ use super::{
     absorb, batch_aggregate, fold_record, Aggregate, Context, FileReport, Options, PacketSink,
 };
 use crate::decode::Frame;
-use crate::read::pcap::PcapScanner;
-use crate::read::{CaptureReader, ReadErrorKind, Record, Scan};
+use crate::read::{CaptureReader, MappedScanner, PartScanner, ReadErrorKind, Record, Scan};
 
 /// Bytes searched for a record boundary after each cutting point.
 const GUESS_SEARCH: usize = 64 * 1024;
@@ -33,20 +34,23 @@ struct Span {
 }
 
 /// What a walk over a [`Span`] found.
-struct Part {
+struct Part<S> {
     span: Span,
     agg: Aggregate,
     /// Where the walk ended: at or after `span.limit`, or before it when the walk stopped at its
-    /// record cap or for `stop`.
+    /// record cap, before a change of state, or for `stop`.
     end: usize,
     /// What stopped the walk (the end of the file, a record cut short, a damaged record).
     stop: Option<Result<Scan, ReadErrorKind>>,
+    /// The generation of the state the walk started with.
+    generation: u64,
+    /// The state the walk ended with.
+    scanner: S,
 }
 
 /// How parts are walked and folded.
 struct Walker<'a> {
     buf: &'a [u8],
-    scanner: &'a PcapScanner,
     ctx: &'a Context,
     /// Records folded into one aggregate at most: bounds a part's memory whatever its bytes.
     max_records: usize,
@@ -55,16 +59,25 @@ struct Walker<'a> {
 }
 
 impl Walker<'_> {
-    /// Walks `span` from `from`, folding each record.
-    fn fold(&self, span: Span, from: usize) -> Part {
+    /// Walks `span` from `from` with `scanner`, folding each record; `from_guess`: `from` is a
+    /// guessed boundary and `scanner` the state of an earlier point.
+    fn fold<S: PartScanner>(
+        &self,
+        span: Span,
+        from: usize,
+        mut scanner: S,
+        from_guess: bool,
+    ) -> Part<S> {
         let mut agg = batch_aggregate(self.expected_records.min(self.max_records), self.ctx);
         let mut frame = Frame::default();
         let mut end = from;
-        let (_, stop) = self.scanner.walk_each(
+        let generation = scanner.generation();
+        let (_, stop) = scanner.walk_part(
             self.buf,
             &mut end,
             span.limit,
             self.max_records,
+            from_guess,
             |rec: &Record| fold_record(&mut agg, &mut frame, self.buf, rec, self.ctx),
         );
         agg.finish();
@@ -73,27 +86,31 @@ impl Walker<'_> {
             agg,
             end,
             stop,
+            generation,
+            scanner,
         }
     }
 }
 
 /// Merges parts in file order, checking that each starts where the one before it ended.
-struct Stitch {
+struct Stitch<S> {
     /// The record boundary where the next part must start.
     pos: usize,
+    /// The state there.
+    scanner: S,
     /// Records merged.
     records: u64,
     /// What ended the walk, once it has ended.
     ended: Option<Option<Result<Scan, ReadErrorKind>>>,
 }
 
-impl Stitch {
+impl<S: PartScanner> Stitch<S> {
     /// Merges `parts` in order into `total` and `report`, walking again those whose start was
-    /// guessed wrong (a wrong guess costs its part a second walk) and the rest of those that
-    /// stopped at their record cap.
+    /// guessed wrong or walked with another state (a wrong guess costs its part a second walk),
+    /// and the rest of those that stopped early (at their record cap, before a change of state).
     fn merge(
         &mut self,
-        parts: Vec<Part>,
+        parts: Vec<Part<S>>,
         walker: &Walker<'_>,
         opts: &Options,
         total: &mut Aggregate,
@@ -104,11 +121,12 @@ impl Stitch {
             if self.ended.is_some() {
                 break;
             }
-            if part.span.start != self.pos {
-                part = walker.fold(part.span, self.pos);
+            if part.span.start != self.pos || part.generation != self.scanner.generation() {
+                part = walker.fold(part.span, self.pos, self.scanner.clone(), false);
             }
             loop {
                 self.pos = part.end;
+                self.scanner.join(part.scanner);
                 self.records += part.agg.packets;
                 absorb(
                     std::iter::once(part.agg),
@@ -124,15 +142,15 @@ impl Stitch {
                 if part.end >= part.span.limit {
                     break;
                 }
-                // Stopped at the record cap: the rest of the span, from where it stopped.
-                part = walker.fold(part.span, part.end);
+                // Stopped early: the rest of the span, from where it stopped.
+                part = walker.fold(part.span, part.end, self.scanner.clone(), false);
             }
         }
     }
 }
 
-/// Analyzes the file of `reader` when it is a pcap file read whole
-/// ([`CaptureReader::mapped_pcap`]), merging into `total` and `report`; returns whether it was.
+/// Analyzes the file of `reader` when it is read whole ([`CaptureReader::mapped_parts`]),
+/// merging into `total` and `report`; returns whether it was.
 pub(super) fn analyze_parts(
     reader: &mut CaptureReader,
     ctx: &Context,
@@ -142,21 +160,49 @@ pub(super) fn analyze_parts(
     progress: &mut (dyn FnMut(u64) + Send),
     packets: &mut Option<PacketSink<'_>>,
 ) -> bool {
-    let Some((bytes, scanner, first)) = reader.mapped_pcap() else {
+    let Some((bytes, scanner, first)) = reader.mapped_parts() else {
         return false;
     };
     let buf: &[u8] = &bytes;
+    let (pos, stop) = match scanner {
+        MappedScanner::Pcap(s) => walk_parts(
+            buf, s, first, ctx, opts, total, report, reader, progress, packets,
+        ),
+        MappedScanner::PcapNg(s) => walk_parts(
+            buf, s, first, ctx, opts, total, report, reader, progress, packets,
+        ),
+    };
+    reader.walk_ended(pos, stop);
+    true
+}
+
+/// Walks `buf` from `first` in parts with `scanner`; returns where the walk ended and why.
+#[allow(clippy::too_many_arguments)]
+fn walk_parts<S: PartScanner>(
+    buf: &[u8],
+    mut scanner: S,
+    mut first: usize,
+    ctx: &Context,
+    opts: &Options,
+    total: &mut Aggregate,
+    report: &mut FileReport,
+    reader: &mut CaptureReader,
+    progress: &mut (dyn FnMut(u64) + Send),
+    packets: &mut Option<PacketSink<'_>>,
+) -> (usize, Option<Result<Scan, ReadErrorKind>>) {
     let len = buf.len();
     let per_part = opts.batch_size.max(1);
     let parts_per_window = opts.batches_per_window.max(1);
+    scanner.settle(buf, &mut first);
     let mut mean_record = mean_record_len(buf, &scanner, first);
     let mut stitch = Stitch {
         pos: first,
+        scanner,
         records: 0,
         ended: None,
     };
     let mut planned = first;
-    let mut folded: Vec<Part> = Vec::new();
+    let mut folded: Vec<Part<S>> = Vec::new();
     let mut reported = 0u64;
     // Pipeline: while the workers walk and fold one window's parts, this thread merges the
     // window before it.
@@ -165,15 +211,17 @@ pub(super) fn analyze_parts(
             (mean_record * per_part).clamp(MIN_PART_BYTES, opts.batch_bytes.max(MIN_PART_BYTES));
         let walker = Walker {
             buf,
-            scanner: &scanner,
             ctx,
             max_records: 2 * per_part,
             expected_records: part_bytes / mean_record + 16,
         };
+        // The parts of this window are walked with the state known now, before the window
+        // being merged: a change of state in it costs the parts after it a second walk.
+        let state = stitch.scanner.clone();
         let window_from = planned;
         let mut plan: Vec<Span> = Vec::with_capacity(parts_per_window);
         while plan.len() < parts_per_window && planned < len {
-            let limit = next_cut(buf, &scanner, planned, part_bytes);
+            let limit = next_cut(buf, &state, planned, part_bytes);
             plan.push(Span {
                 start: planned,
                 limit,
@@ -189,8 +237,8 @@ pub(super) fn analyze_parts(
                 plan.par_iter()
                     // One part per task: a worker free early takes the parts not yet begun.
                     .with_max_len(1)
-                    .map(|&span| walker.fold(span, span.start))
-                    .collect::<Vec<Part>>()
+                    .map(|&span| walker.fold(span, span.start, state.clone(), true))
+                    .collect::<Vec<Part<S>>>()
             },
             || {
                 stitch.merge(
@@ -215,14 +263,13 @@ pub(super) fn analyze_parts(
         }
         folded = now;
     }
-    reader.walk_ended(stitch.pos, stitch.ended.flatten());
     progress((len as u64).saturating_sub(reported));
-    true
+    (stitch.pos, stitch.ended.flatten())
 }
 
 /// Where the part that starts at `start` should end: at the first guessed record boundary
 /// `part_bytes` or more after it, or at the end of the file when there is none.
-fn next_cut(buf: &[u8], scanner: &PcapScanner, start: usize, part_bytes: usize) -> usize {
+fn next_cut<S: PartScanner>(buf: &[u8], scanner: &S, start: usize, part_bytes: usize) -> usize {
     let mut at = start.saturating_add(part_bytes);
     while at < buf.len() {
         if let Some(guess) = scanner.guess_boundary(buf, at, at + GUESS_SEARCH) {
@@ -234,9 +281,12 @@ fn next_cut(buf: &[u8], scanner: &PcapScanner, start: usize, part_bytes: usize) 
 }
 
 /// The mean length of the first records from `first`, headers included.
-fn mean_record_len(buf: &[u8], scanner: &PcapScanner, first: usize) -> usize {
+fn mean_record_len<S: PartScanner>(buf: &[u8], scanner: &S, first: usize) -> usize {
     let mut pos = first;
-    let (walked, _) = scanner.walk_each(buf, &mut pos, buf.len(), 1024, |_: &Record| {});
+    let (walked, _) =
+        scanner
+            .clone()
+            .walk_part(buf, &mut pos, buf.len(), 1024, false, |_: &Record| {});
     if walked == 0 {
         return 1024;
     }
@@ -250,7 +300,8 @@ mod tests {
     use super::*;
     use crate::analyze::{fold_batch, Limits, PacketColumns};
     use crate::read::pcap::fixtures::tricky_file;
-    use crate::read::pcap::{MAGIC_MODIFIED, MAGIC_NSEC, MAGIC_USEC};
+    use crate::read::pcap::{PcapScanner, MAGIC_MODIFIED, MAGIC_NSEC, MAGIC_USEC};
+    use crate::read::pcapng;
     use crate::read::ReadError;
 
     fn context() -> Context {
@@ -364,7 +415,7 @@ mod tests {
             &mut |n| consumed += n,
             &mut Some(&mut sink),
         );
-        assert!(walked, "a pcap file in memory is walked in parts");
+        assert!(walked, "a file in memory is walked in parts");
         total.finish();
         assert_eq!(consumed, bytes.len() as u64, "progress adds up to the file");
         (
@@ -457,5 +508,55 @@ mod tests {
             }
             assert_parts_give_the_single_walk(&bytes);
         }
+    }
+
+    /// Where each block of a pcapng file starts.
+    fn block_starts(bytes: &[u8]) -> Vec<usize> {
+        let mut starts = Vec::new();
+        let mut at = 0;
+        let mut big_endian = false;
+        while at + 12 <= bytes.len() {
+            starts.push(at);
+            if bytes[at..at + 4] == pcapng::SHB_TYPE.to_le_bytes() {
+                big_endian = bytes[at + 8] == 0x1A;
+            }
+            let len: [u8; 4] = bytes[at + 4..at + 8].try_into().expect("4 bytes");
+            at += if big_endian {
+                u32::from_be_bytes(len)
+            } else {
+                u32::from_le_bytes(len)
+            } as usize;
+        }
+        starts
+    }
+
+    #[test]
+    fn pcapng_parts_give_the_single_walk() {
+        let bytes = pcapng::fixtures::tricky_file(10_000);
+        assert!(bytes.len() > 12 * MIN_PART_BYTES, "enough for many parts");
+        assert_parts_give_the_single_walk(&bytes);
+        let starts = block_starts(&bytes);
+        // A damaged block length two thirds in (the trailer no longer agrees).
+        let mut damaged = bytes.clone();
+        let at = starts[starts.len() * 2 / 3];
+        damaged[at + 4] ^= 0x40;
+        let (_, error) = by_records(&damaged);
+        assert_eq!(error.as_ref().map(|e| e.offset), Some(at as u64));
+        assert_parts_give_the_single_walk(&damaged);
+        // Cut short inside a block.
+        let mut cut = bytes.clone();
+        cut.truncate(starts[starts.len() / 2] + 30);
+        let (_, error) = by_records(&cut);
+        assert!(matches!(
+            error.map(|e| e.kind),
+            Some(ReadErrorKind::Truncated { .. })
+        ));
+        assert_parts_give_the_single_walk(&cut);
+        // Headers only; a damaged interface header; one frame.
+        assert_parts_give_the_single_walk(&bytes[..starts[3]]);
+        let mut bad_header = bytes[..starts[40]].to_vec();
+        bad_header[starts[1] + 4] = 13;
+        assert_parts_give_the_single_walk(&bad_header);
+        assert_parts_give_the_single_walk(&bytes[..starts[4]]);
     }
 }

@@ -173,6 +173,105 @@ enum Scanner {
     PcapNg(pcapng::PcapNgScanner),
 }
 
+/// The scanner of a file read whole, for walking it in parts ([`CaptureReader::mapped_parts`]).
+pub enum MappedScanner {
+    /// A pcap file.
+    Pcap(pcap::PcapScanner),
+    /// A pcapng file.
+    PcapNg(pcapng::PcapNgScanner),
+}
+
+/// A scanner that can walk a file in parts, each from a guessed record boundary, with the state
+/// (sections, interfaces) read before the part was cut. Whoever joins the parts checks that each
+/// starts where the walk before it ended, with the same state, and walks again those that don't.
+pub trait PartScanner: Clone + Send + Sync {
+    /// Reads what sets the state at `*pos` before the first record (pcapng's section and
+    /// interface headers), so that parts can be walked with it.
+    fn settle(&mut self, buf: &[u8], pos: &mut usize);
+
+    /// The first place in `from..to` that looks like a record boundary: a guess.
+    fn guess_boundary(&self, buf: &[u8], from: usize, to: usize) -> Option<usize>;
+
+    /// Calls `each` on the records from `*pos` up to the first at or after `limit`, or on
+    /// `max_records` of them; returns the records walked and what stopped the walk, if not the
+    /// limit or the count. `from_guess`: the walk starts at a guessed boundary with an earlier
+    /// state, and also stops, with no reason given, before anything that would change that state
+    /// or that needs the record before it.
+    fn walk_part(
+        &mut self,
+        buf: &[u8],
+        pos: &mut usize,
+        limit: usize,
+        max_records: usize,
+        from_guess: bool,
+        each: impl FnMut(&Record),
+    ) -> (usize, Option<Result<Scan, ReadErrorKind>>);
+
+    /// Takes the state left by `later`, a walk that started from this state.
+    fn join(&mut self, later: Self);
+
+    /// Changes of state read so far: walks started from different generations do not join.
+    fn generation(&self) -> u64;
+}
+
+impl PartScanner for pcap::PcapScanner {
+    fn settle(&mut self, _buf: &[u8], _pos: &mut usize) {}
+
+    fn guess_boundary(&self, buf: &[u8], from: usize, to: usize) -> Option<usize> {
+        pcap::PcapScanner::guess_boundary(self, buf, from, to)
+    }
+
+    #[inline]
+    fn walk_part(
+        &mut self,
+        buf: &[u8],
+        pos: &mut usize,
+        limit: usize,
+        max_records: usize,
+        _from_guess: bool,
+        each: impl FnMut(&Record),
+    ) -> (usize, Option<Result<Scan, ReadErrorKind>>) {
+        self.walk_each(buf, pos, limit, max_records, each)
+    }
+
+    fn join(&mut self, _later: Self) {}
+
+    fn generation(&self) -> u64 {
+        0
+    }
+}
+
+impl PartScanner for pcapng::PcapNgScanner {
+    fn settle(&mut self, buf: &[u8], pos: &mut usize) {
+        pcapng::PcapNgScanner::settle(self, buf, pos);
+    }
+
+    fn guess_boundary(&self, buf: &[u8], from: usize, to: usize) -> Option<usize> {
+        pcapng::PcapNgScanner::guess_boundary(self, buf, from, to)
+    }
+
+    #[inline]
+    fn walk_part(
+        &mut self,
+        buf: &[u8],
+        pos: &mut usize,
+        limit: usize,
+        max_records: usize,
+        from_guess: bool,
+        each: impl FnMut(&Record),
+    ) -> (usize, Option<Result<Scan, ReadErrorKind>>) {
+        self.walk_each(buf, pos, limit, max_records, from_guess, each)
+    }
+
+    fn join(&mut self, later: Self) {
+        pcapng::PcapNgScanner::join(self, later);
+    }
+
+    fn generation(&self) -> u64 {
+        pcapng::PcapNgScanner::generation(self)
+    }
+}
+
 impl Scanner {
     /// Recognises the format from the first bytes; returns the scanner and where records start.
     fn detect(head: &[u8]) -> Result<(Scanner, usize), ReadErrorKind> {
@@ -360,19 +459,24 @@ impl CaptureReader {
         self.error.as_ref()
     }
 
-    /// The mapped bytes and the scanner of a pcap file read whole, with the offset of the next
-    /// record: such a file can be cut into parts walked at once from guessed record boundaries
-    /// (`analyze` does). `None` for other files, and once the file is done.
-    pub fn mapped_pcap(&self) -> Option<(Arc<FileBytes>, pcap::PcapScanner, usize)> {
-        match (&self.bytes, &self.scanner) {
-            (Bytes::Whole(bytes), Scanner::Pcap(scanner)) if !self.done => {
-                Some((Arc::clone(bytes), scanner.clone(), self.pos))
-            }
-            _ => None,
+    /// The bytes and the scanner of a file read whole, with the offset of the next record: such
+    /// a file can be cut into parts walked at once from guessed record boundaries (`analyze`
+    /// does). `None` for a gzip stream, and once the file is done.
+    pub fn mapped_parts(&self) -> Option<(Arc<FileBytes>, MappedScanner, usize)> {
+        let Bytes::Whole(bytes) = &self.bytes else {
+            return None;
+        };
+        if self.done {
+            return None;
         }
+        let scanner = match &self.scanner {
+            Scanner::Pcap(s) => MappedScanner::Pcap(s.clone()),
+            Scanner::PcapNg(s) => MappedScanner::PcapNg(s.clone()),
+        };
+        Some((Arc::clone(bytes), scanner, self.pos))
     }
 
-    /// For a file walked by its caller ([`CaptureReader::mapped_pcap`]): the records before
+    /// For a file walked by its caller ([`CaptureReader::mapped_parts`]): the records before
     /// `done` are processed, and those up to `ahead` are about to be; pages behind are released
     /// and pages ahead mapped in as for [`CaptureReader::next_window`].
     pub fn walked_to(&mut self, done: usize, ahead: usize) {
@@ -382,7 +486,7 @@ impl CaptureReader {
     }
 
     /// For a file walked by its caller: the walk ended at `pos`, for `stop` (see
-    /// [`pcap::PcapScanner::walk_each`]), or at the end of the file.
+    /// [`PartScanner::walk_part`]), or at the end of the file.
     pub fn walk_ended(&mut self, pos: usize, stop: Option<Result<Scan, ReadErrorKind>>) {
         self.pos = pos;
         self.done = true;

@@ -3,8 +3,13 @@
 //! Several sections (each opened by a Section Header Block, with its own byte order) and several
 //! interfaces per section (each with its link type, `if_tsresol` and `if_tsoffset`) are followed.
 //! Enhanced, Simple and the obsolete Packet blocks carry frames; every other block is skipped.
+//!
+//! A file can also be walked in parts from guessed block boundaries (a run of blocks whose
+//! lengths agree at both ends), each part with the state read before it: such a walk stops before
+//! any block that changes that state (a section or interface header) or that needs the packet
+//! before it (a Simple Packet Block takes its timestamp), and whoever joins the parts walks those.
 
-use super::{ReadErrorKind, Record, Scan};
+use super::{prefetch_ahead, ReadErrorKind, Record, Scan, SCAN_PREFETCH_BYTES};
 
 /// Section Header Block type; it reads the same in both byte orders.
 pub const SHB_TYPE: u32 = 0x0A0D_0D0A;
@@ -15,12 +20,14 @@ const SPB_TYPE: u32 = 0x0000_0003;
 const EPB_TYPE: u32 = 0x0000_0006;
 /// No legitimate block is anywhere near this long; longer lengths are corruption.
 const MAX_BLOCK_LEN: u32 = 256 * 1024 * 1024;
+/// Blocks in a row that must look right for a guessed block boundary.
+const GUESS_DEPTH: usize = 4;
 
 const OPT_END: u16 = 0;
 const OPT_IF_TSRESOL: u16 = 9;
 const OPT_IF_TSOFFSET: u16 = 14;
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 struct Interface {
     linktype: u16,
     snaplen: u32,
@@ -38,6 +45,12 @@ pub struct PcapNgScanner {
     /// Time of the last timestamped packet: Simple Packet Blocks have none and, as in
     /// Wireshark's statistics, take the time of the packet before them.
     last_ts: i64,
+    /// Section and interface headers read: scanners of the same generation hold the same
+    /// sections and interfaces.
+    generation: u64,
+    /// Walking a part from a guessed boundary, before its first timestamped packet: `last_ts`
+    /// is not known.
+    last_ts_unknown: bool,
 }
 
 #[inline]
@@ -69,85 +82,235 @@ impl PcapNgScanner {
     /// Reads blocks from `*pos` until one carries a frame, the data runs out, or a block is bad.
     pub fn next(&mut self, buf: &[u8], pos: &mut usize) -> Result<Scan, ReadErrorKind> {
         loop {
-            let at = *pos;
-            let remaining = buf.len().saturating_sub(at);
-            if remaining == 0 {
-                return Ok(Scan::End);
-            }
-            if remaining < 12 {
-                return Ok(Scan::NeedMore { need: 12 });
-            }
-            let raw_type = u32_at(buf, at, false);
-            if raw_type == SHB_TYPE {
-                self.big_endian = match u32_at(buf, at + 8, false) {
-                    BYTE_ORDER_MAGIC => false,
-                    m if m == BYTE_ORDER_MAGIC.swap_bytes() => true,
-                    m => return Err(ReadErrorKind::BadByteOrderMagic(m)),
-                };
-            } else if self.sections == 0 {
-                return Err(ReadErrorKind::NotCapture);
-            }
-            let be = self.big_endian;
-            let block_type = u32_at(buf, at, be);
-            let len = u32_at(buf, at + 4, be);
-            let min_len = if block_type == SHB_TYPE { 28 } else { 12 };
-            if len < min_len || !len.is_multiple_of(4) || len > MAX_BLOCK_LEN {
-                return Err(ReadErrorKind::BadBlockLength { block_type, len });
-            }
-            let len = len as usize;
-            if remaining < len {
-                return Ok(Scan::NeedMore { need: len });
-            }
-            let trailer = u32_at(buf, at + len - 4, be);
-            if trailer as usize != len {
-                return Err(ReadErrorKind::BlockLengthMismatch {
-                    block_type,
-                    len: len as u32,
-                    trailer,
-                });
-            }
-            let block = &buf[at..at + len];
-            *pos = at + len;
-            match block_type {
-                SHB_TYPE => {
-                    self.sections += 1;
-                    self.interfaces.clear();
-                }
-                IDB_TYPE => self.interfaces.push(parse_idb(block, be)?),
-                EPB_TYPE | OPB_TYPE => {
-                    let scan = self.packet_block(block_type, block, at, be)?;
-                    if let Scan::Record(r) = scan {
-                        self.last_ts = r.ts_ns;
-                    }
-                    return Ok(scan);
-                }
-                SPB_TYPE => {
-                    let iface = *self
-                        .interfaces
-                        .first()
-                        .ok_or(ReadErrorKind::UnknownInterface { id: 0, count: 0 })?;
-                    if len < 16 {
-                        return Err(ReadErrorKind::BadBlockLength {
-                            block_type,
-                            len: len as u32,
-                        });
-                    }
-                    let origlen = u32_at(block, 8, be);
-                    let mut caplen = origlen.min((len - 16) as u32);
-                    if iface.snaplen != 0 {
-                        caplen = caplen.min(iface.snaplen);
-                    }
-                    return Ok(Scan::Record(Record {
-                        ts_ns: self.last_ts,
-                        caplen,
-                        origlen,
-                        linktype: iface.linktype,
-                        data_offset: at + 12,
-                    }));
-                }
-                _ => {}
+            if let Some(scan) = self.next_block(buf, pos)? {
+                return Ok(scan);
             }
         }
+    }
+
+    /// Reads the block at `*pos`: a frame, the end of the data, or `None` for a block without
+    /// a frame.
+    fn next_block(&mut self, buf: &[u8], pos: &mut usize) -> Result<Option<Scan>, ReadErrorKind> {
+        let at = *pos;
+        let remaining = buf.len().saturating_sub(at);
+        if remaining == 0 {
+            return Ok(Some(Scan::End));
+        }
+        if remaining < 12 {
+            return Ok(Some(Scan::NeedMore { need: 12 }));
+        }
+        let raw_type = u32_at(buf, at, false);
+        if raw_type == SHB_TYPE {
+            self.big_endian = match u32_at(buf, at + 8, false) {
+                BYTE_ORDER_MAGIC => false,
+                m if m == BYTE_ORDER_MAGIC.swap_bytes() => true,
+                m => return Err(ReadErrorKind::BadByteOrderMagic(m)),
+            };
+        } else if self.sections == 0 {
+            return Err(ReadErrorKind::NotCapture);
+        }
+        let be = self.big_endian;
+        let block_type = u32_at(buf, at, be);
+        let len = u32_at(buf, at + 4, be);
+        let min_len = if block_type == SHB_TYPE { 28 } else { 12 };
+        if len < min_len || !len.is_multiple_of(4) || len > MAX_BLOCK_LEN {
+            return Err(ReadErrorKind::BadBlockLength { block_type, len });
+        }
+        let len = len as usize;
+        if remaining < len {
+            return Ok(Some(Scan::NeedMore { need: len }));
+        }
+        let trailer = u32_at(buf, at + len - 4, be);
+        if trailer as usize != len {
+            return Err(ReadErrorKind::BlockLengthMismatch {
+                block_type,
+                len: len as u32,
+                trailer,
+            });
+        }
+        let block = &buf[at..at + len];
+        *pos = at + len;
+        match block_type {
+            SHB_TYPE => {
+                self.sections += 1;
+                self.interfaces.clear();
+                self.generation += 1;
+            }
+            IDB_TYPE => {
+                self.interfaces.push(parse_idb(block, be)?);
+                self.generation += 1;
+            }
+            EPB_TYPE | OPB_TYPE => {
+                let scan = self.packet_block(block_type, block, at, be)?;
+                if let Scan::Record(r) = scan {
+                    self.last_ts = r.ts_ns;
+                    self.last_ts_unknown = false;
+                }
+                return Ok(Some(scan));
+            }
+            SPB_TYPE => {
+                let iface = *self
+                    .interfaces
+                    .first()
+                    .ok_or(ReadErrorKind::UnknownInterface { id: 0, count: 0 })?;
+                if len < 16 {
+                    return Err(ReadErrorKind::BadBlockLength {
+                        block_type,
+                        len: len as u32,
+                    });
+                }
+                let origlen = u32_at(block, 8, be);
+                let mut caplen = origlen.min((len - 16) as u32);
+                if iface.snaplen != 0 {
+                    caplen = caplen.min(iface.snaplen);
+                }
+                return Ok(Some(Scan::Record(Record {
+                    ts_ns: self.last_ts,
+                    caplen,
+                    origlen,
+                    linktype: iface.linktype,
+                    data_offset: at + 12,
+                })));
+            }
+            _ => {}
+        }
+        Ok(None)
+    }
+
+    /// Whether the block at `at` changes what this scanner holds (a section or interface
+    /// header), or needs the packet before it when that is not known: a walk from a guessed
+    /// boundary stops before it.
+    fn needs_the_walk_before(&self, buf: &[u8], at: usize) -> bool {
+        if buf.len().saturating_sub(at) < 8 {
+            return false;
+        }
+        if u32_at(buf, at, false) == SHB_TYPE {
+            return true;
+        }
+        match u32_at(buf, at, self.big_endian) {
+            IDB_TYPE => true,
+            SPB_TYPE => self.last_ts_unknown,
+            _ => false,
+        }
+    }
+
+    /// Calls `each` on every frame from `*pos` up to the first block that starts at or after
+    /// `limit`, or on `max_records` of them, as [`PcapNgScanner::next`] would return them;
+    /// returns the frames walked and what stopped the walk, if not the limit or the count.
+    ///
+    /// `from_guess`: the walk starts at a guessed boundary with the state of an earlier point
+    /// of the file; it also stops, with no reason given, before a block that
+    /// [changes that state or needs the packet before it](Self::needs_the_walk_before).
+    pub fn walk_each(
+        &mut self,
+        buf: &[u8],
+        pos: &mut usize,
+        limit: usize,
+        max_records: usize,
+        from_guess: bool,
+        mut each: impl FnMut(&Record),
+    ) -> (usize, Option<Result<Scan, ReadErrorKind>>) {
+        if from_guess {
+            self.last_ts_unknown = true;
+        }
+        let mut prefetched = *pos;
+        let mut walked = 0;
+        while *pos < limit && walked < max_records {
+            prefetch_ahead(buf, &mut prefetched, *pos, SCAN_PREFETCH_BYTES);
+            if from_guess && self.needs_the_walk_before(buf, *pos) {
+                break;
+            }
+            match self.next_block(buf, pos) {
+                Ok(Some(Scan::Record(r))) => {
+                    each(&r);
+                    walked += 1;
+                }
+                Ok(None) => {}
+                Ok(Some(other)) => return (walked, Some(Ok(other))),
+                Err(e) => return (walked, Some(Err(e))),
+            }
+        }
+        (walked, None)
+    }
+
+    /// Reads the section and interface headers at `*pos`, up to the first other block (or a
+    /// bad one, left for the walk to report), so that parts can be walked with them.
+    pub fn settle(&mut self, buf: &[u8], pos: &mut usize) {
+        let was_unknown = std::mem::replace(&mut self.last_ts_unknown, false);
+        while self.needs_the_walk_before(buf, *pos) {
+            // A bad header changes nothing here: the walk finds it again and reports it.
+            let mut next = self.clone();
+            let mut at = *pos;
+            match next.next_block(buf, &mut at) {
+                Ok(None) => {
+                    *self = next;
+                    *pos = at;
+                }
+                _ => break,
+            }
+        }
+        self.last_ts_unknown = was_unknown;
+    }
+
+    /// The state of this scanner after a walk by `later` that started from it (or from one of
+    /// the same generation): `later`'s, but for a timestamp it never learnt.
+    pub fn join(&mut self, later: PcapNgScanner) {
+        let last_ts = if later.last_ts_unknown {
+            self.last_ts
+        } else {
+            later.last_ts
+        };
+        *self = PcapNgScanner {
+            last_ts,
+            last_ts_unknown: false,
+            ..later
+        };
+    }
+
+    /// Section and interface headers read so far.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// The first place in `from..to` that starts a run of blocks that look right for this
+    /// scanner's section: lengths that agree at both ends, packets of known interfaces that fit
+    /// their blocks. Only a guess, for whoever walks up to it to check.
+    pub fn guess_boundary(&self, buf: &[u8], from: usize, to: usize) -> Option<usize> {
+        // Blocks are whole multiples of four bytes from the start of the file.
+        let from = from.next_multiple_of(4);
+        (from..to.min(buf.len()))
+            .step_by(4)
+            .find(|&at| self.plausible_run(buf, at))
+    }
+
+    fn plausible_run(&self, buf: &[u8], mut at: usize) -> bool {
+        if self.sections == 0 {
+            return false;
+        }
+        let be = self.big_endian;
+        for _ in 0..GUESS_DEPTH {
+            if at + 12 > buf.len() {
+                return false;
+            }
+            let block_type = u32_at(buf, at, be);
+            let len = u32_at(buf, at + 4, be);
+            if len < 12 || !len.is_multiple_of(4) || len > MAX_BLOCK_LEN {
+                return false;
+            }
+            let len = len as usize;
+            if at + len > buf.len() || u32_at(buf, at + len - 4, be) as usize != len {
+                return false;
+            }
+            if block_type == EPB_TYPE
+                && (len < 32
+                    || u32_at(buf, at + 8, be) as usize >= self.interfaces.len()
+                    || u32_at(buf, at + 20, be) as usize > len - 32)
+            {
+                return false;
+            }
+            at += len;
+        }
+        true
     }
 
     fn packet_block(
@@ -253,6 +416,182 @@ fn parse_idb(block: &[u8], be: bool) -> Result<Interface, ReadErrorKind> {
         at = value + len.div_ceil(4) * 4;
     }
     Ok(iface)
+}
+
+/// pcapng files made in memory, for tests here and elsewhere.
+#[cfg(test)]
+pub(crate) mod fixtures {
+    use super::{EPB_TYPE, IDB_TYPE, OPB_TYPE, OPT_IF_TSRESOL, SHB_TYPE, SPB_TYPE};
+
+    /// Writes blocks in the byte order of the section being written.
+    pub(crate) struct Writer {
+        pub(crate) out: Vec<u8>,
+        big_endian: bool,
+    }
+
+    impl Writer {
+        pub(crate) fn new() -> Writer {
+            Writer {
+                out: Vec::new(),
+                big_endian: false,
+            }
+        }
+
+        fn u16(&self, v: u16) -> [u8; 2] {
+            if self.big_endian {
+                v.to_be_bytes()
+            } else {
+                v.to_le_bytes()
+            }
+        }
+
+        fn u32(&self, v: u32) -> [u8; 4] {
+            if self.big_endian {
+                v.to_be_bytes()
+            } else {
+                v.to_le_bytes()
+            }
+        }
+
+        pub(crate) fn block(&mut self, block_type: u32, body: &[u8]) {
+            let padded = body.len().next_multiple_of(4);
+            let len = (padded + 12) as u32;
+            self.out.extend(self.u32(block_type));
+            self.out.extend(self.u32(len));
+            self.out.extend(body);
+            self.out.resize(self.out.len() + padded - body.len(), 0);
+            self.out.extend(self.u32(len));
+        }
+
+        pub(crate) fn section(&mut self, big_endian: bool) {
+            self.big_endian = big_endian;
+            let mut body = self.u32(0x1A2B_3C4D).to_vec();
+            body.extend(self.u16(1));
+            body.extend(self.u16(0));
+            body.extend((-1i64).to_le_bytes());
+            self.block(SHB_TYPE, &body);
+        }
+
+        pub(crate) fn interface(&mut self, linktype: u16, tsresol: Option<u8>) {
+            let mut body = self.u16(linktype).to_vec();
+            body.extend(self.u16(0));
+            body.extend(self.u32(0));
+            if let Some(r) = tsresol {
+                body.extend(self.u16(OPT_IF_TSRESOL));
+                body.extend(self.u16(1));
+                body.extend([r, 0, 0, 0]);
+            }
+            body.extend([0; 4]);
+            self.block(IDB_TYPE, &body);
+        }
+
+        /// An Enhanced Packet Block, or the obsolete Packet Block when `obsolete`.
+        pub(crate) fn packet(&mut self, iface: u32, ts: u64, data: &[u8], obsolete: bool) {
+            let mut body = if obsolete {
+                let mut b = self.u16(iface as u16).to_vec();
+                b.extend(self.u16(0));
+                b
+            } else {
+                self.u32(iface).to_vec()
+            };
+            body.extend(self.u32((ts >> 32) as u32));
+            body.extend(self.u32(ts as u32));
+            body.extend(self.u32(data.len() as u32));
+            body.extend(self.u32(data.len() as u32 + 4));
+            body.extend(data);
+            self.block(if obsolete { OPB_TYPE } else { EPB_TYPE }, &body);
+        }
+
+        pub(crate) fn simple(&mut self, data: &[u8]) {
+            let mut body = self.u32(data.len() as u32).to_vec();
+            body.extend(data);
+            self.block(SPB_TYPE, &body);
+        }
+
+        /// Enhanced Packet Blocks of 8-byte frames one after the other, as frame bytes: they
+        /// read as blocks to whoever guesses a boundary inside the frame.
+        fn fake_blocks(&self, len: usize, skip: usize) -> Vec<u8> {
+            let mut out = vec![0u8; skip];
+            while out.len() + 40 <= len {
+                for word in [EPB_TYPE, 40, 0, 0, 1, 8, 8, 7, 7, 40] {
+                    out.extend(self.u32(word));
+                }
+            }
+            out.resize(len, 0);
+            out
+        }
+    }
+
+    /// An Ethernet, IPv4 and TCP frame of flow `flow`, with `payload` bytes of payload.
+    fn tcp_frame(flow: u32, flags: u8, payload: usize) -> Vec<u8> {
+        let mut f = vec![2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2, 8, 0];
+        let total = (40 + payload) as u16;
+        f.extend([0x45, 0]);
+        f.extend(total.to_be_bytes());
+        f.extend([0, 1, 0x40, 0, 64, 6, 0, 0]);
+        f.extend([10, 0, 0, (flow % 7) as u8]);
+        f.extend([10, 0, 1, (flow % 5) as u8]);
+        f.extend((40_000 + (flow % 13) as u16).to_be_bytes());
+        f.extend([0, 80]);
+        f.extend(flow.to_be_bytes());
+        f.extend(0u32.to_be_bytes());
+        f.extend([0x50, flags, 0xff, 0xff, 0, 0, 0, 0]);
+        f.resize(f.len() + payload, 0x61);
+        f
+    }
+
+    /// A pcapng file of about `frames` frames made to mislead guesses at block boundaries:
+    /// three sections (little-, big-, little-endian), an interface added halfway through the
+    /// first, Simple Packet Blocks (some first in their section), obsolete Packet Blocks, blocks
+    /// without frames, TCP frames and frames of noise or of fake blocks.
+    pub(crate) fn tricky_file(frames: usize) -> Vec<u8> {
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut w = Writer::new();
+        let third = frames / 3;
+        for (section, big_endian) in [(0, false), (1, true), (2, false)] {
+            w.section(big_endian);
+            w.interface(1, None);
+            w.interface(101, Some(9));
+            let mut interfaces = 2;
+            for i in section * third..(section + 1) * third {
+                if section == 0 && i == third / 2 {
+                    w.interface(1, Some(6));
+                    interfaces += 1;
+                }
+                if i % 97 == 0 {
+                    // A statistics block and a custom block: no frames.
+                    w.block(5, &[0; 20]);
+                    w.block(0x0000_0BAD, &[1, 2, 3, 4, 5, 6, 7, 8]);
+                }
+                let roll = next();
+                let len = 40 + (roll % 1400) as usize;
+                let data = match roll % 4 {
+                    0 => w.fake_blocks(len, (roll >> 16) as usize % 9),
+                    1 => (0..len).map(|_| next() as u8).collect(),
+                    _ => tcp_frame(
+                        (roll >> 8) as u32 % 50,
+                        [2, 0x12, 0x10, 0x18][i % 4],
+                        len % 300,
+                    ),
+                };
+                let ts = 1_700_000_000_000_000 + i as u64 * 1000;
+                if (section == 2 && i < 2 * third + 3) || i % 50 == 7 {
+                    w.simple(&data);
+                } else {
+                    let iface = (i as u32) % interfaces;
+                    let ts = if iface == 1 { ts * 1000 } else { ts };
+                    w.packet(iface, ts, &data, i % 61 == 0);
+                }
+            }
+        }
+        w.out
+    }
 }
 
 #[cfg(test)]
