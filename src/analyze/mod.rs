@@ -39,8 +39,8 @@ pub struct Options {
     pub batch_size: usize,
     /// Bytes of frames per batch at most, whatever the record count.
     pub batch_bytes: usize,
-    /// Batches (or parts of a mapped file) per window: a multiple of the worker count
-    /// keeps every core busy.
+    /// Batches per window of a gzip stream (a multiple of the worker count keeps every core
+    /// busy); for a mapped file, the fewest parts planned ahead of the merge.
     pub batches_per_window: usize,
     /// Count the top N addresses and ports of every interval (0: off; for InfluxDB).
     pub interval_top: usize,

@@ -11,7 +11,9 @@
 //! a block that changes the state is walked on from there. So the result is the single walk's,
 //! whatever the bytes.
 
-use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
 
 use super::{
     absorb, batch_aggregate, fold_record, Aggregate, Context, FileReport, Options, PacketSink,
@@ -31,6 +33,8 @@ const MIN_PART_BYTES: usize = 256 * 1024;
 struct Span {
     start: usize,
     limit: usize,
+    /// Records the part is expected to hold, to make room for.
+    records: usize,
 }
 
 /// What a walk over a [`Span`] found.
@@ -54,8 +58,6 @@ struct Walker<'a> {
     ctx: &'a Context,
     /// Records folded into one aggregate at most: bounds a part's memory whatever its bytes.
     max_records: usize,
-    /// Records a part is expected to hold, to make room for.
-    expected_records: usize,
 }
 
 impl Walker<'_> {
@@ -68,7 +70,7 @@ impl Walker<'_> {
         mut scanner: S,
         from_guess: bool,
     ) -> Part<S> {
-        let mut agg = batch_aggregate(self.expected_records.min(self.max_records), self.ctx);
+        let mut agg = batch_aggregate(span.records.min(self.max_records), self.ctx);
         let mut frame = Frame::default();
         let mut end = from;
         let generation = scanner.generation();
@@ -105,46 +107,45 @@ struct Stitch<S> {
 }
 
 impl<S: PartScanner> Stitch<S> {
-    /// Merges `parts` in order into `total` and `report`, walking again those whose start was
-    /// guessed wrong or walked with another state (a wrong guess costs its part a second walk),
-    /// and the rest of those that stopped early (at their record cap, before a change of state).
+    /// Merges `part`, the next in file order, into `total` and `report`: walked again when its
+    /// start was guessed wrong or it was walked with another state (a wrong guess costs its part
+    /// a second walk), and walked on when it stopped early (at its record cap, before a change
+    /// of state).
     fn merge(
         &mut self,
-        parts: Vec<Part<S>>,
+        mut part: Part<S>,
         walker: &Walker<'_>,
         opts: &Options,
         total: &mut Aggregate,
         report: &mut FileReport,
         packets: &mut Option<PacketSink<'_>>,
     ) {
-        for mut part in parts {
-            if self.ended.is_some() {
-                break;
+        if self.ended.is_some() {
+            return;
+        }
+        if part.span.start != self.pos || part.generation != self.scanner.generation() {
+            part = walker.fold(part.span, self.pos, self.scanner.clone(), false);
+        }
+        loop {
+            self.pos = part.end;
+            self.scanner.join(part.scanner);
+            self.records += part.agg.packets;
+            absorb(
+                std::iter::once(part.agg),
+                report,
+                total,
+                packets,
+                &opts.limits,
+            );
+            if part.stop.is_some() || part.end >= walker.buf.len() {
+                self.ended = Some(part.stop);
+                return;
             }
-            if part.span.start != self.pos || part.generation != self.scanner.generation() {
-                part = walker.fold(part.span, self.pos, self.scanner.clone(), false);
+            if part.end >= part.span.limit {
+                return;
             }
-            loop {
-                self.pos = part.end;
-                self.scanner.join(part.scanner);
-                self.records += part.agg.packets;
-                absorb(
-                    std::iter::once(part.agg),
-                    report,
-                    total,
-                    packets,
-                    &opts.limits,
-                );
-                if part.stop.is_some() || part.end >= walker.buf.len() {
-                    self.ended = Some(part.stop);
-                    break;
-                }
-                if part.end >= part.span.limit {
-                    break;
-                }
-                // Stopped early: the rest of the span, from where it stopped.
-                part = walker.fold(part.span, part.end, self.scanner.clone(), false);
-            }
+            // Stopped early: the rest of the span, from where it stopped.
+            part = walker.fold(part.span, part.end, self.scanner.clone(), false);
         }
     }
 }
@@ -176,6 +177,140 @@ pub(super) fn analyze_parts(
     true
 }
 
+/// Parts folded ahead of the merge at most, per worker: bounds memory, and leaves a worker that
+/// finishes a part something to take while the others finish theirs.
+const PARTS_AHEAD_PER_WORKER: usize = 2;
+
+/// The merge, and the planning of parts (which needs the state the merge has reached): one
+/// worker at a time.
+struct Merging<'r, 'p, S> {
+    stitch: Stitch<S>,
+    /// Number of the next part to merge.
+    next: u64,
+    /// Parts planned so far, and the offset planned up to.
+    planned_parts: u64,
+    planned: usize,
+    /// Offset of the first record, and the mean length of a record so far.
+    first: usize,
+    mean_record: usize,
+    /// Bytes reported to `progress`.
+    reported: u64,
+    total: &'r mut Aggregate,
+    report: &'r mut FileReport,
+    reader: &'r mut CaptureReader,
+    progress: &'r mut (dyn FnMut(u64) + Send),
+    packets: &'r mut Option<PacketSink<'p>>,
+}
+
+/// Parts walked and folded by any worker as soon as planned, merged in file order by whichever
+/// worker finds the next one folded: no worker waits for the others at the end of a window.
+struct Pipeline<'a, 'r, 'p, S> {
+    walker: Walker<'a>,
+    opts: &'a Options,
+    per_part: usize,
+    parts_ahead: u64,
+    /// Folded parts not yet merged, by number.
+    folded: Mutex<BTreeMap<u64, Part<S>>>,
+    merging: Mutex<Merging<'r, 'p, S>>,
+    /// The walk has ended: parts not yet begun are not walked.
+    ended: AtomicBool,
+}
+
+impl<'a, S: PartScanner> Pipeline<'a, '_, '_, S> {
+    /// Plans parts up to `parts_ahead` beyond the merge and hands them to the workers.
+    fn plan<'s>(&'s self, m: &mut Merging<'_, '_, S>, scope: &rayon::ScopeFifo<'s>)
+    where
+        'a: 's,
+    {
+        let len = self.walker.buf.len();
+        let part_bytes = (m.mean_record * self.per_part)
+            .clamp(MIN_PART_BYTES, self.opts.batch_bytes.max(MIN_PART_BYTES));
+        let mut planned_any = false;
+        while m.planned_parts < m.next + self.parts_ahead
+            && m.planned < len
+            && m.stitch.ended.is_none()
+        {
+            // Walked with the state known now: a change of state in the parts being merged
+            // costs the parts after it a second walk.
+            let state = m.stitch.scanner.clone();
+            let limit = next_cut(self.walker.buf, &state, m.planned, part_bytes);
+            let span = Span {
+                start: m.planned,
+                limit,
+                records: part_bytes / m.mean_record + 16,
+            };
+            let number = m.planned_parts;
+            m.planned = limit;
+            m.planned_parts += 1;
+            planned_any = true;
+            scope.spawn_fifo(move |scope| {
+                if self.ended.load(Ordering::Relaxed) {
+                    return;
+                }
+                let part = self.walker.fold(span, span.start, state, true);
+                lock(&self.folded).insert(number, part);
+                self.merge_ready(scope);
+            });
+        }
+        if planned_any {
+            // Pages before the merge are done with (it reads the file again only to walk a part
+            // whose guess was wrong, and released pages come back from the page cache); those
+            // up to the last part planned will be read.
+            let (done, ahead) = (m.stitch.pos, m.planned);
+            m.reader.walked_to(done, ahead);
+        }
+    }
+
+    /// Merges the folded parts that come next, unless another worker is merging; plans more.
+    fn merge_ready<'s>(&'s self, scope: &rayon::ScopeFifo<'s>)
+    where
+        'a: 's,
+    {
+        loop {
+            let Ok(mut m) = self.merging.try_lock() else {
+                // The worker merging looks for this part once it is done.
+                return;
+            };
+            loop {
+                // Not held during the merge: a worker waiting inside it may fold a part.
+                let part = lock(&self.folded).remove(&m.next);
+                let Some(part) = part else {
+                    break;
+                };
+                m.next += 1;
+                let m = &mut *m;
+                m.stitch
+                    .merge(part, &self.walker, self.opts, m.total, m.report, m.packets);
+                if m.stitch.records > 0 {
+                    m.mean_record = ((m.stitch.pos - m.first) / m.stitch.records as usize).max(16);
+                }
+                let at = m.stitch.pos as u64;
+                (m.progress)(at.saturating_sub(m.reported));
+                m.reported = at;
+                if m.stitch.ended.is_some() {
+                    self.ended.store(true, Ordering::Relaxed);
+                    lock(&self.folded).clear();
+                    return;
+                }
+            }
+            self.plan(&mut m, scope);
+            let next = m.next;
+            drop(m);
+            // A part folded while this worker held the merge found it busy: look again.
+            if !lock(&self.folded).contains_key(&next) {
+                return;
+            }
+        }
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // A worker that panicked has ended the analysis anyway; the data stays usable.
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 /// Walks `buf` from `first` in parts with `scanner`; returns where the walk ended and why.
 #[allow(clippy::too_many_arguments)]
 fn walk_parts<S: PartScanner>(
@@ -190,81 +325,52 @@ fn walk_parts<S: PartScanner>(
     progress: &mut (dyn FnMut(u64) + Send),
     packets: &mut Option<PacketSink<'_>>,
 ) -> (usize, Option<Result<Scan, ReadErrorKind>>) {
-    let len = buf.len();
     let per_part = opts.batch_size.max(1);
-    let parts_per_window = opts.batches_per_window.max(1);
     scanner.settle(buf, &mut first);
-    let mut mean_record = mean_record_len(buf, &scanner, first);
-    let mut stitch = Stitch {
-        pos: first,
-        scanner,
-        records: 0,
-        ended: None,
-    };
-    let mut planned = first;
-    let mut folded: Vec<Part<S>> = Vec::new();
-    let mut reported = 0u64;
-    // Pipeline: while the workers walk and fold one window's parts, this thread merges the
-    // window before it.
-    loop {
-        let part_bytes =
-            (mean_record * per_part).clamp(MIN_PART_BYTES, opts.batch_bytes.max(MIN_PART_BYTES));
-        let walker = Walker {
+    let mean_record = mean_record_len(buf, &scanner, first);
+    let pipeline = Pipeline {
+        walker: Walker {
             buf,
             ctx,
             max_records: 2 * per_part,
-            expected_records: part_bytes / mean_record + 16,
-        };
-        // The parts of this window are walked with the state known now, before the window
-        // being merged: a change of state in it costs the parts after it a second walk.
-        let state = stitch.scanner.clone();
-        let window_from = planned;
-        let mut plan: Vec<Span> = Vec::with_capacity(parts_per_window);
-        while plan.len() < parts_per_window && planned < len {
-            let limit = next_cut(buf, &state, planned, part_bytes);
-            plan.push(Span {
-                start: planned,
-                limit,
-            });
-            planned = limit;
-        }
-        // Pages before this window are done with (the merge reads the file again only to walk
-        // a part whose guess was wrong, and released pages come back from the page cache);
-        // those up to this window's end will be read.
-        reader.walked_to(window_from, planned);
-        let (now, ()) = rayon::join(
-            || {
-                plan.par_iter()
-                    // One part per task: a worker free early takes the parts not yet begun.
-                    .with_max_len(1)
-                    .map(|&span| walker.fold(span, span.start, state.clone(), true))
-                    .collect::<Vec<Part<S>>>()
+        },
+        opts,
+        per_part,
+        parts_ahead: (PARTS_AHEAD_PER_WORKER * rayon::current_num_threads())
+            .max(opts.batches_per_window)
+            .max(1) as u64,
+        folded: Mutex::new(BTreeMap::new()),
+        merging: Mutex::new(Merging {
+            stitch: Stitch {
+                pos: first,
+                scanner,
+                records: 0,
+                ended: None,
             },
-            || {
-                stitch.merge(
-                    std::mem::take(&mut folded),
-                    &walker,
-                    opts,
-                    total,
-                    report,
-                    packets,
-                )
-            },
-        );
-        if stitch.records > 0 {
-            mean_record = ((stitch.pos - first) / stitch.records as usize).max(16);
-        }
-        let at = stitch.pos as u64;
-        progress(at.saturating_sub(reported));
-        reported = at;
-        if now.is_empty() || stitch.ended.is_some() {
-            // The last window is merged, or the walk ended and this one was folded for nothing.
-            break;
-        }
-        folded = now;
-    }
-    progress((len as u64).saturating_sub(reported));
-    (stitch.pos, stitch.ended.flatten())
+            next: 0,
+            planned_parts: 0,
+            planned: first,
+            first,
+            mean_record,
+            reported: 0,
+            total,
+            report,
+            reader,
+            progress,
+            packets,
+        }),
+        ended: AtomicBool::new(false),
+    };
+    rayon::scope_fifo(|scope| {
+        let mut m = lock(&pipeline.merging);
+        pipeline.plan(&mut m, scope);
+    });
+    let m = pipeline
+        .merging
+        .into_inner()
+        .unwrap_or_else(|p| p.into_inner());
+    (m.progress)((buf.len() as u64).saturating_sub(m.reported));
+    (m.stitch.pos, m.stitch.ended.flatten())
 }
 
 /// Where the part that starts at `start` should end: at the first guessed record boundary
