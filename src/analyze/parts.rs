@@ -292,8 +292,9 @@ impl<'a, S: PartScanner> Pipeline<'a, '_, '_, S> {
                     lock(&self.folded).clear();
                     return;
                 }
+                // A part merged makes room for one more: keep the other workers supplied.
+                self.plan(m, scope);
             }
-            self.plan(&mut m, scope);
             let next = m.next;
             drop(m);
             // A part folded while this worker held the merge found it busy: look again.
@@ -362,8 +363,9 @@ fn walk_parts<S: PartScanner>(
         ended: AtomicBool::new(false),
     };
     rayon::scope_fifo(|scope| {
-        let mut m = lock(&pipeline.merging);
-        pipeline.plan(&mut m, scope);
+        pipeline.plan(&mut lock(&pipeline.merging), scope);
+        // A part folded before the planning let go of the merge found it busy.
+        pipeline.merge_ready(scope);
     });
     let m = pipeline
         .merging
