@@ -354,6 +354,8 @@ pub struct CaptureReader {
     last_window_start: usize,
     /// Mapped bytes below this have been released from memory.
     released: usize,
+    /// The same, for page work still queued: a range released is not paged in again.
+    released_shared: Arc<std::sync::atomic::AtomicUsize>,
     /// Mapped bytes below this have been paged in.
     populated: usize,
     /// A batch ends once its frames span this many bytes, however few records it holds.
@@ -415,6 +417,7 @@ impl CaptureReader {
             error: None,
             last_window_start: 0,
             released: 0,
+            released_shared: Arc::default(),
             populated: 0,
             batch_bytes: usize::MAX,
         }
@@ -608,6 +611,8 @@ impl CaptureReader {
         let len = bytes.len();
         if self.last_window_start > self.released {
             let (from, to) = (self.released, self.last_window_start);
+            self.released_shared
+                .store(to, std::sync::atomic::Ordering::Relaxed);
             page_work(bytes, move |b| b.release(from, to));
             self.released = self.last_window_start;
         }
@@ -618,7 +623,14 @@ impl CaptureReader {
                 // A small file is paged in at once.
                 bytes.populate(from, end);
             } else {
-                page_work(bytes, move |b| b.populate(from, end));
+                // Queued behind the walk's own work, it may run late: only what is still ahead.
+                let released = Arc::clone(&self.released_shared);
+                page_work(bytes, move |b| {
+                    let from = from.max(released.load(std::sync::atomic::Ordering::Relaxed));
+                    if from < end {
+                        b.populate(from, end);
+                    }
+                });
             }
             self.populated = end;
         }
