@@ -241,37 +241,6 @@ impl PartScanner for pcap::PcapScanner {
     }
 }
 
-impl PartScanner for pcapng::PcapNgScanner {
-    fn settle(&mut self, buf: &[u8], pos: &mut usize) {
-        pcapng::PcapNgScanner::settle(self, buf, pos);
-    }
-
-    fn guess_boundary(&self, buf: &[u8], from: usize, to: usize) -> Option<usize> {
-        pcapng::PcapNgScanner::guess_boundary(self, buf, from, to)
-    }
-
-    #[inline]
-    fn walk_part(
-        &mut self,
-        buf: &[u8],
-        pos: &mut usize,
-        limit: usize,
-        max_records: usize,
-        from_guess: bool,
-        each: impl FnMut(&Record),
-    ) -> (usize, Option<Result<Scan, ReadErrorKind>>) {
-        self.walk_each(buf, pos, limit, max_records, from_guess, each)
-    }
-
-    fn join(&mut self, later: Self) {
-        pcapng::PcapNgScanner::join(self, later);
-    }
-
-    fn generation(&self) -> u64 {
-        pcapng::PcapNgScanner::generation(self)
-    }
-}
-
 impl Scanner {
     /// Recognises the format from the first bytes; returns the scanner and where records start.
     fn detect(head: &[u8]) -> Result<(Scanner, usize), ReadErrorKind> {

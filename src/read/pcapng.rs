@@ -9,7 +9,7 @@
 //! any block that changes that state (a section or interface header) or that needs the packet
 //! before it (a Simple Packet Block takes its timestamp), and whoever joins the parts walks those.
 
-use super::{prefetch_ahead, ReadErrorKind, Record, Scan, SCAN_PREFETCH_BYTES};
+use super::{prefetch_ahead, PartScanner, ReadErrorKind, Record, Scan, SCAN_PREFETCH_BYTES};
 
 /// Section Header Block type; it reads the same in both byte orders.
 pub const SHB_TYPE: u32 = 0x0A0D_0D0A;
@@ -194,95 +194,6 @@ impl PcapNgScanner {
         }
     }
 
-    /// Calls `each` on every frame from `*pos` up to the first block that starts at or after
-    /// `limit`, or on `max_records` of them, as [`PcapNgScanner::next`] would return them;
-    /// returns the frames walked and what stopped the walk, if not the limit or the count.
-    ///
-    /// `from_guess`: the walk starts at a guessed boundary with the state of an earlier point
-    /// of the file; it also stops, with no reason given, before a block that
-    /// [changes that state or needs the packet before it](Self::needs_the_walk_before).
-    pub fn walk_each(
-        &mut self,
-        buf: &[u8],
-        pos: &mut usize,
-        limit: usize,
-        max_records: usize,
-        from_guess: bool,
-        mut each: impl FnMut(&Record),
-    ) -> (usize, Option<Result<Scan, ReadErrorKind>>) {
-        if from_guess {
-            self.last_ts_unknown = true;
-        }
-        let mut prefetched = *pos;
-        let mut walked = 0;
-        while *pos < limit && walked < max_records {
-            prefetch_ahead(buf, &mut prefetched, *pos, SCAN_PREFETCH_BYTES);
-            if from_guess && self.needs_the_walk_before(buf, *pos) {
-                break;
-            }
-            match self.next_block(buf, pos) {
-                Ok(Some(Scan::Record(r))) => {
-                    each(&r);
-                    walked += 1;
-                }
-                Ok(None) => {}
-                Ok(Some(other)) => return (walked, Some(Ok(other))),
-                Err(e) => return (walked, Some(Err(e))),
-            }
-        }
-        (walked, None)
-    }
-
-    /// Reads the section and interface headers at `*pos`, up to the first other block (or a
-    /// bad one, left for the walk to report), so that parts can be walked with them.
-    pub fn settle(&mut self, buf: &[u8], pos: &mut usize) {
-        let was_unknown = std::mem::replace(&mut self.last_ts_unknown, false);
-        while self.needs_the_walk_before(buf, *pos) {
-            // A bad header changes nothing here: the walk finds it again and reports it.
-            let mut next = self.clone();
-            let mut at = *pos;
-            match next.next_block(buf, &mut at) {
-                Ok(None) => {
-                    *self = next;
-                    *pos = at;
-                }
-                _ => break,
-            }
-        }
-        self.last_ts_unknown = was_unknown;
-    }
-
-    /// The state of this scanner after a walk by `later` that started from it (or from one of
-    /// the same generation): `later`'s, but for a timestamp it never learnt.
-    pub fn join(&mut self, later: PcapNgScanner) {
-        let last_ts = if later.last_ts_unknown {
-            self.last_ts
-        } else {
-            later.last_ts
-        };
-        *self = PcapNgScanner {
-            last_ts,
-            last_ts_unknown: false,
-            ..later
-        };
-    }
-
-    /// Section and interface headers read so far.
-    pub fn generation(&self) -> u64 {
-        self.generation
-    }
-
-    /// The first place in `from..to` that starts a run of blocks that look right for this
-    /// scanner's section: lengths that agree at both ends, packets of known interfaces that fit
-    /// their blocks. Only a guess, for whoever walks up to it to check.
-    pub fn guess_boundary(&self, buf: &[u8], from: usize, to: usize) -> Option<usize> {
-        // Blocks are whole multiples of four bytes from the start of the file.
-        let from = from.next_multiple_of(4);
-        (from..to.min(buf.len()))
-            .step_by(4)
-            .find(|&at| self.plausible_run(buf, at))
-    }
-
     fn plausible_run(&self, buf: &[u8], mut at: usize) -> bool {
         if self.sections == 0 {
             return false;
@@ -356,6 +267,93 @@ impl PcapNgScanner {
             linktype: iface.linktype,
             data_offset: at + 28,
         }))
+    }
+}
+
+impl PartScanner for PcapNgScanner {
+    /// From a guess, the walk also stops before a section or interface header, and before a
+    /// Simple Packet Block while the time of the packet before it is not known.
+    #[inline]
+    fn walk_part(
+        &mut self,
+        buf: &[u8],
+        pos: &mut usize,
+        limit: usize,
+        max_records: usize,
+        from_guess: bool,
+        mut each: impl FnMut(&Record),
+    ) -> (usize, Option<Result<Scan, ReadErrorKind>>) {
+        if from_guess {
+            self.last_ts_unknown = true;
+        }
+        let mut prefetched = *pos;
+        let mut walked = 0;
+        while *pos < limit && walked < max_records {
+            prefetch_ahead(buf, &mut prefetched, *pos, SCAN_PREFETCH_BYTES);
+            if from_guess && self.needs_the_walk_before(buf, *pos) {
+                break;
+            }
+            match self.next_block(buf, pos) {
+                Ok(Some(Scan::Record(r))) => {
+                    each(&r);
+                    walked += 1;
+                }
+                Ok(None) => {}
+                Ok(Some(other)) => return (walked, Some(Ok(other))),
+                Err(e) => return (walked, Some(Err(e))),
+            }
+        }
+        (walked, None)
+    }
+
+    /// Reads the section and interface headers at `*pos`, up to the first other block (or a
+    /// bad one, left for the walk to report), so that parts can be walked with them.
+    fn settle(&mut self, buf: &[u8], pos: &mut usize) {
+        let was_unknown = std::mem::replace(&mut self.last_ts_unknown, false);
+        while self.needs_the_walk_before(buf, *pos) {
+            // A bad header changes nothing here: the walk finds it again and reports it.
+            let mut next = self.clone();
+            let mut at = *pos;
+            match next.next_block(buf, &mut at) {
+                Ok(None) => {
+                    *self = next;
+                    *pos = at;
+                }
+                _ => break,
+            }
+        }
+        self.last_ts_unknown = was_unknown;
+    }
+
+    /// The state of this scanner after a walk by `later` that started from it (or from one of
+    /// the same generation): `later`'s, but for a timestamp it never learnt.
+    fn join(&mut self, later: PcapNgScanner) {
+        let last_ts = if later.last_ts_unknown {
+            self.last_ts
+        } else {
+            later.last_ts
+        };
+        *self = PcapNgScanner {
+            last_ts,
+            last_ts_unknown: false,
+            ..later
+        };
+    }
+
+    /// Section and interface headers read so far.
+    fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// The first place in `from..to` that starts a run of blocks that look right for this
+    /// scanner's section: lengths that agree at both ends, packets of known interfaces that fit
+    /// their blocks. Only a guess, for whoever walks up to it to check.
+    fn guess_boundary(&self, buf: &[u8], from: usize, to: usize) -> Option<usize> {
+        // Blocks are whole multiples of four bytes from the start of the file.
+        let from = from.next_multiple_of(4);
+        (from..to.min(buf.len()))
+            .step_by(4)
+            .find(|&at| self.plausible_run(buf, at))
     }
 }
 
