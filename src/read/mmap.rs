@@ -37,7 +37,23 @@ impl AsRef<[u8]> for FileBytes {
 
 const PAGE: usize = 4096;
 
+/// The size of the pages the kernel maps a cached file with when it can (see [`map_file`]).
+const HUGE_PAGE: usize = 2 * 1024 * 1024;
+
 impl FileBytes {
+    /// The largest offset at or below `offset` where a huge page of the mapping begins (or
+    /// `offset` itself when the bytes are not mapped). Releasing pages up to such a boundary
+    /// drops whole huge pages; releasing part of one makes the kernel split its mapping first.
+    pub fn huge_page_floor(&self, offset: usize) -> usize {
+        match self {
+            FileBytes::Mapped(map) => {
+                let base = map.as_ptr() as usize;
+                ((base + offset) / HUGE_PAGE * HUGE_PAGE).saturating_sub(base)
+            }
+            FileBytes::Owned(_) => offset,
+        }
+    }
+
     /// Asks the kernel to map `from..to` now, in one call, rather than page fault by page fault.
     /// Only a hint: older kernels refuse it and the pages fault in as they are touched.
     pub fn populate(&self, from: usize, to: usize) {

@@ -309,6 +309,9 @@ const SCAN_PREFETCH_BYTES: usize = 4096;
 /// How far ahead of the scan the mapped file is paged in, in one system call.
 const POPULATE_AHEAD: usize = 32 * 1024 * 1024;
 
+/// Mapped bytes already processed are released from memory once there are this many.
+const RELEASE_AT_LEAST: usize = 16 * 1024 * 1024;
+
 /// Reads one capture file window by window.
 pub struct CaptureReader {
     path: PathBuf,
@@ -578,12 +581,15 @@ impl CaptureReader {
             return;
         };
         let len = bytes.len();
-        if self.last_window_start > self.released {
-            let (from, to) = (self.released, self.last_window_start);
+        // Released in runs of whole huge pages: each release interrupts every other core
+        // running this process to flush its TLB.
+        let release_to = bytes.huge_page_floor(self.last_window_start);
+        if release_to >= self.released + RELEASE_AT_LEAST {
+            let (from, to) = (self.released, release_to);
             self.released_shared
                 .store(to, std::sync::atomic::Ordering::Relaxed);
             page_work(bytes, move |b| b.release(from, to));
-            self.released = self.last_window_start;
+            self.released = to;
         }
         if self.pos + POPULATE_AHEAD / 2 >= self.populated && self.populated < len {
             let from = self.populated.max(self.pos);
