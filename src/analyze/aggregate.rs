@@ -194,6 +194,21 @@ impl InterArrival {
         self.gaps.add(gap);
     }
 
+    /// Forgets every gap, keeping the memory.
+    fn clear(&mut self) {
+        let InterArrival {
+            gaps,
+            negative,
+            jitter_sum,
+            jitter_terms,
+            first_gap,
+            last_gap,
+        } = self;
+        gaps.clear();
+        (*negative, *jitter_sum, *jitter_terms) = (0, 0, 0);
+        (*first_gap, *last_gap) = (None, None);
+    }
+
     /// Joins `later` (the gaps after `self`'s), whose first frame comes `seam` after our last.
     fn merge(&mut self, later: &InterArrival, seam: Option<(i64, i64)>) {
         if let Some((prev_ts, ts)) = seam {
@@ -318,6 +333,33 @@ pub struct Aggregate {
     pub interval_talkers: super::interval_top::IntervalCounts<(u8, Addr)>,
     /// TCP/UDP/SCTP ports per interval, likewise.
     pub interval_ports: super::interval_top::IntervalCounts<(u8, u16)>,
+}
+
+/// The memory of a batch's aggregate that is worth keeping from one batch to the next (see
+/// [`Aggregate::merge_keeping_buffers`]): its event lists and histograms, emptied.
+#[derive(Debug, Default)]
+pub struct BatchBuffers {
+    flows: ShardedEvents<FlowEvent>,
+    conversations: ShardedEvents<ConvEvent>,
+    sizes: LinearHist,
+    interarrival: InterArrival,
+    echo_rtt: Distribution,
+}
+
+impl Aggregate {
+    /// An empty aggregate for a batch that fills `buffers`, with room for about `events` events.
+    pub fn for_batch(mut buffers: BatchBuffers, events: usize) -> Aggregate {
+        buffers.flows.reserve(events);
+        buffers.conversations.reserve(events);
+        Aggregate {
+            flow_events: buffers.flows,
+            conv_events: buffers.conversations,
+            sizes: buffers.sizes,
+            interarrival: buffers.interarrival,
+            echo_rtt: buffers.echo_rtt,
+            ..Aggregate::default()
+        }
+    }
 }
 
 /// What every worker needs to know to place a frame.
@@ -507,7 +549,14 @@ impl Aggregate {
     /// Adds `later`, the aggregate of the batch of records right after this one's, respecting
     /// `limits`. A batch's flows and conversations are events, applied here to this aggregate's
     /// tables; `later` has no tables of its own.
-    pub fn merge(&mut self, mut later: Aggregate, limits: &Limits) {
+    pub fn merge(&mut self, later: Aggregate, limits: &Limits) {
+        self.merge_keeping_buffers(later, limits);
+    }
+
+    /// [`Aggregate::merge`], handing back `later`'s event lists and histograms emptied, for
+    /// another batch to fill: allocated afresh for each batch, their pages went back to the
+    /// system and faulted in again, most of the system time of a two-thread run.
+    pub fn merge_keeping_buffers(&mut self, mut later: Aggregate, limits: &Limits) -> BatchBuffers {
         debug_assert!(
             later.flows.is_empty() && later.conversations.is_empty(),
             "only a batch's aggregate is merged into a running total"
@@ -584,6 +633,19 @@ impl Aggregate {
         self.addresses_untracked += later.addresses_untracked;
         self.echoes_untracked += later.echoes_untracked;
         self.reassembled += later.reassembled;
+        let mut buffers = BatchBuffers {
+            flows: later.flow_events,
+            conversations: later.conv_events,
+            sizes: later.sizes,
+            interarrival: later.interarrival,
+            echo_rtt: later.echo_rtt,
+        };
+        buffers.flows.clear();
+        buffers.conversations.clear();
+        buffers.sizes.clear();
+        buffers.interarrival.clear();
+        buffers.echo_rtt.clear();
+        buffers
     }
 
     /// Counts what a reassembled datagram holds for the frame that completed it; its flows and

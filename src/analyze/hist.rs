@@ -2,23 +2,40 @@
 
 use serde::Serialize;
 
+/// `len` zeros, written rather than asked of the allocator zeroed: the fresh pages of a zeroed
+/// allocation that is read before it is written map the shared zero page and fault again on the
+/// first write, and in a process running on several cores that fault interrupts the others to
+/// flush their TLBs.
+#[allow(clippy::slow_vector_initialization)] // deliberately not `vec![0; len]`, as above
+pub(crate) fn written_zeros(len: usize) -> Vec<u64> {
+    let mut zeros = Vec::with_capacity(len);
+    zeros.resize(len, 0);
+    zeros
+}
+
+/// Whether two lists of counts are equal, missing counts being zero.
+fn same_counts(a: &[u64], b: &[u64]) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    long[..short.len()] == *short && long[short.len()..].iter().all(|&c| c == 0)
+}
+
 /// Exact counts of values below [`LinearHist::EXACT`], log-spaced buckets above.
 ///
 /// Packet sizes: exact percentiles for every Ethernet-sized frame, within 1.6% beyond.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The counts are allocated at the first value, so an empty histogram costs nothing.
+#[derive(Debug, Clone, Default)]
 pub struct LinearHist {
     exact: Vec<u64>,
     above: LogHist,
 }
 
-impl Default for LinearHist {
-    fn default() -> Self {
-        LinearHist {
-            exact: vec![0; Self::EXACT as usize],
-            above: LogHist::default(),
-        }
+impl PartialEq for LinearHist {
+    fn eq(&self, other: &Self) -> bool {
+        same_counts(&self.exact, &other.exact) && self.above == other.above
     }
 }
+
+impl Eq for LinearHist {}
 
 impl LinearHist {
     /// Values below this are counted exactly.
@@ -27,18 +44,33 @@ impl LinearHist {
     /// Counts one value.
     #[inline]
     pub fn add(&mut self, v: u64) {
-        match self.exact.get_mut(v as usize) {
-            Some(c) => *c += 1,
-            None => self.above.add(v),
+        if v < Self::EXACT {
+            if self.exact.is_empty() {
+                self.exact = written_zeros(Self::EXACT as usize);
+            }
+            self.exact[v as usize] += 1;
+        } else {
+            self.above.add(v);
         }
     }
 
     /// Adds another histogram's counts.
     pub fn merge(&mut self, other: &LinearHist) {
-        for (a, b) in self.exact.iter_mut().zip(&other.exact) {
-            *a += b;
+        if !other.exact.is_empty() {
+            if self.exact.is_empty() {
+                self.exact = written_zeros(Self::EXACT as usize);
+            }
+            for (a, b) in self.exact.iter_mut().zip(&other.exact) {
+                *a += b;
+            }
         }
         self.above.merge(&other.above);
+    }
+
+    /// Forgets every value, keeping the memory.
+    pub fn clear(&mut self) {
+        self.exact.fill(0);
+        self.above.clear();
     }
 
     /// Values counted.
@@ -84,22 +116,23 @@ impl LinearHist {
 }
 
 /// Log-linear buckets: exact below 1024, then 64 buckets per power of two (1.6% wide).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The buckets are allocated at the first value.
+#[derive(Debug, Clone, Default)]
 pub struct LogHist {
     counts: Vec<u64>,
 }
 
+impl PartialEq for LogHist {
+    fn eq(&self, other: &Self) -> bool {
+        same_counts(&self.counts, &other.counts)
+    }
+}
+
+impl Eq for LogHist {}
+
 const SUB_BITS: u32 = 6;
 const LINEAR: u64 = 1024;
 const BUCKETS: usize = LINEAR as usize + (64 - 10) * (1 << SUB_BITS);
-
-impl Default for LogHist {
-    fn default() -> Self {
-        LogHist {
-            counts: vec![0; BUCKETS],
-        }
-    }
-}
 
 impl LogHist {
     #[inline]
@@ -127,14 +160,28 @@ impl LogHist {
     /// Counts one value.
     #[inline]
     pub fn add(&mut self, v: u64) {
+        if self.counts.is_empty() {
+            self.counts = written_zeros(BUCKETS);
+        }
         self.counts[Self::index(v)] += 1;
     }
 
     /// Adds another histogram's counts.
     pub fn merge(&mut self, other: &LogHist) {
+        if other.counts.is_empty() {
+            return;
+        }
+        if self.counts.is_empty() {
+            self.counts = written_zeros(BUCKETS);
+        }
         for (a, b) in self.counts.iter_mut().zip(&other.counts) {
             *a += b;
         }
+    }
+
+    /// Forgets every value, keeping the memory.
+    pub fn clear(&mut self) {
+        self.counts.fill(0);
     }
 
     /// Values counted.
@@ -249,6 +296,19 @@ impl Distribution {
         self.hist.merge(&other.hist);
     }
 
+    /// Forgets every value, keeping the memory.
+    pub fn clear(&mut self) {
+        let Distribution {
+            hist,
+            count,
+            sum,
+            min,
+            max,
+        } = self;
+        hist.clear();
+        (*count, *sum, *min, *max) = (0, 0, 0, 0);
+    }
+
     /// Statistics with every value multiplied by `scale` (e.g. 1e-9 for nanoseconds to seconds).
     pub fn stats(&self, scale: f64) -> Stats {
         if self.count == 0 {
@@ -271,6 +331,38 @@ impl Distribution {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn a_cleared_histogram_is_a_new_one() {
+        let mut sizes = LinearHist::default();
+        let mut gaps = Distribution::default();
+        for v in [0, 60, 1514, 2047, 2048, 9000, 1 << 40] {
+            sizes.add(v);
+            gaps.add(v);
+        }
+        assert_ne!(sizes, LinearHist::default());
+        sizes.clear();
+        gaps.clear();
+        assert_eq!(sizes, LinearHist::default());
+        assert_eq!(gaps, Distribution::default());
+        assert_eq!((sizes.count(), sizes.quantile(0.5)), (0, None));
+        assert_eq!(gaps.stats(1.0), Stats::default());
+        // Counts again from nothing, with the memory it had.
+        let mut fresh = LinearHist::default();
+        for v in [70, 3000] {
+            sizes.add(v);
+            fresh.add(v);
+        }
+        assert_eq!(sizes, fresh);
+        assert_eq!(sizes.buckets(&[0, 100, 2048]), vec![1, 0, 1]);
+        // An empty histogram merged in changes nothing, and one merged into an empty one is
+        // copied whole.
+        let mut empty = LinearHist::default();
+        fresh.merge(&LinearHist::default());
+        empty.merge(&fresh);
+        assert_eq!((empty.count(), fresh.count()), (2, 2));
+        assert_eq!(empty, sizes);
+    }
 
     #[test]
     fn exact_quantiles_for_small_values() {

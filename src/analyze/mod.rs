@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-pub use aggregate::{Aggregate, Context, Limits};
+pub use aggregate::{Aggregate, BatchBuffers, Context, Limits};
 
 use crate::decode::{decode_into, Frame};
 use crate::read::{self, CaptureReader, Format, ReadError, Record};
@@ -373,13 +373,24 @@ fn absorb(
     packets: &mut Option<PacketSink<'_>>,
     limits: &Limits,
 ) {
-    for mut p in partials {
-        if let Some(sink) = packets.as_mut() {
-            sink(std::mem::take(&mut p.packet_rows));
-        }
-        file_summary_add(report, &p);
-        total.merge(p, limits);
+    for p in partials {
+        absorb_one(p, report, total, packets, limits);
     }
+}
+
+/// [`absorb`] for one aggregate, whose event lists come back for another batch to fill.
+fn absorb_one(
+    mut partial: Aggregate,
+    report: &mut FileReport,
+    total: &mut Aggregate,
+    packets: &mut Option<PacketSink<'_>>,
+    limits: &Limits,
+) -> BatchBuffers {
+    if let Some(sink) = packets.as_mut() {
+        sink(std::mem::take(&mut partial.packet_rows));
+    }
+    file_summary_add(report, &partial);
+    total.merge_keeping_buffers(partial, limits)
 }
 
 fn file_summary_add(report: &mut FileReport, p: &Aggregate) {
@@ -411,7 +422,7 @@ const PREFETCH_RECORDS: usize = 8;
 
 /// Decodes and folds one batch of records; runs on a worker thread.
 pub fn fold_batch(buf: &[u8], batch: &[Record], ctx: &Context) -> Aggregate {
-    let mut agg = batch_aggregate(batch.len(), ctx);
+    let mut agg = batch_aggregate(batch.len(), ctx, BatchBuffers::default());
     let mut frame = Frame::default();
     for (i, rec) in batch.iter().enumerate() {
         if let Some(ahead) = batch.get(i + PREFETCH_RECORDS) {
@@ -425,12 +436,10 @@ pub fn fold_batch(buf: &[u8], batch: &[Record], ctx: &Context) -> Aggregate {
     agg
 }
 
-/// An empty aggregate for a batch of about `records` records.
-fn batch_aggregate(records: usize, ctx: &Context) -> Aggregate {
-    let mut agg = Aggregate::default();
+/// An empty aggregate for a batch of about `records` records, filling `buffers`.
+fn batch_aggregate(records: usize, ctx: &Context, buffers: BatchBuffers) -> Aggregate {
     // About one flow and one address pair per frame.
-    agg.flow_events.reserve(records);
-    agg.conv_events.reserve(records);
+    let mut agg = Aggregate::for_batch(buffers, records);
     agg.interval_talkers.top = ctx.interval_top;
     agg.interval_ports.top = ctx.interval_top;
     agg

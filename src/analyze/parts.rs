@@ -16,7 +16,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
 use super::{
-    absorb, batch_aggregate, fold_record, Aggregate, Context, FileReport, Options, PacketSink,
+    absorb_one, batch_aggregate, fold_record, Aggregate, BatchBuffers, Context, FileReport,
+    Options, PacketSink,
 };
 use crate::decode::Frame;
 use crate::read::{CaptureReader, MappedScanner, PartScanner, ReadErrorKind, Record, Scan};
@@ -58,6 +59,8 @@ struct Walker<'a> {
     ctx: &'a Context,
     /// Records folded into one aggregate at most: bounds a part's memory whatever its bytes.
     max_records: usize,
+    /// Event lists of merged parts, for the next parts to fill.
+    spare: Mutex<Vec<BatchBuffers>>,
 }
 
 impl Walker<'_> {
@@ -70,7 +73,8 @@ impl Walker<'_> {
         mut scanner: S,
         from_guess: bool,
     ) -> Part<S> {
-        let mut agg = batch_aggregate(span.records.min(self.max_records), self.ctx);
+        let buffers = lock(&self.spare).pop().unwrap_or_default();
+        let mut agg = batch_aggregate(span.records.min(self.max_records), self.ctx, buffers);
         let mut frame = Frame::default();
         let mut end = from;
         let generation = scanner.generation();
@@ -130,13 +134,8 @@ impl<S: PartScanner> Stitch<S> {
             self.pos = part.end;
             self.scanner.join(part.scanner);
             self.records += part.agg.packets;
-            absorb(
-                std::iter::once(part.agg),
-                report,
-                total,
-                packets,
-                &opts.limits,
-            );
+            let buffers = absorb_one(part.agg, report, total, packets, &opts.limits);
+            lock(&walker.spare).push(buffers);
             if part.stop.is_some() || part.end >= walker.buf.len() {
                 self.ended = Some(part.stop);
                 return;
@@ -334,6 +333,7 @@ fn walk_parts<S: PartScanner>(
             buf,
             ctx,
             max_records: 2 * per_part,
+            spare: Mutex::default(),
         },
         opts,
         per_part,

@@ -182,7 +182,9 @@ impl<K: Hash + Eq, V> Table<K, V> {
     /// Doubles the slots, moving each word to its place in the larger index.
     #[cold]
     fn grow(&mut self) {
-        let larger = vec![0; (self.slots.len() * 2).max(16)];
+        // Not `vec![0; n]`: `place_word` reads a slot before writing it (most of the TLB
+        // flushes of a two-thread run came from here).
+        let larger = super::hist::written_zeros((self.slots.len() * 2).max(16));
         let old = std::mem::replace(&mut self.slots, larger);
         for word in old.into_iter().filter(|&w| w != 0) {
             self.place_word(word);
@@ -290,6 +292,13 @@ impl<T> ShardedEvents<T> {
     #[inline]
     pub fn push(&mut self, shard: usize, event: T) {
         self.lists[shard].push(event);
+    }
+
+    /// Empties every list, keeping its memory.
+    pub fn clear(&mut self) {
+        for list in &mut self.lists {
+            list.clear();
+        }
     }
 
     /// Makes room for about `events` events spread over the shards, so that most lists never
