@@ -594,14 +594,22 @@ fn write_pcap(
     writer.into_writer().flush()
 }
 
-/// A pcapng file written block by block: sections, interfaces of different link types and
-/// timestamp resolutions, Enhanced and Simple Packet Blocks, comments, a big-endian section.
-struct PcapNgBuilder {
-    out: Vec<u8>,
+/// A pcapng file written block by block in the byte order of the section being written:
+/// sections, interfaces of different link types and timestamp resolutions, Enhanced, obsolete
+/// and Simple Packet Blocks, comments. The samples here and the reader's tests use it.
+pub(crate) struct PcapNgBuilder {
+    pub(crate) out: Vec<u8>,
     big_endian: bool,
 }
 
 impl PcapNgBuilder {
+    pub(crate) fn new() -> PcapNgBuilder {
+        PcapNgBuilder {
+            out: Vec::new(),
+            big_endian: false,
+        }
+    }
+
     fn u16(&self, v: u16) -> [u8; 2] {
         if self.big_endian {
             v.to_be_bytes()
@@ -610,7 +618,7 @@ impl PcapNgBuilder {
         }
     }
 
-    fn u32(&self, v: u32) -> [u8; 4] {
+    pub(crate) fn u32(&self, v: u32) -> [u8; 4] {
         if self.big_endian {
             v.to_be_bytes()
         } else {
@@ -618,7 +626,8 @@ impl PcapNgBuilder {
         }
     }
 
-    fn block(&mut self, block_type: u32, body: &[u8]) {
+    /// A block of any type around `body`, padded to 4 bytes.
+    pub(crate) fn block(&mut self, block_type: u32, body: &[u8]) {
         let mut body = body.to_vec();
         while !body.len().is_multiple_of(4) {
             body.push(0);
@@ -640,22 +649,28 @@ impl PcapNgBuilder {
         }
     }
 
-    fn section(&mut self, big_endian: bool, comment: &str) {
+    /// A Section Header Block, with a comment option when `comment` is given.
+    pub(crate) fn section(&mut self, big_endian: bool, comment: Option<&str>) {
         self.big_endian = big_endian;
         let mut body = self.u32(0x1A2B_3C4D).to_vec();
         body.extend_from_slice(&self.u16(1));
         body.extend_from_slice(&self.u16(0));
         body.extend_from_slice(&[0xff; 8]);
-        self.option(1, comment.as_bytes(), &mut body);
-        self.option(0, &[], &mut body);
+        if let Some(comment) = comment {
+            self.option(1, comment.as_bytes(), &mut body);
+            self.option(0, &[], &mut body);
+        }
         self.block(0x0A0D_0D0A, &body);
     }
 
-    fn interface(&mut self, linktype: u16, tsresol: Option<u8>, name: &str) {
+    /// An Interface Description Block.
+    pub(crate) fn interface(&mut self, linktype: u16, tsresol: Option<u8>, name: Option<&str>) {
         let mut body = self.u16(linktype).to_vec();
         body.extend_from_slice(&self.u16(0));
         body.extend_from_slice(&self.u32(0));
-        self.option(2, name.as_bytes(), &mut body);
+        if let Some(name) = name {
+            self.option(2, name.as_bytes(), &mut body);
+        }
         if let Some(r) = tsresol {
             self.option(9, &[r], &mut body);
         }
@@ -663,14 +678,29 @@ impl PcapNgBuilder {
         self.block(1, &body);
     }
 
-    fn enhanced(&mut self, iface: u32, units: u64, frame: &SampleFrame, comment: Option<&str>) {
-        let ticks = (frame.ts_ns as u128 * u128::from(units) / 1_000_000_000) as u64;
-        let mut body = self.u32(iface).to_vec();
+    /// An Enhanced Packet Block, or the obsolete Packet Block when `obsolete`; `ticks` in the
+    /// interface's time unit.
+    pub(crate) fn packet(
+        &mut self,
+        iface: u32,
+        ticks: u64,
+        data: &[u8],
+        orig_len: u32,
+        comment: Option<&str>,
+        obsolete: bool,
+    ) {
+        let mut body = if obsolete {
+            let mut b = self.u16(iface as u16).to_vec();
+            b.extend_from_slice(&self.u16(0));
+            b
+        } else {
+            self.u32(iface).to_vec()
+        };
         body.extend_from_slice(&self.u32((ticks >> 32) as u32));
         body.extend_from_slice(&self.u32(ticks as u32));
-        body.extend_from_slice(&self.u32(frame.data.len() as u32));
-        body.extend_from_slice(&self.u32(frame.data.len() as u32));
-        body.extend_from_slice(&frame.data);
+        body.extend_from_slice(&self.u32(data.len() as u32));
+        body.extend_from_slice(&self.u32(orig_len));
+        body.extend_from_slice(data);
         while !body.len().is_multiple_of(4) {
             body.push(0);
         }
@@ -678,12 +708,19 @@ impl PcapNgBuilder {
             self.option(1, c.as_bytes(), &mut body);
             self.option(0, &[], &mut body);
         }
-        self.block(6, &body);
+        self.block(if obsolete { 2 } else { 6 }, &body);
     }
 
-    fn simple(&mut self, frame: &SampleFrame) {
-        let mut body = self.u32(frame.data.len() as u32).to_vec();
-        body.extend_from_slice(&frame.data);
+    fn enhanced(&mut self, iface: u32, units: u64, frame: &SampleFrame, comment: Option<&str>) {
+        let ticks = (frame.ts_ns as u128 * u128::from(units) / 1_000_000_000) as u64;
+        let len = frame.data.len() as u32;
+        self.packet(iface, ticks, &frame.data, len, comment, false);
+    }
+
+    /// A Simple Packet Block.
+    pub(crate) fn simple(&mut self, data: &[u8]) {
+        let mut body = self.u32(data.len() as u32).to_vec();
+        body.extend_from_slice(data);
         self.block(3, &body);
     }
 }
@@ -759,13 +796,10 @@ fn multi_interface_pcapng() -> io::Result<Vec<u8>> {
     let eth = office_traffic(&|_| Link::Ethernet, 21)?;
     let raw = office_traffic(&|_| Link::Raw, 22)?;
     let sll = office_traffic(&|_| Link::Sll, 23)?;
-    let mut b = PcapNgBuilder {
-        out: Vec::new(),
-        big_endian: false,
-    };
-    b.section(false, "netanalyzer sample: section 1");
-    b.interface(linktype::ETHERNET, None, "eth0");
-    b.interface(linktype::RAW, Some(9), "tun0");
+    let mut b = PcapNgBuilder::new();
+    b.section(false, Some("netanalyzer sample: section 1"));
+    b.interface(linktype::ETHERNET, None, Some("eth0"));
+    b.interface(linktype::RAW, Some(9), Some("tun0"));
     let mut merged: Vec<(i64, u32, &SampleFrame)> = eth
         .iter()
         .take(120)
@@ -782,8 +816,8 @@ fn multi_interface_pcapng() -> io::Result<Vec<u8>> {
         let comment = (i % 50 == 0).then_some("a frame with a comment");
         b.enhanced(*iface, units, f, comment);
     }
-    b.section(true, "netanalyzer sample: section 2, big-endian");
-    b.interface(linktype::LINUX_SLL, Some(0x80 | 20), "any");
+    b.section(true, Some("netanalyzer sample: section 2, big-endian"));
+    b.interface(linktype::LINUX_SLL, Some(0x80 | 20), Some("any"));
     for f in sll.iter().take(60) {
         let shifted = SampleFrame {
             ts_ns: f.ts_ns + 10_000_000_000,
@@ -791,10 +825,13 @@ fn multi_interface_pcapng() -> io::Result<Vec<u8>> {
         };
         b.enhanced(0, 1 << 20, &shifted, None);
     }
-    b.section(false, "netanalyzer sample: section 3, simple packet blocks");
-    b.interface(linktype::ETHERNET, None, "eth1");
+    b.section(
+        false,
+        Some("netanalyzer sample: section 3, simple packet blocks"),
+    );
+    b.interface(linktype::ETHERNET, None, Some("eth1"));
     for f in eth.iter().skip(120).take(10) {
-        b.simple(f);
+        b.simple(&f.data);
     }
     Ok(b.out)
 }

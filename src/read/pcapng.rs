@@ -419,105 +419,20 @@ fn parse_idb(block: &[u8], be: bool) -> Result<Interface, ReadErrorKind> {
 /// pcapng files made in memory, for tests here and elsewhere.
 #[cfg(test)]
 pub(crate) mod fixtures {
-    use super::{EPB_TYPE, IDB_TYPE, OPB_TYPE, OPT_IF_TSRESOL, SHB_TYPE, SPB_TYPE};
+    use super::EPB_TYPE;
+    use crate::samples::PcapNgBuilder;
 
-    /// Writes blocks in the byte order of the section being written.
-    pub(crate) struct Writer {
-        pub(crate) out: Vec<u8>,
-        big_endian: bool,
-    }
-
-    impl Writer {
-        pub(crate) fn new() -> Writer {
-            Writer {
-                out: Vec::new(),
-                big_endian: false,
+    /// Enhanced Packet Blocks of 8-byte frames one after the other, as frame bytes: they read
+    /// as blocks to whoever guesses a boundary inside the frame.
+    fn fake_blocks(w: &PcapNgBuilder, len: usize, skip: usize) -> Vec<u8> {
+        let mut out = vec![0u8; skip];
+        while out.len() + 40 <= len {
+            for word in [EPB_TYPE, 40, 0, 0, 1, 8, 8, 7, 7, 40] {
+                out.extend(w.u32(word));
             }
         }
-
-        fn u16(&self, v: u16) -> [u8; 2] {
-            if self.big_endian {
-                v.to_be_bytes()
-            } else {
-                v.to_le_bytes()
-            }
-        }
-
-        fn u32(&self, v: u32) -> [u8; 4] {
-            if self.big_endian {
-                v.to_be_bytes()
-            } else {
-                v.to_le_bytes()
-            }
-        }
-
-        pub(crate) fn block(&mut self, block_type: u32, body: &[u8]) {
-            let padded = body.len().next_multiple_of(4);
-            let len = (padded + 12) as u32;
-            self.out.extend(self.u32(block_type));
-            self.out.extend(self.u32(len));
-            self.out.extend(body);
-            self.out.resize(self.out.len() + padded - body.len(), 0);
-            self.out.extend(self.u32(len));
-        }
-
-        pub(crate) fn section(&mut self, big_endian: bool) {
-            self.big_endian = big_endian;
-            let mut body = self.u32(0x1A2B_3C4D).to_vec();
-            body.extend(self.u16(1));
-            body.extend(self.u16(0));
-            body.extend((-1i64).to_le_bytes());
-            self.block(SHB_TYPE, &body);
-        }
-
-        pub(crate) fn interface(&mut self, linktype: u16, tsresol: Option<u8>) {
-            let mut body = self.u16(linktype).to_vec();
-            body.extend(self.u16(0));
-            body.extend(self.u32(0));
-            if let Some(r) = tsresol {
-                body.extend(self.u16(OPT_IF_TSRESOL));
-                body.extend(self.u16(1));
-                body.extend([r, 0, 0, 0]);
-            }
-            body.extend([0; 4]);
-            self.block(IDB_TYPE, &body);
-        }
-
-        /// An Enhanced Packet Block, or the obsolete Packet Block when `obsolete`.
-        pub(crate) fn packet(&mut self, iface: u32, ts: u64, data: &[u8], obsolete: bool) {
-            let mut body = if obsolete {
-                let mut b = self.u16(iface as u16).to_vec();
-                b.extend(self.u16(0));
-                b
-            } else {
-                self.u32(iface).to_vec()
-            };
-            body.extend(self.u32((ts >> 32) as u32));
-            body.extend(self.u32(ts as u32));
-            body.extend(self.u32(data.len() as u32));
-            body.extend(self.u32(data.len() as u32 + 4));
-            body.extend(data);
-            self.block(if obsolete { OPB_TYPE } else { EPB_TYPE }, &body);
-        }
-
-        pub(crate) fn simple(&mut self, data: &[u8]) {
-            let mut body = self.u32(data.len() as u32).to_vec();
-            body.extend(data);
-            self.block(SPB_TYPE, &body);
-        }
-
-        /// Enhanced Packet Blocks of 8-byte frames one after the other, as frame bytes: they
-        /// read as blocks to whoever guesses a boundary inside the frame.
-        fn fake_blocks(&self, len: usize, skip: usize) -> Vec<u8> {
-            let mut out = vec![0u8; skip];
-            while out.len() + 40 <= len {
-                for word in [EPB_TYPE, 40, 0, 0, 1, 8, 8, 7, 7, 40] {
-                    out.extend(self.u32(word));
-                }
-            }
-            out.resize(len, 0);
-            out
-        }
+        out.resize(len, 0);
+        out
     }
 
     /// An Ethernet, IPv4 and TCP frame of flow `flow`, with `payload` bytes of payload.
@@ -550,16 +465,16 @@ pub(crate) mod fixtures {
             state ^= state << 17;
             state
         };
-        let mut w = Writer::new();
+        let mut w = PcapNgBuilder::new();
         let third = frames / 3;
         for (section, big_endian) in [(0, false), (1, true), (2, false)] {
-            w.section(big_endian);
-            w.interface(1, None);
-            w.interface(101, Some(9));
+            w.section(big_endian, None);
+            w.interface(1, None, None);
+            w.interface(101, Some(9), None);
             let mut interfaces = 2u32;
             for i in section * third..(section + 1) * third {
                 if section == 0 && i == third / 2 {
-                    w.interface(1, Some(6));
+                    w.interface(1, Some(6), None);
                     interfaces += 1;
                 }
                 if i % 97 == 0 {
@@ -570,7 +485,7 @@ pub(crate) mod fixtures {
                 let roll = next();
                 let len = 40 + (roll % 1400) as usize;
                 let data = match roll % 4 {
-                    0 => w.fake_blocks(len, (roll >> 16) as usize % 9),
+                    0 => fake_blocks(&w, len, (roll >> 16) as usize % 9),
                     1 => (0..len).map(|_| next() as u8).collect(),
                     _ => tcp_frame(
                         (roll >> 8) as u32 % 50,
@@ -590,7 +505,8 @@ pub(crate) mod fixtures {
                         i as u32 % 2
                     };
                     let ts = if iface == 1 { ts * 1000 } else { ts };
-                    w.packet(iface, ts, &data, i % 61 == 0);
+                    let orig_len = data.len() as u32 + 4;
+                    w.packet(iface, ts, &data, orig_len, None, i % 61 == 0);
                 }
             }
         }
