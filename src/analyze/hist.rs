@@ -13,6 +13,26 @@ pub(crate) fn written_zeros(len: usize) -> Vec<u64> {
     zeros
 }
 
+/// `counts`, given `len` zeros first if it has none yet: histograms allocate at their first
+/// value, so an empty one (most of a batch's) costs nothing.
+#[inline]
+fn allocated(counts: &mut Vec<u64>, len: usize) -> &mut [u64] {
+    if counts.is_empty() {
+        *counts = written_zeros(len);
+    }
+    counts
+}
+
+/// Adds the counts of `from` to those of `into` (`len` of them once allocated).
+fn add_counts(into: &mut Vec<u64>, from: &[u64], len: usize) {
+    if from.is_empty() {
+        return;
+    }
+    for (a, b) in allocated(into, len).iter_mut().zip(from) {
+        *a += b;
+    }
+}
+
 /// Whether two lists of counts are equal, missing counts being zero.
 fn same_counts(a: &[u64], b: &[u64]) -> bool {
     let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
@@ -22,7 +42,7 @@ fn same_counts(a: &[u64], b: &[u64]) -> bool {
 /// Exact counts of values below [`LinearHist::EXACT`], log-spaced buckets above.
 ///
 /// Packet sizes: exact percentiles for every Ethernet-sized frame, within 1.6% beyond.
-/// The counts are allocated at the first value, so an empty histogram costs nothing.
+/// The counts are allocated at the first value.
 #[derive(Debug, Clone, Default)]
 pub struct LinearHist {
     exact: Vec<u64>,
@@ -45,10 +65,7 @@ impl LinearHist {
     #[inline]
     pub fn add(&mut self, v: u64) {
         if v < Self::EXACT {
-            if self.exact.is_empty() {
-                self.exact = written_zeros(Self::EXACT as usize);
-            }
-            self.exact[v as usize] += 1;
+            allocated(&mut self.exact, Self::EXACT as usize)[v as usize] += 1;
         } else {
             self.above.add(v);
         }
@@ -56,14 +73,7 @@ impl LinearHist {
 
     /// Adds another histogram's counts.
     pub fn merge(&mut self, other: &LinearHist) {
-        if !other.exact.is_empty() {
-            if self.exact.is_empty() {
-                self.exact = written_zeros(Self::EXACT as usize);
-            }
-            for (a, b) in self.exact.iter_mut().zip(&other.exact) {
-                *a += b;
-            }
-        }
+        add_counts(&mut self.exact, &other.exact, Self::EXACT as usize);
         self.above.merge(&other.above);
     }
 
@@ -160,23 +170,12 @@ impl LogHist {
     /// Counts one value.
     #[inline]
     pub fn add(&mut self, v: u64) {
-        if self.counts.is_empty() {
-            self.counts = written_zeros(BUCKETS);
-        }
-        self.counts[Self::index(v)] += 1;
+        allocated(&mut self.counts, BUCKETS)[Self::index(v)] += 1;
     }
 
     /// Adds another histogram's counts.
     pub fn merge(&mut self, other: &LogHist) {
-        if other.counts.is_empty() {
-            return;
-        }
-        if self.counts.is_empty() {
-            self.counts = written_zeros(BUCKETS);
-        }
-        for (a, b) in self.counts.iter_mut().zip(&other.counts) {
-            *a += b;
-        }
+        add_counts(&mut self.counts, &other.counts, BUCKETS);
     }
 
     /// Forgets every value, keeping the memory.

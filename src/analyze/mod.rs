@@ -378,7 +378,7 @@ fn absorb(
     }
 }
 
-/// [`absorb`] for one aggregate, whose event lists come back for another batch to fill.
+/// [`absorb`] for one aggregate, whose event lists and histograms come back for another batch.
 fn absorb_one(
     mut partial: Aggregate,
     report: &mut FileReport,

@@ -59,7 +59,7 @@ struct Walker<'a> {
     ctx: &'a Context,
     /// Records folded into one aggregate at most: bounds a part's memory whatever its bytes.
     max_records: usize,
-    /// Event lists of merged parts, for the next parts to fill.
+    /// Event lists and histograms of merged parts, emptied, for the next parts to fill.
     spare: Mutex<Vec<BatchBuffers>>,
 }
 

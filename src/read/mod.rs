@@ -324,10 +324,9 @@ pub struct CaptureReader {
     error: Option<ReadError>,
     /// Start of the window handed out last: everything before it has been processed.
     last_window_start: usize,
-    /// Mapped bytes below this have been released from memory.
-    released: usize,
-    /// The same, for page work still queued: a range released is not paged in again.
-    released_shared: Arc<std::sync::atomic::AtomicUsize>,
+    /// Mapped bytes below this have been released from memory (or are being): shared with the
+    /// page work still queued, so that a range released is not paged in again.
+    released: Arc<std::sync::atomic::AtomicUsize>,
     /// Mapped bytes below this have been paged in.
     populated: usize,
     /// A batch ends once its frames span this many bytes, however few records it holds.
@@ -388,8 +387,7 @@ impl CaptureReader {
             done: false,
             error: None,
             last_window_start: 0,
-            released: 0,
-            released_shared: Arc::default(),
+            released: Arc::default(),
             populated: 0,
             batch_bytes: usize::MAX,
         }
@@ -583,13 +581,12 @@ impl CaptureReader {
         let len = bytes.len();
         // Released in runs of whole huge pages: each release interrupts every other core
         // running this process to flush its TLB.
+        let released = self.released.load(std::sync::atomic::Ordering::Relaxed);
         let release_to = bytes.huge_page_floor(self.last_window_start);
-        if release_to >= self.released + RELEASE_AT_LEAST {
-            let (from, to) = (self.released, release_to);
-            self.released_shared
-                .store(to, std::sync::atomic::Ordering::Relaxed);
-            page_work(bytes, move |b| b.release(from, to));
-            self.released = to;
+        if release_to >= released + RELEASE_AT_LEAST {
+            self.released
+                .store(release_to, std::sync::atomic::Ordering::Relaxed);
+            page_work(bytes, move |b| b.release(released, release_to));
         }
         if self.pos + POPULATE_AHEAD / 2 >= self.populated && self.populated < len {
             let from = self.populated.max(self.pos);
@@ -599,7 +596,7 @@ impl CaptureReader {
                 bytes.populate(from, end);
             } else {
                 // Queued behind the walk's own work, it may run late: only what is still ahead.
-                let released = Arc::clone(&self.released_shared);
+                let released = Arc::clone(&self.released);
                 page_work(bytes, move |b| {
                     let from = from.max(released.load(std::sync::atomic::Ordering::Relaxed));
                     if from < end {
