@@ -43,7 +43,7 @@ fn same_counts(a: &[u64], b: &[u64]) -> bool {
 ///
 /// Packet sizes: exact percentiles for every Ethernet-sized frame, within 1.6% beyond.
 /// The counts are allocated at the first value.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct LinearHist {
     exact: Vec<u64>,
     above: LogHist,
@@ -56,6 +56,17 @@ impl PartialEq for LinearHist {
 }
 
 impl Eq for LinearHist {}
+
+/// The counted values and their counts, whether or not the counts were ever allocated.
+impl std::fmt::Debug for LinearHist {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let exact = self.exact.iter().enumerate().filter(|(_, &c)| c > 0);
+        f.debug_map()
+            .entries(exact.map(|(v, c)| (v as u64, *c)))
+            .entries(self.above.iter())
+            .finish()
+    }
+}
 
 impl LinearHist {
     /// Values below this are counted exactly.
@@ -127,7 +138,7 @@ impl LinearHist {
 
 /// Log-linear buckets: exact below 1024, then 64 buckets per power of two (1.6% wide).
 /// The buckets are allocated at the first value.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct LogHist {
     counts: Vec<u64>,
 }
@@ -139,6 +150,13 @@ impl PartialEq for LogHist {
 }
 
 impl Eq for LogHist {}
+
+/// Bucket values and their counts, whether or not the buckets were ever allocated.
+impl std::fmt::Debug for LogHist {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
+    }
+}
 
 const SUB_BITS: u32 = 6;
 const LINEAR: u64 = 1024;
@@ -344,6 +362,12 @@ mod tests {
         gaps.clear();
         assert_eq!(sizes, LinearHist::default());
         assert_eq!(gaps, Distribution::default());
+        // Printed alike too (tests compare aggregates by their printed form).
+        assert_eq!(format!("{sizes:?}"), format!("{:?}", LinearHist::default()));
+        assert_eq!(
+            format!("{gaps:?}"),
+            format!("{:?}", Distribution::default())
+        );
         assert_eq!((sizes.count(), sizes.quantile(0.5)), (0, None));
         assert_eq!(gaps.stats(1.0), Stats::default());
         // Counts again from nothing, with the memory it had.
