@@ -6,7 +6,17 @@ use clap::{Args, Parser, Subcommand};
 
 /// Packet captures in, exact traffic metrics out.
 #[derive(Debug, Parser)]
-#[command(name = "netanalyzer", version, about, propagate_version = true)]
+#[command(
+    name = "netanalyzer",
+    version,
+    about,
+    propagate_version = true,
+    after_help = "EXAMPLES:\n  \
+        netanalyzer analyze /archive/2026-11 --out reports/nov    # a folder of captures -> reports\n  \
+        netanalyzer compare reports/baseline reports/nov --max-change bytes=10% --fail-on new-talkers\n  \
+        sudo netanalyzer capture -i eth0 -w /var/cap/office --rotate-size 100MB --ring 48\n\n\
+        'netanalyzer help MODE' or 'netanalyzer MODE --help' for a mode's flags."
+)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
@@ -28,6 +38,17 @@ pub enum Command {
         3  nothing could be analyzed, or the reports could not be written")]
     Analyze(AnalyzeArgs),
     /// Capture live traffic into rotated pcap files (needs the `capture` feature and libpcap).
+    #[cfg_attr(
+        feature = "capture",
+        command(before_help = "This build has live capture (libpcap).")
+    )]
+    #[cfg_attr(
+        not(feature = "capture"),
+        command(
+            before_help = "This build has NO live capture. To get it: apt-get install libpcap-dev, then\n\
+            cargo build --release --features capture (or cargo install --path . --features capture)."
+        )
+    )]
     #[command(after_help = "EXAMPLES:\n  \
         netanalyzer capture -i eth0 -f \"tcp port 443\" -w /var/cap/web --rotate-size 100MB --ring 48\n  \
         netanalyzer capture -i any -w cap/office --rotate-time 15m --rotate-packets 1000000 --snaplen 256\n  \

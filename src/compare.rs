@@ -44,6 +44,23 @@ pub enum CompareError {
     /// A threshold that cannot be parsed.
     #[error("threshold '{0}': {1}")]
     BadThreshold(String, String),
+    /// A threshold names a metric neither summary has.
+    #[error("{}", unknown_metric_text(.name, .nearest))]
+    UnknownMetric {
+        /// The name given.
+        name: String,
+        /// The closest names the summaries have.
+        nearest: Vec<String>,
+    },
+}
+
+fn unknown_metric_text(name: &str, nearest: &[String]) -> String {
+    let mut s = format!("max-change {name}: no such metric");
+    if !nearest.is_empty() {
+        let _ = write!(s, "; did you mean {}?", nearest.join(", "));
+    }
+    s.push_str(" (compare.json lists every metric)");
+    s
 }
 
 /// How far a metric may move.
@@ -166,11 +183,63 @@ impl Thresholds {
     }
 }
 
+impl Thresholds {
+    /// Checks that every `max-change` metric is a name one of the summaries has; the first
+    /// that is not comes back with the nearest names.
+    pub fn check_names(&self, sides: &[&Side]) -> Result<(), CompareError> {
+        for name in self.max_change.keys() {
+            if sides.iter().any(|s| s.names.contains(name)) {
+                continue;
+            }
+            let mut known: Vec<(usize, &String)> = sides
+                .iter()
+                .flat_map(|s| s.names.iter())
+                .map(|k| (edit_distance(name, k), k))
+                .collect();
+            known.sort();
+            known.dedup();
+            let limit = (name.len() / 3).max(2);
+            let nearest = known
+                .iter()
+                .filter(|(d, _)| *d <= limit)
+                .take(3)
+                .map(|(_, k)| (*k).clone())
+                .collect();
+            return Err(CompareError::UnknownMetric {
+                name: name.clone(),
+                nearest,
+            });
+        }
+        Ok(())
+    }
+}
+
+/// Levenshtein distance between `a` and `b`, by characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (diagonal + usize::from(ca != cb))
+                .min(above + 1)
+                .min(row[j] + 1);
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
 /// One analysis as the comparison sees it.
 #[derive(Debug, Clone, Default)]
 pub struct Side {
     /// Metrics by name.
     pub metrics: BTreeMap<String, f64>,
+    /// Every metric name the summary has, also those without a value in this run (an RTT
+    /// with no handshake is null).
+    pub names: BTreeSet<String>,
     /// IP addresses.
     pub talkers: BTreeSet<String>,
     /// `proto/port`.
@@ -190,12 +259,16 @@ fn read(path: &Path) -> Result<String, CompareError> {
     })
 }
 
-fn flatten(prefix: &str, v: &Value, out: &mut BTreeMap<String, f64>) {
+fn flatten(prefix: &str, v: &Value, out: &mut BTreeMap<String, f64>, names: &mut BTreeSet<String>) {
     match v {
         Value::Number(n) => {
             if let Some(x) = n.as_f64() {
                 out.insert(prefix.to_string(), x);
+                names.insert(prefix.to_string());
             }
+        }
+        Value::Null => {
+            names.insert(prefix.to_string());
         }
         Value::Object(map) => {
             for (k, v) in map {
@@ -205,7 +278,7 @@ fn flatten(prefix: &str, v: &Value, out: &mut BTreeMap<String, f64>) {
                     "protocols" => k.clone(),
                     p => format!("{p}.{k}"),
                 };
-                flatten(&key, v, out);
+                flatten(&key, v, out, names);
             }
         }
         _ => {}
@@ -234,12 +307,19 @@ pub fn load(dir: &Path) -> Result<Side, CompareError> {
     }
     let mut side = Side::default();
     let mut metrics = BTreeMap::new();
-    flatten("", &summary, &mut metrics);
+    let mut names = BTreeSet::new();
+    flatten("", &summary, &mut metrics, &mut names);
     metrics.retain(|k, _| k != "schema_version");
+    names.remove("schema_version");
     if let Some(total) = metrics.remove("flows.total") {
         metrics.insert("flows".into(), total);
     }
+    if names.remove("flows.total") {
+        names.insert("flows".into());
+    }
+    names.extend(["errors".to_string(), "anomalies".to_string()]);
     side.metrics = metrics;
+    side.names = names;
     side.errors = summary["errors"].as_array().map_or(0, |a| a.len() as u64);
     side.anomalies = summary["anomalies"]
         .as_array()
@@ -360,6 +440,9 @@ pub struct Comparison {
     pub protocols: SetDiff,
 }
 
+/// Members of a new or vanished set shown in the text; compare.json has them all.
+const LISTED: usize = 10;
+
 fn pct(a: f64, b: f64) -> Option<f64> {
     (a != 0.0).then(|| (b - a) / a.abs() * 100.0)
 }
@@ -451,9 +534,14 @@ pub fn compare(
     let ports = set_diff(&baseline.ports, &current.ports);
     let protocols = set_diff(&baseline.protocols, &current.protocols);
     let list = |v: &[String]| {
-        let mut s = v.iter().take(10).cloned().collect::<Vec<_>>().join(", ");
-        if v.len() > 10 {
-            let _ = write!(s, " and {} more", v.len() - 10);
+        let mut s = v
+            .iter()
+            .take(LISTED)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(", ");
+        if v.len() > LISTED {
+            let _ = write!(s, " and {} more, see compare.json", v.len() - LISTED);
         }
         s
     };
@@ -545,11 +633,17 @@ impl Comparison {
                     d.new.len(),
                     d.vanished.len()
                 );
-                for n in d.new.iter().take(10) {
-                    let _ = writeln!(s, "  + {n}");
-                }
-                for n in d.vanished.iter().take(10) {
-                    let _ = writeln!(s, "  - {n}");
+                for (sign, list) in [('+', &d.new), ('-', &d.vanished)] {
+                    for n in list.iter().take(LISTED) {
+                        let _ = writeln!(s, "  {sign} {n}");
+                    }
+                    if list.len() > LISTED {
+                        let _ = writeln!(
+                            s,
+                            "  {sign} … and {} more, see compare.json",
+                            list.len() - LISTED
+                        );
+                    }
                 }
             }
         }
@@ -563,13 +657,15 @@ impl Comparison {
             );
         }
         let failed = self.checks.iter().filter(|c| !c.passed).count();
-        let _ = writeln!(
-            s,
-            "{}: {} of {} checks failed",
-            if self.passed { "passed" } else { "FAILED" },
-            failed,
-            self.checks.len()
-        );
+        let total = self.checks.len();
+        let checks = if total == 1 { "check" } else { "checks" };
+        let _ = if total == 0 {
+            writeln!(s, "passed: no thresholds set (--max-change, --fail-on)")
+        } else if self.passed {
+            writeln!(s, "passed: {total} of {total} {checks}")
+        } else {
+            writeln!(s, "FAILED: {failed} of {total} {checks} failed")
+        };
         s
     }
 
@@ -636,6 +732,55 @@ mod tests {
         assert!(!compare(p, &side(0.0, &[]), p, &side(6.0, &[]), &abs).passed);
         assert!(Thresholds::default().add_max_change("bytes").is_err());
         assert!(Thresholds::default().add_max_change("bytes=ten%").is_err());
+    }
+
+    #[test]
+    fn unknown_metrics_are_named_with_the_nearest() {
+        let mut a = side(1.0, &[]);
+        a.names = ["bytes", "packets", "tcp.handshake_rtt.p50"]
+            .map(String::from)
+            .into();
+        let mut t = Thresholds::default();
+        t.add_max_change("tcp.handshake_rtt.p50=5%").expect("valid");
+        assert!(t.check_names(&[&a]).is_ok());
+        t.add_max_change("byts=10%").expect("valid");
+        match t.check_names(&[&a]) {
+            Err(CompareError::UnknownMetric { name, nearest }) => {
+                assert_eq!(name, "byts");
+                assert_eq!(nearest, ["bytes"]);
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+    }
+
+    #[test]
+    fn long_lists_say_how_many_more() {
+        let p = Path::new("x");
+        let many: Vec<String> = (0..27).map(|i| format!("10.0.0.{i}")).collect();
+        let many: Vec<&str> = many.iter().map(String::as_str).collect();
+        let c = compare(
+            p,
+            &side(1.0, &[]),
+            p,
+            &side(1.0, &many),
+            &Thresholds::default(),
+        );
+        let text = c.text();
+        assert!(text.contains("talkers: 27 new"), "{text}");
+        assert!(text.contains("… and 17 more, see compare.json"), "{text}");
+        assert_eq!(text.matches("  + ").count(), 11, "{text}");
+    }
+
+    #[test]
+    fn the_closing_line_counts_checks() {
+        let p = Path::new("x");
+        let mut t = Thresholds::default();
+        t.add_max_change("bytes=10%").expect("valid");
+        let pass = compare(p, &side(100.0, &[]), p, &side(101.0, &[]), &t).text();
+        assert!(pass.ends_with("passed: 1 of 1 check\n"), "{pass}");
+        let fail = compare(p, &side(100.0, &[]), p, &side(200.0, &[]), &t).text();
+        assert!(fail.ends_with("FAILED: 1 of 1 check failed\n"), "{fail}");
     }
 
     #[test]

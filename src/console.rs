@@ -1,6 +1,6 @@
 //! What a person at a terminal sees: the progress bar and the short summary.
 
-use std::io::IsTerminal;
+use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -105,19 +105,25 @@ fn human_bits(bits_per_s: f64) -> String {
     format!("{v:.1} {}", UNITS[i])
 }
 
-/// Prints the short human summary on stdout.
-pub fn print_summary(s: &Summary, out_dir: &Path, files_written: usize) {
-    println!(
-        "{} packets, {} ({} captured) in {:.3} s: {:.0} packets/s, {}",
+/// Writes the short human summary to `w` (stdout, or stderr when stdout carries data).
+pub fn print_summary(
+    w: &mut dyn Write,
+    s: &Summary,
+    out_dir: &Path,
+    files_written: usize,
+) -> io::Result<()> {
+    writeln!(
+        w,
+        "{} packets, {} ({} captured), spanning {} of capture: {:.0} packets/s, {}",
         s.packets,
         human_bytes(s.bytes as f64),
         human_bytes(s.captured_bytes as f64),
-        s.duration_s,
+        span(s.duration_s),
         s.packets_per_s,
         human_bits(s.bits_per_s)
-    );
+    )?;
     if let (Some(a), Some(b)) = (&s.first_timestamp, &s.last_timestamp) {
-        println!("time span: {a} .. {b}");
+        writeln!(w, "time span: {a} .. {b}")?;
     }
     let mut protos: Vec<_> = s.protocols.iter().filter(|(_, c)| c.frames > 0).collect();
     protos.sort_by_key(|p| std::cmp::Reverse(p.1.frames));
@@ -132,28 +138,59 @@ pub fn print_summary(s: &Summary, out_dir: &Path, files_written: usize) {
         })
         .collect();
     if !list.is_empty() {
-        println!("protocols: {}", list.join(", "));
+        writeln!(w, "protocols: {}", list.join(", "))?;
     }
     for t in s.top_talkers.iter().take(5) {
-        println!(
+        writeln!(
+            w,
             "  talker {:<40} {:>10} packets {:>12}",
             t.address,
             t.packets,
             human_bytes(t.bytes as f64)
-        );
+        )?;
     }
-    println!(
+    writeln!(
+        w,
         "flows: {} ({} TCP handshakes), conversations: {}",
         s.flows.total, s.tcp.handshakes, s.conversations_total
-    );
+    )?;
+    for d in &s.duplicate_files {
+        writeln!(
+            w,
+            "note: {} holds the same packets as {} (both are counted)",
+            d.path, d.same_as
+        )?;
+    }
     let damaged: Vec<_> = s.files.iter().filter(|f| !f.errors.is_empty()).collect();
     if !damaged.is_empty() {
-        println!("{} of {} files had errors:", damaged.len(), s.files.len());
+        writeln!(
+            w,
+            "{} of {} files had errors:",
+            damaged.len(),
+            s.files.len()
+        )?;
         for f in damaged {
             for e in &f.errors {
-                println!("  {}: {e}", f.path);
+                writeln!(w, "  {}: {e}", f.path)?;
             }
         }
     }
-    println!("{files_written} reports written to {}", out_dir.display());
+    writeln!(
+        w,
+        "{files_written} reports written to {}",
+        out_dir.display()
+    )?;
+    w.flush()
+}
+
+/// A capture's time span: `11.712 s`, `3 min 20.5 s`, `2 h 5 min`.
+fn span(seconds: f64) -> String {
+    if seconds < 60.0 {
+        format!("{seconds:.3} s")
+    } else if seconds < 3600.0 {
+        format!("{} min {:.1} s", (seconds / 60.0) as u64, seconds % 60.0)
+    } else {
+        let minutes = (seconds / 60.0) as u64;
+        format!("{} h {} min", minutes / 60, minutes % 60)
+    }
 }

@@ -4,6 +4,7 @@
 mod cli;
 mod console;
 
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -33,11 +34,22 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => ExitCode::from(code),
+        // The reader of our output went away (`| head`): a normal end, as in ripgrep.
+        Err(e) if is_broken_pipe(&e) => ExitCode::from(EXIT_OK),
         Err(e) => {
             eprintln!("netanalyzer: error: {e:#}");
             ExitCode::from(EXIT_FATAL)
         }
     }
+}
+
+/// Whether `e` comes from writing into a pipe whose reader has closed it.
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 fn run(cli: Cli) -> anyhow::Result<u8> {
@@ -120,21 +132,29 @@ fn run_analyze(args: AnalyzeArgs) -> anyhow::Result<u8> {
     } else {
         netanalyzer::sinks::line::Precision::Nanoseconds
     };
-    // Per-frame points are streamed to a file during the analysis, never held in memory.
-    let packet_points = out_dir.join(".capture-packets.lp.tmp");
-    let mut packet_file = if args.influx_packets && want_influx {
+    // Per-frame points are streamed to a file during the analysis, never held in memory; its
+    // folder is removed however the run ends (or by the next run, if this one was killed).
+    let packet_dir = if args.influx_packets && want_influx {
         if !args.quiet {
             eprintln!("netanalyzer: --influx-packets writes one point per frame: this can be a lot of data");
         }
-        std::fs::create_dir_all(&out_dir)
-            .with_context(|| format!("creating {}", out_dir.display()))?;
-        Some(std::io::BufWriter::with_capacity(
+        Some(
+            netanalyzer::analyze::archive::spill_dir(Some(&out_dir))
+                .with_context(|| format!("creating a temporary folder in {}", out_dir.display()))?,
+        )
+    } else {
+        None
+    };
+    let packet_points = packet_dir
+        .as_ref()
+        .map_or_else(PathBuf::new, |d| d.path().join("capture-packets.lp"));
+    let mut packet_file = match &packet_dir {
+        Some(_) => Some(std::io::BufWriter::with_capacity(
             1 << 20,
             std::fs::File::create(&packet_points)
                 .with_context(|| format!("creating {}", packet_points.display()))?,
-        ))
-    } else {
-        None
+        )),
+        None => None,
     };
     let mut packet_error: Option<std::io::Error> = None;
     let mut seq = 0u64;
@@ -187,6 +207,11 @@ fn run_analyze(args: AnalyzeArgs) -> anyhow::Result<u8> {
     if analysis.files.is_empty() {
         bail!("no capture files found in the inputs");
     }
+    if !analysis.files.iter().any(|f| f.format.is_some()) {
+        // Empty reports would only hide the failure (and overwrite an earlier report).
+        eprintln!("netanalyzer: nothing could be read: no reports written");
+        return Ok(EXIT_FATAL);
+    }
 
     let analyzed = started.elapsed();
     if let Some(e) = &analysis.total.spill_error {
@@ -215,7 +240,24 @@ fn run_analyze(args: AnalyzeArgs) -> anyhow::Result<u8> {
         );
     }
     if !args.quiet {
-        console::print_summary(&report.summary, &out_dir, written.len());
+        // Data on stdout (`--influx-out -`) keeps stdout for itself, as `tcpdump -w -` does.
+        let data_on_stdout = args.influx_out.as_deref() == Some(Path::new("-"));
+        let result = if data_on_stdout {
+            console::print_summary(
+                &mut std::io::stderr().lock(),
+                &report.summary,
+                &out_dir,
+                written.len(),
+            )
+        } else {
+            console::print_summary(
+                &mut std::io::stdout().lock(),
+                &report.summary,
+                &out_dir,
+                written.len(),
+            )
+        };
+        result.context("writing the summary")?;
     }
     let mut sink_failed = false;
     if want_influx {
@@ -231,15 +273,10 @@ fn run_analyze(args: AnalyzeArgs) -> anyhow::Result<u8> {
                 sink_failed |= !load_file_in_chunks(&args.influx_args, file, &spool, args.quiet)?;
             }
         }
-        if packets.is_some() {
-            let _ = std::fs::remove_file(&packet_points);
-        }
     }
-    let any_read = analysis.files.iter().any(|f| f.format.is_some());
+    drop(packet_dir);
     Ok(if sink_failed {
         EXIT_SINK
-    } else if !any_read {
-        EXIT_FATAL
     } else if analysis.has_errors() {
         EXIT_INPUT_ERRORS
     } else {
@@ -715,6 +752,10 @@ fn run_compare(args: CompareArgs) -> anyhow::Result<u8> {
             return Ok(EXIT_FATAL);
         }
     };
+    if let Err(e) = thresholds.check_names(&[&baseline, &current]) {
+        eprintln!("netanalyzer: {e}");
+        return Ok(EXIT_USAGE);
+    }
     let result = compare::compare(
         &args.baseline,
         &baseline,
@@ -723,13 +764,17 @@ fn run_compare(args: CompareArgs) -> anyhow::Result<u8> {
         &thresholds,
     );
     let text = result.text();
-    if args.quiet {
-        for line in text.lines().filter(|l| l.starts_with("FAIL")) {
-            println!("{line}");
-        }
+    let mut stdout = std::io::stdout().lock();
+    let printed = if args.quiet {
+        text.lines()
+            .filter(|l| l.starts_with("FAIL"))
+            .try_for_each(|line| writeln!(stdout, "{line}"))
     } else {
-        print!("{text}");
-    }
+        write!(stdout, "{text}")
+    };
+    printed
+        .and_then(|()| stdout.flush())
+        .context("writing the comparison")?;
     let out = args
         .out
         .clone()

@@ -725,6 +725,9 @@ impl PcapNgBuilder {
     }
 }
 
+/// The folder of `samples/` that holds other formats of captures found beside it.
+pub const FORMATS_DIR: &str = "formats";
+
 /// Writes the sample captures into `dir`; returns their paths.
 pub fn write_samples(dir: &Path) -> io::Result<Vec<PathBuf>> {
     std::fs::create_dir_all(dir)?;
@@ -738,8 +741,9 @@ pub fn write_samples(dir: &Path) -> io::Result<Vec<PathBuf>> {
         path
     };
 
-    // Ethernet with VLAN and QinQ tags mixed in: microsecond little-endian, and the same traffic
-    // as nanosecond big-endian, and gzip-compressed.
+    // Ethernet with VLAN and QinQ tags mixed in: microsecond little-endian; in `formats/`, the
+    // same traffic as nanosecond big-endian and gzip-compressed, for the readers' tests (apart,
+    // so that analyzing `samples/*.pcap*` counts each kind of traffic once).
     let ethernet_mix = |i: usize| match i % 9 {
         4 => Link::Vlan(100),
         7 => Link::QinQ(200, 10),
@@ -748,12 +752,16 @@ pub fn write_samples(dir: &Path) -> io::Result<Vec<PathBuf>> {
     let office = office_traffic(&ethernet_mix, 7)?;
     let p = emit("office-ethernet.pcap", None);
     write_pcap(&p, &office, Endianness::Little, TsResolution::MicroSecond)?;
-    let p = emit("office-ethernet-ns-be.pcap", None);
+    std::fs::create_dir_all(dir.join(FORMATS_DIR))?;
+    let p = emit(&format!("{FORMATS_DIR}/office-ethernet-ns-be.pcap"), None);
     write_pcap(&p, &office, Endianness::Big, TsResolution::NanoSecond)?;
     let plain = std::fs::read(dir.join("office-ethernet.pcap"))?;
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
     gz.write_all(&plain)?;
-    emit("office-ethernet.pcap.gz", Some(&gz.finish()?));
+    emit(
+        &format!("{FORMATS_DIR}/office-ethernet.pcap.gz"),
+        Some(&gz.finish()?),
+    );
 
     for (name, link, seed) in [
         ("linux-sll.pcap", Link::Sll, 11),

@@ -4,18 +4,11 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
-use common::{bin, samples};
+use common::{bin, sample};
 use serde_json::Value;
-
-fn sample(name: &str) -> PathBuf {
-    samples()
-        .into_iter()
-        .find(|p| p.file_name().is_some_and(|n| n == name))
-        .expect("sample")
-}
 
 /// Byte offsets of the records of a little-endian microsecond pcap.
 fn record_offsets(bytes: &[u8]) -> Vec<usize> {
@@ -45,9 +38,7 @@ fn analyze(inputs: &[&Path]) -> Run {
         .arg("--quiet")
         .output()
         .expect("run");
-    let summary = std::fs::read_to_string(out_dir.path().join("summary.json"))
-        .map(|s| serde_json::from_str(&s).expect("summary.json parses"))
-        .unwrap_or(Value::Null);
+    let summary = common::summary_if_written(out_dir.path());
     Run {
         code: out.status.code().expect("exit code"),
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
@@ -182,6 +173,135 @@ fn foreign_empty_and_missing_files() {
 }
 
 #[test]
+fn nothing_readable_writes_no_reports() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let tiny = dir.path().join("tiny.pcap");
+    std::fs::write(&tiny, "hi\n").expect("write");
+    let out_dir = dir.path().join("reports");
+    for input in [tiny.as_path(), &dir.path().join("nosuch.pcap")] {
+        let out = bin()
+            .arg("analyze")
+            .arg(input)
+            .arg("--out")
+            .arg(&out_dir)
+            .output()
+            .expect("run");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(3), "{stderr}");
+        assert!(stderr.contains("no reports written"), "{stderr}");
+        assert!(
+            !out_dir.exists(),
+            "no report folder for {}",
+            input.display()
+        );
+    }
+    let run = analyze(&[&tiny]);
+    assert!(
+        run.stderr.contains("not a capture (too short: 3 bytes)"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn the_same_packets_twice_are_named_in_the_summary() {
+    let office = sample("office-ethernet.pcap");
+    let big_endian = sample("office-ethernet-ns-be.pcap");
+    let run = analyze(&[&office, &big_endian, &sample("raw-ip.pcap")]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let dups = run.summary["duplicate_files"].as_array().expect("list");
+    assert_eq!(dups.len(), 1, "{dups:?}");
+    let named = [dups[0]["path"].as_str(), dups[0]["same_as"].as_str()];
+    assert!(named
+        .iter()
+        .any(|p| p.is_some_and(|p| p.ends_with("office-ethernet.pcap"))));
+    assert!(named
+        .iter()
+        .any(|p| p.is_some_and(|p| p.ends_with("ns-be.pcap"))));
+    let alone = analyze(&[&office, &sample("raw-ip.pcap")]);
+    assert_eq!(
+        alone.summary["duplicate_files"].as_array().map(Vec::len),
+        Some(0)
+    );
+}
+
+#[test]
+fn a_closed_pipe_is_a_quiet_end() {
+    use std::io::Read as _;
+    use std::process::Stdio;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut child = bin()
+        .arg("analyze")
+        .arg(sample("office-ethernet.pcap"))
+        .args([
+            "--interval",
+            "1ms",
+            "--influx-out",
+            "-",
+            "--influx-packets",
+            "--out",
+        ])
+        .arg(dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run");
+    // Read ten bytes, then close the pipe as `head -c 10` does.
+    let mut stdout = child.stdout.take().expect("stdout");
+    let mut first = [0u8; 10];
+    stdout.read_exact(&mut first).expect("data");
+    drop(stdout);
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .expect("stderr")
+        .read_to_string(&mut stderr)
+        .expect("stderr");
+    let status = child.wait().expect("wait");
+    assert_eq!(status.code(), Some(0), "{stderr}");
+    assert!(
+        !stderr.contains("Broken pipe") && !stderr.contains("panicked"),
+        "{stderr}"
+    );
+    assert!(
+        first.starts_with(b"traffic,"),
+        "line protocol first: {}",
+        String::from_utf8_lossy(&first)
+    );
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .expect("dir")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(left.is_empty(), "temporary files left: {left:?}");
+}
+
+#[test]
+fn line_protocol_on_stdout_has_no_summary_in_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = bin()
+        .arg("analyze")
+        .arg(sample("office-ethernet.pcap"))
+        .args(["--influx-out", "-", "--out"])
+        .arg(dir.path())
+        .output()
+        .expect("run");
+    assert!(out.status.success());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stdout
+            .lines()
+            .all(|l| l.contains(",capture=office-ethernet")),
+        "only points on stdout: {}",
+        stdout.lines().next().unwrap_or_default()
+    );
+    assert!(stderr.contains("spanning 6.807 s of capture"), "{stderr}");
+}
+
+#[test]
 fn a_folder_skips_what_is_not_a_capture_and_reads_the_rest_in_time_order() {
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::create_dir(dir.path().join("nested")).expect("mkdir");
@@ -236,4 +356,26 @@ fn usage_errors_exit_2() {
     let out = common::run(&["analyze", "x.pcap", "--interval", "fast"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not a duration"));
+}
+
+#[test]
+fn help_shows_examples_and_whether_capture_is_built_in() {
+    let out = common::run(&["--help"]);
+    let help = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success());
+    for task in [
+        "netanalyzer analyze ",
+        "netanalyzer compare ",
+        "netanalyzer capture ",
+    ] {
+        assert!(help.contains(task), "no example of {task}: {help}");
+    }
+    let out = common::run(&["capture", "--help"]);
+    let help = String::from_utf8_lossy(&out.stdout);
+    let expected = if cfg!(feature = "capture") {
+        "This build has live capture"
+    } else {
+        "This build has NO live capture"
+    };
+    assert!(help.contains(expected), "{help}");
 }

@@ -29,11 +29,7 @@ impl Namespaces {
         let is_root = String::from_utf8_lossy(&root.stdout).trim() == "0";
         let has_ip = Command::new("ip").arg("-V").output().is_ok();
         if !is_root || !has_ip {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "capture tests need root and iproute2 under CI"
-            );
-            eprintln!("SKIPPED: capture tests need root and iproute2 (ip)");
+            common::skip("capture tests need root and iproute2 (ip)");
             return None;
         }
         let pid = std::process::id();
@@ -65,11 +61,9 @@ impl Namespaces {
                 .status()
                 .is_ok_and(|s| s.success());
             if !ok {
-                assert!(
-                    std::env::var_os("CI").is_none(),
-                    "ip {step} failed under CI"
-                );
-                eprintln!("SKIPPED: cannot create network namespaces (ip {step} failed)");
+                common::skip(&format!(
+                    "cannot create network namespaces (ip {step} failed)"
+                ));
                 return None;
             }
         }
@@ -300,7 +294,7 @@ fn a_bad_filter_and_a_missing_interface_are_clear_errors() {
     let out = common::run(&["capture", "-i", "lo", "-f", "udp port", "-w", "/tmp/x"]);
     let err = String::from_utf8_lossy(&out.stderr);
     if err.contains("permission") {
-        eprintln!("SKIPPED: no permission to open lo");
+        common::skip("no permission to open lo");
         return;
     }
     assert_eq!(out.status.code(), Some(2), "{err}");

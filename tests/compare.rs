@@ -3,17 +3,10 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use common::{analyze_into, bin, samples};
+use common::{analyze_into, bin, sample};
 use serde_json::Value;
-
-fn sample(name: &str) -> PathBuf {
-    samples()
-        .into_iter()
-        .find(|p| p.file_name().is_some_and(|n| n == name))
-        .expect("sample")
-}
 
 fn compare(base: &Path, current: &Path, extra: &[&str]) -> (i32, String, Value) {
     let out = bin()
@@ -149,6 +142,39 @@ fn bad_input_is_a_clear_error() {
         base.path(),
         &["--max-change", "no.such.metric=5%"],
     );
+    assert_eq!(code, 2, "an unknown metric is a usage error");
+    assert!(text.contains("no such metric"), "{text}");
+    let (code, text, _) = compare(base.path(), base.path(), &["--max-change", "byts=10%"]);
+    assert_eq!(code, 2);
+    assert!(text.contains("did you mean bytes"), "{text}");
+    // A metric both summaries have, null in both (no ICMP echo in this capture): known, and
+    // the check says it has no value rather than calling the name unknown.
+    let tunnels = analyze_into(&sample("tunnels.pcap"));
+    let (code, text, _) = compare(
+        tunnels.path(),
+        tunnels.path(),
+        &["--max-change", "tcp.handshake_rtt.p50=5%"],
+    );
+    assert_ne!(code, 2, "{text}");
+}
+
+#[test]
+fn the_closing_line_and_long_lists_read_right() {
+    let base = analyze_into(&sample("office-ethernet.pcap"));
+    let (code, text, _) = compare(base.path(), base.path(), &["--max-change", "bytes=1%"]);
+    assert_eq!(code, 0);
+    assert!(text.trim_end().ends_with("passed: 1 of 1 check"), "{text}");
+    let other = analyze_into(&sample("linux-sll.pcap"));
+    let (code, text, json) = compare(base.path(), other.path(), &["--fail-on", "new-ports"]);
     assert_eq!(code, 1);
-    assert!(text.contains("not a metric"), "{text}");
+    let new_ports = json["ports"]["new"].as_array().map_or(0, Vec::len);
+    assert!(new_ports > 10, "the samples differ in many ports");
+    assert!(
+        text.contains(&format!("… and {} more, see compare.json", new_ports - 10)),
+        "{text}"
+    );
+    assert!(
+        text.trim_end().ends_with("FAILED: 1 of 1 check failed"),
+        "{text}"
+    );
 }

@@ -5,6 +5,8 @@
 //!
 //! Skips, with a message, where `../shared/corpus` is absent (a user's clone).
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -104,7 +106,7 @@ fn compare(dir: &Path, file: &str, link_type: &str) -> Vec<String> {
 #[test]
 fn corpus_matches_tshark() {
     let Some(dir) = corpus_dir() else {
-        eprintln!("SKIPPED: ../shared/corpus is absent; the corpus comparison needs it");
+        common::skip_without_shared("../shared/corpus is absent; the corpus comparison needs it");
         return;
     };
     let manifest = std::fs::read_to_string(dir.join("MANIFEST.tsv")).expect("manifest");

@@ -5,7 +5,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{bin, read_csv};
+use common::{bin, read_csv, summary};
 
 fn analyze(input: &Path, out: &Path, extra: &[&str]) {
     let status = bin()
@@ -18,11 +18,6 @@ fn analyze(input: &Path, out: &Path, extra: &[&str]) {
         .status()
         .expect("run");
     assert!(status.success());
-}
-
-fn summary(dir: &Path) -> serde_json::Value {
-    serde_json::from_str(&std::fs::read_to_string(dir.join("summary.json")).expect("summary"))
-        .expect("json")
 }
 
 /// The run's temporary folders are gone once it has ended.

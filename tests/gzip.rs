@@ -6,7 +6,7 @@ mod common;
 use std::io::Write;
 use std::path::Path;
 
-use common::bin;
+use common::{bin, summary};
 
 fn analyze(input: &Path, out: &Path) -> std::process::Output {
     bin()
@@ -17,11 +17,6 @@ fn analyze(input: &Path, out: &Path) -> std::process::Output {
         .arg("--quiet")
         .output()
         .expect("run")
-}
-
-fn summary(dir: &Path) -> serde_json::Value {
-    serde_json::from_str(&std::fs::read_to_string(dir.join("summary.json")).expect("summary"))
-        .expect("json")
 }
 
 #[test]

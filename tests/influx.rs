@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{bin, samples};
+use common::bin;
 use serde_json::Value;
 
 fn free_port() -> u16 {
@@ -29,11 +29,9 @@ fn installed(program: &str, package: &str) -> bool {
         .output()
         .is_ok_and(|o| o.status.success());
     if !ok {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "{program} is missing under CI: the test command installs {package}"
-        );
-        eprintln!("SKIPPED: {program} is not installed (apt-get install {package})");
+        common::skip(&format!(
+            "{program} is not installed (apt-get install {package})"
+        ));
     }
     ok
 }
@@ -171,10 +169,7 @@ fn scalar(v: &Value) -> Option<f64> {
 }
 
 fn sample() -> PathBuf {
-    samples()
-        .into_iter()
-        .find(|p| p.ends_with("office-ethernet.pcap"))
-        .expect("sample")
+    common::sample("office-ethernet.pcap")
 }
 
 fn analyze(out: &Path, env: &[(&str, String)], extra: &[&str]) -> (i32, String, Value) {
@@ -199,10 +194,7 @@ fn analyze(out: &Path, env: &[(&str, String)], extra: &[&str]) -> (i32, String, 
         cmd.env(k, v);
     }
     let out_ = cmd.output().expect("run");
-    let summary = std::fs::read_to_string(out.join("summary.json"))
-        .ok()
-        .and_then(|s| serde_json::from_str(&s).ok())
-        .unwrap_or(Value::Null);
+    let summary = common::summary_if_written(out);
     (
         out_.status.code().expect("code"),
         String::from_utf8_lossy(&out_.stderr).into_owned(),

@@ -9,7 +9,7 @@ mod common;
 
 use std::process::Command;
 
-use common::{bin, read_csv, samples};
+use common::{bin, read_csv, sample};
 use serde_json::Value;
 
 fn duckdb(sql: &str) -> Option<String> {
@@ -23,11 +23,7 @@ fn duckdb(sql: &str) -> Option<String> {
     if !out.status.success() {
         let err = String::from_utf8_lossy(&out.stderr);
         if err.contains("No module named 'duckdb'") {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "python3 -m pip install duckdb is part of the test command under CI"
-            );
-            eprintln!("SKIPPED: Python's duckdb module is missing (pip install duckdb)");
+            common::skip("Python's duckdb module is missing (scripts/test.sh installs it)");
             return None;
         }
         panic!("duckdb failed on {sql}: {err}");
@@ -37,10 +33,7 @@ fn duckdb(sql: &str) -> Option<String> {
 
 #[test]
 fn parquet_tables_read_back_in_duckdb() {
-    let sample = samples()
-        .into_iter()
-        .find(|p| p.ends_with("office-ethernet.pcap"))
-        .expect("sample");
+    let sample = sample("office-ethernet.pcap");
     let dir = tempfile::tempdir().expect("tempdir");
     let out = bin()
         .arg("analyze")
@@ -86,10 +79,7 @@ fn parquet_tables_read_back_in_duckdb() {
         )
     );
 
-    let summary: Value = serde_json::from_str(
-        &std::fs::read_to_string(dir.path().join("summary.json")).expect("summary"),
-    )
-    .expect("json");
+    let summary: Value = common::summary(dir.path());
     let got = duckdb(&format!(
         "select count(*), sum(len), sum(caplen), count(*) filter (where protocols like '%tcp%') from '{}'",
         packets.display()

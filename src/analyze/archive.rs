@@ -70,12 +70,15 @@ impl FlowArchive {
     }
 }
 
-/// Prefix of the temporary folders of finished flows.
+/// Prefix of a run's temporary folders (finished flows, address pairs, per-frame points).
 const SPILL_PREFIX: &str = ".netanalyzer-flows-";
+/// The per-frame points file that earlier versions left beside the reports.
+const LEGACY_PACKET_POINTS: &str = ".capture-packets.lp.tmp";
 
-/// Removes the folders of finished flows that a run killed before it could clean up left in
-/// `dir`; returns how many.
+/// Removes the temporary folders that a run killed before it could clean up left in `dir`;
+/// returns how many.
 pub fn remove_stale(dir: &Path) -> usize {
+    let _ = std::fs::remove_file(dir.join(LEGACY_PACKET_POINTS));
     let Ok(entries) = std::fs::read_dir(dir) else {
         return 0;
     };
@@ -86,8 +89,9 @@ pub fn remove_stale(dir: &Path) -> usize {
         .count()
 }
 
-/// A new temporary folder in `root` (the system's when `None`).
-pub(crate) fn spill_dir(root: Option<&Path>) -> io::Result<tempfile::TempDir> {
+/// A new temporary folder of the run in `root` (the system's when `None`), removed when dropped
+/// or, after a kill, by the next run's [`remove_stale`].
+pub fn spill_dir(root: Option<&Path>) -> io::Result<tempfile::TempDir> {
     let root = root.map_or_else(std::env::temp_dir, Path::to_path_buf);
     std::fs::create_dir_all(&root)?;
     tempfile::Builder::new()

@@ -326,17 +326,30 @@ impl Distribution {
         (*count, *sum, *min, *max) = (0, 0, 0, 0);
     }
 
-    /// Statistics with every value multiplied by `scale` (e.g. 1e-9 for nanoseconds to seconds).
-    pub fn stats(&self, scale: f64) -> Stats {
+    /// Statistics in a unit `per_unit` times the counted one (1e9 for nanoseconds counted and
+    /// seconds shown).
+    ///
+    /// Quantiles come from bucket middles and are held within the true minimum and maximum.
+    /// Values are divided, not multiplied by a reciprocal, and the mean is kept to the counted
+    /// unit, so a value of whole nanoseconds prints as its decimal (0.000294, not
+    /// 0.00029400000000000004).
+    pub fn stats(&self, per_unit: f64) -> Stats {
         if self.count == 0 {
             return Stats::default();
         }
-        let q = |p| self.hist.quantile(p).map(|v| v as f64 * scale);
+        let (min, max) = (self.min, self.max);
+        let q = |p| {
+            self.hist
+                .quantile(p)
+                .map(|v| v.clamp(min, max) as f64 / per_unit)
+        };
+        let mean = self.sum as f64 / self.count as f64;
+        let mean = if per_unit == 1.0 { mean } else { mean.round() };
         Stats {
             count: self.count,
-            min: Some(self.min as f64 * scale),
-            max: Some(self.max as f64 * scale),
-            mean: Some(self.sum as f64 / self.count as f64 * scale),
+            min: Some(min as f64 / per_unit),
+            max: Some(max as f64 / per_unit),
+            mean: Some(mean / per_unit),
             p50: q(0.5),
             p90: q(0.9),
             p99: q(0.99),
@@ -416,6 +429,21 @@ mod tests {
         }
     }
 
+    #[test]
+    fn quantiles_stay_within_min_and_max() {
+        // The office sample's RTTs: a bucket middle above the largest value.
+        let mut rtt = Distribution::default();
+        for v in [294_000, 1_250_000, 39_340_000] {
+            rtt.add(v);
+        }
+        let s = rtt.stats(1e9);
+        assert_eq!(s.max, Some(0.03934));
+        assert_eq!(s.p99, s.max);
+        assert_eq!(s.min, Some(0.000294));
+        assert_eq!(s.min.map(|v| v.to_string()), Some("0.000294".into()));
+        assert_eq!(s.mean, Some(0.013628));
+    }
+
     proptest! {
         #[test]
         fn merging_partials_equals_one_pass(values in proptest::collection::vec(0u64..10_000_000, 0..200), split in 0usize..200) {
@@ -429,6 +457,16 @@ mod tests {
             a.merge(&b);
             prop_assert_eq!(&a, &whole);
             prop_assert_eq!(&ba, &whole);
+        }
+
+        #[test]
+        fn stats_are_ordered(values in proptest::collection::vec(0u64..u64::MAX / 4, 1..200)) {
+            let mut d = Distribution::default();
+            for &v in &values { d.add(v); }
+            let s = d.stats(1e9);
+            let order = [s.min, s.p50, s.p90, s.p99, s.max].map(|v| v.unwrap_or(f64::NAN));
+            prop_assert!(order.windows(2).all(|w| w[0] <= w[1]), "{:?}", order);
+            prop_assert!(s.min <= s.mean && s.mean <= s.max);
         }
     }
 }

@@ -139,6 +139,35 @@ impl Analysis {
     pub fn has_errors(&self) -> bool {
         self.files.iter().any(|f| f.error.is_some())
     }
+
+    /// Inputs that hold the same packets as an earlier input, as (later, earlier) indexes into
+    /// `files`: the same frame count, bytes, first and last timestamps and link types, as a
+    /// copy of a capture in another format, byte order or compression has.
+    pub fn duplicate_files(&self) -> Vec<(usize, usize)> {
+        let fingerprint = |f: &FileReport| {
+            let mut linktypes: Vec<_> = f
+                .linktypes
+                .iter()
+                .map(|l| (l.linktype, l.packets, l.bytes))
+                .collect();
+            linktypes.sort_unstable();
+            (f.packets, f.bytes, f.first_ts, f.last_ts, linktypes)
+        };
+        let mut seen = std::collections::HashMap::new();
+        let mut out = Vec::new();
+        for (i, f) in self.files.iter().enumerate() {
+            if f.packets == 0 {
+                continue;
+            }
+            match seen.entry(fingerprint(f)) {
+                std::collections::hash_map::Entry::Occupied(first) => out.push((i, *first.get())),
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(i);
+                }
+            }
+        }
+        out
+    }
 }
 
 /// One batch of frames as columns (outermost IP and transport), in capture order: the rows of

@@ -60,7 +60,10 @@ pub enum ReadErrorKind {
     /// The first bytes are neither a pcap nor a pcapng magic number.
     #[error("not a pcap or pcapng file (unknown magic number)")]
     NotCapture,
-    /// The file ends inside its header.
+    /// Too few bytes to tell a capture: shorter than any magic number.
+    #[error("not a capture (too short: {0} bytes)")]
+    TooShort(usize),
+    /// The file starts as a capture but ends inside its header.
     #[error("the file header is cut short: {have} of {need} bytes")]
     HeaderTruncated {
         /// Bytes the header needs.
@@ -248,10 +251,7 @@ impl Scanner {
             return Err(ReadErrorKind::Empty);
         }
         if head.len() < 4 {
-            return Err(ReadErrorKind::HeaderTruncated {
-                need: 4,
-                have: head.len(),
-            });
+            return Err(ReadErrorKind::TooShort(head.len()));
         }
         let magic = u32::from_le_bytes([head[0], head[1], head[2], head[3]]);
         if magic == pcapng::SHB_TYPE {

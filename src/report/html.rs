@@ -40,11 +40,14 @@ svg text.axis { fill: var(--muted); }
 svg line.grid { stroke: var(--grid); stroke-width: 1; }
 table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
 th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--grid); white-space: nowrap; }
+th { white-space: normal; vertical-align: bottom; }
+td.wrap { white-space: normal; overflow-wrap: anywhere; min-width: 12ch; font-size: 12px; }
 td.n, th.n { text-align: right; }
 th { cursor: pointer; user-select: none; position: sticky; top: 0; background: var(--bg); }
 th:hover { color: var(--accent); }
 th[aria-sort="ascending"]::after { content: " \25B2"; } th[aria-sort="descending"]::after { content: " \25BC"; }
 .scroll { overflow-x: auto; }
+.scroll[data-overflow] { box-shadow: inset -14px 0 10px -10px var(--muted); }
 .bad { color: var(--bad); }
 .sev-high { color: var(--bad); font-weight: 600; } .sev-medium { color: #E69F00; }
 @media print { body { max-width: none; padding: 0; } th { position: static; } .charts { display: block; } figure.chart { margin-bottom: 12px; } }
@@ -69,6 +72,10 @@ document.querySelectorAll('table.sortable').forEach(function (table) {
       rows.forEach(function (r) { body.appendChild(r); });
     });
   });
+});
+// A table wider than the page scrolls sideways: mark it, so its edge shows a shadow.
+document.querySelectorAll('div.scroll').forEach(function (d) {
+  if (d.scrollWidth > d.clientWidth + 1) { d.setAttribute('data-overflow', 'true'); }
 });
 document.body.setAttribute('data-ready', 'true');
 "#;
@@ -103,6 +110,9 @@ struct Table<'a> {
     id: &'a str,
     headers: &'a [(&'a str, bool)],
     rows: Vec<Vec<(String, Option<f64>)>>,
+    /// Columns whose long values (IPv6 addresses, Community IDs, messages) may wrap, so the
+    /// table fits the page.
+    wrap: &'a [usize],
 }
 
 fn table(out: &mut String, t: Table<'_>) {
@@ -122,12 +132,16 @@ fn table(out: &mut String, t: Table<'_>) {
     out.push_str("</tr></thead><tbody>");
     for row in t.rows {
         out.push_str("<tr>");
-        for (text, value) in row {
-            match value {
-                Some(v) => {
+        for (col, (text, value)) in row.into_iter().enumerate() {
+            let wrap = t.wrap.contains(&col);
+            match (value, wrap) {
+                (Some(v), _) => {
                     let _ = write!(out, r#"<td class="n" data-v="{v}">{}</td>"#, esc(&text));
                 }
-                None => {
+                (None, true) => {
+                    let _ = write!(out, r#"<td class="wrap">{}</td>"#, esc(&text));
+                }
+                (None, false) => {
                     let _ = write!(out, "<td>{}</td>", esc(&text));
                 }
             }
@@ -137,6 +151,16 @@ fn table(out: &mut String, t: Table<'_>) {
     out.push_str("</tbody></table></div>\n");
 }
 
+/// A flow's start: `09:00:02.465380` within one day, `11-02 09:00:02.465380` across days.
+fn start_label(ns: i64, one_day: bool) -> String {
+    let stamp = rfc3339_ns(ns);
+    if one_day {
+        stamp[11..26].to_string()
+    } else {
+        stamp[5..26].replace('T', " ")
+    }
+}
+
 fn num(v: u64) -> (String, Option<f64>) {
     (v.to_string(), Some(v as f64))
 }
@@ -144,6 +168,9 @@ fn num(v: u64) -> (String, Option<f64>) {
 fn text(s: impl Into<String>) -> (String, Option<f64>) {
     (s.into(), None)
 }
+
+/// Bars of the protocol chart; beyond, the rest share one "N others" bar.
+const SHOWN_PROTOCOLS: usize = 12;
 
 /// Writes the page.
 pub fn write<W: Write>(
@@ -222,15 +249,6 @@ pub fn write<W: Write>(
     h.push_str(r#"<h2>Charts</h2><div class="charts">"#);
     let (times, stacks, bits) = throughput(analysis);
     let base = analysis.base_ts;
-    let span = times.last().copied().unwrap_or(0.0);
-    let label = move |sec: f64| {
-        let stamp = rfc3339_ns(base + (sec * 1e9) as i64);
-        if span > 86_400.0 {
-            stamp[5..16].replace('T', " ")
-        } else {
-            stamp[11..19].to_string()
-        }
-    };
     if times.len() >= 2 {
         h.push_str(&svg::stacked_area(
             "chart-packets",
@@ -238,7 +256,7 @@ pub fn write<W: Write>(
             &times,
             &stacks,
             "packets/s",
-            &label,
+            base,
         ));
         h.push_str(&svg::line(
             "chart-bits",
@@ -246,7 +264,7 @@ pub fn write<W: Write>(
             &times,
             &bits,
             "bits/s",
-            &label,
+            base,
         ));
     }
     let mut protos: Vec<(String, f64)> = s
@@ -256,7 +274,11 @@ pub fn write<W: Write>(
         .map(|(n, c)| (n.to_string(), c.frames as f64))
         .collect();
     protos.sort_by(|a, b| b.1.total_cmp(&a.1));
-    protos.truncate(12);
+    if protos.len() > SHOWN_PROTOCOLS {
+        let rest = protos.split_off(SHOWN_PROTOCOLS - 1);
+        let frames = rest.iter().map(|p| p.1).sum();
+        protos.push((format!("{} others", rest.len()), frames));
+    }
     h.push_str(&svg::hbars(
         "chart-protocols",
         "Protocol distribution (frames containing each protocol)",
@@ -353,6 +375,7 @@ pub fn write<W: Write>(
                     ("detail", false),
                 ],
                 rows,
+                wrap: &[4],
             },
         );
     }
@@ -378,13 +401,17 @@ pub fn write<W: Write>(
                         .join(", "),
                 ),
                 num(f.packets),
-                text(
-                    f.errors
-                        .iter()
-                        .map(|e| format!("byte {}: {}", e.offset, e.message))
-                        .collect::<Vec<_>>()
-                        .join("; "),
-                ),
+                if f.errors.is_empty() {
+                    num(0)
+                } else {
+                    text(
+                        f.errors
+                            .iter()
+                            .map(|e| format!("byte {}: {}", e.offset, e.message))
+                            .collect::<Vec<_>>()
+                            .join("; "),
+                    )
+                },
             ]
         })
         .take(top.max(50))
@@ -401,8 +428,17 @@ pub fn write<W: Write>(
                 ("errors", false),
             ],
             rows,
+            wrap: &[0, 4],
         },
     );
+    for d in &s.duplicate_files {
+        let _ = write!(
+            h,
+            r#"<p class="bad duplicate">{} holds the same packets as {}: both are counted.</p>"#,
+            esc(&d.path),
+            esc(&d.same_as)
+        );
+    }
     let u = &s.undecoded;
     let _ = write!(
         h,
@@ -447,16 +483,27 @@ pub fn write<W: Write>(
                 ("duration s", true),
             ],
             rows,
+            wrap: &[],
         },
     );
     h.push_str("<h2>Top flows</h2>");
+    // Flows of one UTC day show their time of day, the date once in the header.
+    let day = |ns: i64| ns.div_euclid(86_400_000_000_000);
+    let one_day = t
+        .min_ts
+        .zip(t.max_ts)
+        .is_some_and(|(a, b)| day(a) == day(b));
+    let start_header = match t.min_ts.filter(|_| one_day) {
+        Some(ts) => format!("start (UTC, {})", &rfc3339_ns(ts)[..10]),
+        None => "start (UTC)".to_string(),
+    };
     let rows = report
         .top_flows
         .iter()
         .take(top)
         .map(|f| {
             vec![
-                text(rfc3339_ns(f.start_ns)),
+                text(start_label(f.start_ns, one_day)),
                 text(f.orig_h.to_string()),
                 num(u64::from(f.orig_p)),
                 text(f.resp_h.to_string()),
@@ -479,7 +526,7 @@ pub fn write<W: Write>(
         Table {
             id: "flows",
             headers: &[
-                ("start", false),
+                (&start_header, false),
                 ("orig", false),
                 ("orig port", true),
                 ("resp", false),
@@ -493,6 +540,7 @@ pub fn write<W: Write>(
                 ("community id", false),
             ],
             rows,
+            wrap: &[11],
         },
     );
     h.push_str("<h2>Top endpoints</h2>");
@@ -527,6 +575,7 @@ pub fn write<W: Write>(
                 ("rx bytes", true),
             ],
             rows,
+            wrap: &[],
         },
     );
     h.push_str("<h2>Top ports</h2>");
@@ -554,6 +603,7 @@ pub fn write<W: Write>(
                 ("bytes", true),
             ],
             rows,
+            wrap: &[],
         },
     );
     let _ = writeln!(h, "<script>{SCRIPT}</script></body></html>");

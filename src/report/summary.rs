@@ -71,6 +71,9 @@ pub struct Summary {
     pub files: Vec<FileSummary>,
     /// Files in folders that were not captures.
     pub skipped_files: Vec<Skipped>,
+    /// Inputs holding the same packets as an earlier input (a copy in another format or
+    /// compressed); both are counted.
+    pub duplicate_files: Vec<DuplicateFile>,
     /// Frames and bytes per protocol at any layer, keyed by Wireshark display-filter name.
     pub protocols: BTreeMap<&'static str, ProtoCount>,
     /// Frame sizes (original length), bytes.
@@ -150,6 +153,15 @@ pub struct FileSummary {
     pub last_timestamp: Option<String>,
     /// Errors (at most one: reading stops at the damage).
     pub errors: Vec<crate::read::ReadError>,
+}
+
+/// An input whose packets are those of an earlier input.
+#[derive(Debug, Clone, Serialize)]
+pub struct DuplicateFile {
+    /// The later input.
+    pub path: String,
+    /// The earlier input with the same packets.
+    pub same_as: String,
 }
 
 /// A file passed over.
@@ -426,9 +438,9 @@ impl Report {
 
         let ia = &t.interarrival;
         let interarrival = Interarrival {
-            stats: ia.gaps.stats(1e-9),
+            stats: ia.gaps.stats(1e9),
             jitter: (ia.jitter_terms > 0)
-                .then(|| ia.jitter_sum as f64 / ia.jitter_terms as f64 * 1e-9),
+                .then(|| (ia.jitter_sum as f64 / ia.jitter_terms as f64).round() / 1e9),
             out_of_order: ia.negative,
         };
 
@@ -525,6 +537,14 @@ impl Report {
                     reason: r.clone(),
                 })
                 .collect(),
+            duplicate_files: analysis
+                .duplicate_files()
+                .into_iter()
+                .map(|(later, earlier)| DuplicateFile {
+                    path: analysis.files[later].path.display().to_string(),
+                    same_as: analysis.files[earlier].path.display().to_string(),
+                })
+                .collect(),
             protocols,
             packet_sizes: PacketSizes {
                 stats: size_stats,
@@ -534,14 +554,14 @@ impl Report {
             tcp: TcpSummary {
                 flags,
                 handshakes: handshake_rtt.count,
-                handshake_rtt: handshake_rtt.stats(1e-9),
+                handshake_rtt: handshake_rtt.stats(1e9),
                 conn_states,
             },
             icmp: IcmpSummary {
                 echo_requests: t.echo_requests,
                 echo_replies: t.echo_replies,
                 echo_matched: t.echo_rtt.count,
-                rtt: t.echo_rtt.stats(1e-9),
+                rtt: t.echo_rtt.stats(1e9),
                 types,
             },
             flows: FlowsSummary {

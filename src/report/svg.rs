@@ -210,14 +210,76 @@ pub fn hbars(id: &str, title: &str, items: &[(String, f64)], value_label: &str) 
     out
 }
 
-/// Stacked areas over time: `times` are seconds from `t0_label`'s instant, `series` per name.
+/// Steps between time ticks, seconds: each a round number on a clock.
+const TIME_STEPS: [f64; 22] = [
+    0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 15.0, 30.0, 60.0,
+    120.0, 300.0, 600.0, 900.0, 1800.0, 3600.0,
+];
+const HOUR_STEPS: [f64; 6] = [2.0, 3.0, 6.0, 12.0, 24.0, 48.0];
+
+/// Ticks of a time axis from `t0` to `t1` seconds after `base_ns` (ns since the epoch): at most
+/// `max_ticks`, one step apart, each on a multiple of the step in UTC (09:00:00, 09:00:02, …).
+/// Returns the tick positions (seconds after `base_ns`) and the step.
+pub fn time_ticks(t0: f64, t1: f64, base_ns: i64, max_ticks: usize) -> (Vec<f64>, f64) {
+    let span = (t1 - t0).max(1e-3);
+    let steps = TIME_STEPS
+        .iter()
+        .copied()
+        .chain(HOUR_STEPS.iter().map(|h| h * 3600.0))
+        .chain(
+            (1..)
+                .map(|k| f64::from(1u32 << k.min(30)) * 86_400.0)
+                .take(20),
+        );
+    let step = steps
+        .into_iter()
+        .find(|s| span / s <= max_ticks.max(1) as f64)
+        .unwrap_or(span);
+    // The tick grid is anchored on whole seconds of `base_ns`, so a step of 2 s falls on even
+    // seconds; the nanoseconds beyond the second stay exact in integer arithmetic.
+    let base_s = base_ns.div_euclid(1_000_000_000) as f64;
+    let base_frac = base_ns.rem_euclid(1_000_000_000) as f64 / 1e9;
+    let abs = |t: f64| base_s + base_frac + t;
+    let first = (abs(t0) / step).ceil();
+    let mut ticks = Vec::new();
+    let mut k = first;
+    while ticks.len() <= max_ticks {
+        let t = k * step - base_s - base_frac;
+        if t > t1 + step * 1e-9 {
+            break;
+        }
+        ticks.push(t);
+        k += 1.0;
+    }
+    (ticks, step)
+}
+
+/// A tick's label for a step: `09:00:02`, `09:00:02.5`, `11-02 09:00`, `2026-11-02`.
+pub fn time_tick_label(ns: i64, step: f64, span: f64) -> String {
+    let stamp = super::time::rfc3339_ns(ns);
+    if step >= 86_400.0 {
+        stamp[..10].to_string()
+    } else if span > 86_400.0 {
+        stamp[5..16].replace('T', " ")
+    } else if step >= 60.0 {
+        stamp[11..16].to_string()
+    } else if step >= 1.0 {
+        stamp[11..19].to_string()
+    } else {
+        let digits = (-step.log10()).ceil().clamp(1.0, 9.0) as usize;
+        stamp[11..20 + digits].to_string()
+    }
+}
+
+/// Stacked areas over time: `times` are seconds after `base_ns` (ns since the epoch), `series`
+/// per name.
 pub fn stacked_area(
     id: &str,
     title: &str,
     times: &[f64],
     series: &[(String, Vec<f64>)],
     y_axis_label: &str,
-    time_label: &dyn Fn(f64) -> String,
+    base_ns: i64,
 ) -> String {
     let mut out = String::new();
     open(&mut out, id, title, HEIGHT);
@@ -241,6 +303,16 @@ pub fn stacked_area(
     let span = (t1 - t0).max(1e-9);
     let x_of = |t: f64| LEFT + plot_w * (t - t0) / span;
     let y_of = |v: f64| TOP + plot_h * (1.0 - v / top);
+    // Gridlines first, under the areas; labels after.
+    let (ticks, step) = time_ticks(t0, t1, base_ns, 7);
+    for &t in &ticks {
+        let _ = write!(
+            out,
+            r#"<line class="grid" x1="{x:.1}" x2="{x:.1}" y1="{TOP}" y2="{y2}"/>"#,
+            x = x_of(t),
+            y2 = TOP + plot_h,
+        );
+    }
     let mut base = vec![0.0; n];
     for (k, (_, values)) in series.iter().enumerate() {
         let upper: Vec<f64> = (0..n)
@@ -267,22 +339,22 @@ pub fn stacked_area(
         );
         base = upper;
     }
-    // Time ticks.
-    let ticks = 6;
-    for i in 0..=ticks {
-        let t = t0 + span * i as f64 / ticks as f64;
+    for &t in &ticks {
         let x = x_of(t);
-        let anchor = match i {
-            0 => "start",
-            i if i == ticks => "end",
-            _ => "middle",
+        // Labels at the plot's edges stay inside the chart.
+        let anchor = if x - LEFT < 30.0 {
+            "start"
+        } else if WIDTH - RIGHT - x < 30.0 {
+            "end"
+        } else {
+            "middle"
         };
+        let ns = base_ns.saturating_add((t * 1e9).round() as i64);
         let _ = write!(
             out,
-            r#"<line class="grid" x1="{x:.1}" x2="{x:.1}" y1="{TOP}" y2="{y2}"/><text class="tick" x="{x:.1}" y="{ty}" text-anchor="{anchor}">{l}</text>"#,
-            y2 = TOP + plot_h,
+            r#"<text class="tick" x="{x:.1}" y="{ty}" text-anchor="{anchor}">{l}</text>"#,
             ty = TOP + plot_h + 16.0,
-            l = esc(&time_label(t)),
+            l = esc(&time_tick_label(ns, step, span)),
         );
     }
     let names: Vec<String> = series.iter().map(|s| s.0.clone()).collect();
@@ -299,7 +371,7 @@ pub fn line(
     times: &[f64],
     values: &[f64],
     y_axis_label: &str,
-    time_label: &dyn Fn(f64) -> String,
+    base_ns: i64,
 ) -> String {
     stacked_area(
         id,
@@ -307,7 +379,7 @@ pub fn line(
         times,
         &[(y_axis_label.to_string(), values.to_vec())],
         y_axis_label,
-        time_label,
+        base_ns,
     )
 }
 
@@ -322,6 +394,36 @@ mod tests {
         assert_eq!(si(1_234_567.0), "1.2M");
         assert_eq!(si(12.0), "12");
         assert_eq!(esc("<a&b>"), "&lt;a&amp;b&gt;");
+    }
+
+    #[test]
+    fn time_ticks_fall_on_round_clock_times() {
+        // The samples' span: 09:00:00.022 to 09:00:11.734.
+        let base = 1_793_610_000_022_346_000;
+        let (ticks, step) = time_ticks(0.0, 11.712, base, 7);
+        assert_eq!(step, 2.0);
+        let labels: Vec<String> = ticks
+            .iter()
+            .map(|t| time_tick_label(base + (t * 1e9).round() as i64, step, 11.712))
+            .collect();
+        assert_eq!(
+            labels,
+            ["09:00:02", "09:00:04", "09:00:06", "09:00:08", "09:00:10"]
+        );
+        let gaps: Vec<f64> = ticks.windows(2).map(|w| w[1] - w[0]).collect();
+        assert!(gaps.iter().all(|g| (g - 2.0).abs() < 1e-6), "{gaps:?}");
+        // Sub-second, minutes, days.
+        let (_, step) = time_ticks(0.0, 0.35, base, 7);
+        assert_eq!(step, 0.05);
+        assert_eq!(time_tick_label(base, 0.05, 0.35), "09:00:00.02");
+        let (ticks, step) = time_ticks(0.0, 3.0 * 3600.0, base, 7);
+        assert_eq!(step, 1800.0);
+        assert_eq!(
+            time_tick_label(base + (ticks[0] * 1e9) as i64, step, 3.0 * 3600.0),
+            "09:30"
+        );
+        let (_, step) = time_ticks(0.0, 30.0 * 86_400.0, base, 7);
+        assert_eq!(step, 8.0 * 86_400.0);
     }
 
     #[test]
