@@ -138,7 +138,7 @@ pub struct AnalyzeArgs {
     #[arg(short, long)]
     pub quiet: bool,
     /// Worker threads [default: one per core].
-    #[arg(short = 'j', long)]
+    #[arg(short = 'j', long, value_parser = at_least_one)]
     pub threads: Option<usize>,
     /// Most flows held in memory at once (each of the 8 shards of the flow table holds an eighth:
     /// 14,000 by default, as many as a 16,384-slot table takes); beyond, a shard's half idle
@@ -149,7 +149,7 @@ pub struct AnalyzeArgs {
     /// Most IP address pairs held in memory at once (an eighth per shard); beyond, a shard's
     /// pairs are written to a temporary folder in the output folder and added back, exactly,
     /// when the report is made (the endpoints counted from them likewise, beyond this many).
-    #[arg(long, default_value_t = 200_000)]
+    #[arg(long, default_value_t = 200_000, value_parser = at_least_one)]
     pub max_conversations: usize,
     /// Print how long each phase took (read+decode+aggregate, report building, writing) on stderr.
     #[arg(long, hide_short_help = true)]
@@ -183,9 +183,9 @@ pub struct InfluxArgs {
     /// Retention policy, 1.x [env: INFLUX_RP].
     #[arg(long)]
     pub influx_rp: Option<String>,
-    /// Write API: v1 or v2 [default: detected from /ping].
-    #[arg(long, value_parser = ["v1", "v2"])]
-    pub influx_api: Option<String>,
+    /// Write API [default: detected from /ping].
+    #[arg(long, value_enum)]
+    pub influx_api: Option<InfluxApi>,
     /// Timestamp precision: ns, us, ms or s [env: INFLUX_PRECISION; default: ns].
     #[arg(long)]
     pub influx_precision: Option<String>,
@@ -194,11 +194,59 @@ pub struct InfluxArgs {
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Lines per request.
-    #[arg(long, default_value_t = 5000)]
+    #[arg(long, default_value_t = 5000, value_parser = at_least_one)]
     pub influx_batch: usize,
     /// Requests in flight.
-    #[arg(long, default_value_t = 4)]
+    #[arg(long, default_value_t = 4, value_parser = at_least_one)]
     pub influx_concurrency: usize,
+}
+
+/// `--influx-api`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum InfluxApi {
+    /// InfluxDB 1.x: /write
+    V1,
+    /// InfluxDB 2.x/3.x and VictoriaMetrics: /api/v2/write
+    V2,
+}
+
+impl InfluxArgs {
+    /// The settings the flags give, as one source among the environment's and the files'.
+    pub fn sources(&self) -> netanalyzer::sinks::settings::Sources {
+        netanalyzer::sinks::settings::Sources {
+            url: self.influx_url.clone(),
+            api: self.influx_api.map(|a| {
+                match a {
+                    InfluxApi::V1 => "v1",
+                    InfluxApi::V2 => "v2",
+                }
+                .to_string()
+            }),
+            token: self.influx_token.clone(),
+            org: self.influx_org.clone(),
+            bucket: self.influx_bucket.clone(),
+            db: self.influx_db.clone(),
+            rp: self.influx_rp.clone(),
+            user: self.influx_user.clone(),
+            password: self.influx_password.clone(),
+            precision: self.influx_precision.clone(),
+        }
+    }
+
+    /// The writer's configuration: these flags, then the environment, `./.env` and `--config`.
+    pub fn config(
+        &self,
+    ) -> Result<netanalyzer::sinks::influx::InfluxConfig, netanalyzer::sinks::settings::SettingsError>
+    {
+        netanalyzer::sinks::settings::from_flags_and_environment(
+            self.sources(),
+            self.config.as_deref(),
+            netanalyzer::sinks::settings::Transfer {
+                batch_lines: self.influx_batch,
+                concurrency: self.influx_concurrency,
+            },
+        )
+    }
 }
 
 /// `load` flags.
@@ -272,14 +320,52 @@ pub struct CaptureArgs {
     #[arg(long)]
     pub ring: Option<usize>,
     /// Stop by itself: a duration (10m), a frame count (5000packets) or a file count (6files).
-    #[arg(long, value_name = "LIMIT")]
-    pub stop_after: Vec<String>,
+    #[arg(long, value_name = "LIMIT", value_parser = parse_stop_after)]
+    pub stop_after: Vec<StopLimit>,
     /// List the interfaces libpcap can capture on, and exit.
     #[arg(short = 'D', long)]
     pub list_interfaces: bool,
     /// No status lines.
     #[arg(short, long)]
     pub quiet: bool,
+}
+
+/// One `--stop-after` limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StopLimit {
+    /// Nanoseconds of capturing.
+    Duration(i64),
+    /// Frames captured.
+    Packets(u64),
+    /// Files completed.
+    Files(u64),
+}
+
+/// Parses `10m`, `5000packets` or `6files`.
+pub fn parse_stop_after(s: &str) -> Result<StopLimit, String> {
+    let count = |n: &str, what: &str| {
+        n.trim()
+            .parse()
+            .map_err(|_| format!("'{s}': expected a whole number of {what}"))
+    };
+    if let Some(n) = s.strip_suffix("packets") {
+        Ok(StopLimit::Packets(count(n, "packets")?))
+    } else if let Some(n) = s.strip_suffix("files") {
+        Ok(StopLimit::Files(count(n, "files")?))
+    } else {
+        parse_duration_ns(s)
+            .map(StopLimit::Duration)
+            .map_err(|e| format!("{e}; or NNNpackets, NNNfiles"))
+    }
+}
+
+/// A count that must be at least 1.
+pub fn at_least_one(s: &str) -> Result<usize, String> {
+    match s.trim().parse::<usize>() {
+        Ok(0) => Err("must be at least 1".into()),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!("'{s}' is not a whole number")),
+    }
 }
 
 /// Parses `100MB`, `1GiB`, `500k`, `4096` into bytes (decimal and binary units).
@@ -400,6 +486,23 @@ pub fn parse_duration_ns(s: &str) -> Result<i64, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stop_limits_and_counts() {
+        assert_eq!(
+            parse_stop_after("5000packets"),
+            Ok(StopLimit::Packets(5000))
+        );
+        assert_eq!(parse_stop_after("6files"), Ok(StopLimit::Files(6)));
+        assert_eq!(
+            parse_stop_after("10m"),
+            Ok(StopLimit::Duration(600_000_000_000))
+        );
+        assert!(parse_stop_after("xpackets").is_err());
+        assert!(parse_stop_after("soon").is_err());
+        assert_eq!(at_least_one("4"), Ok(4));
+        assert!(at_least_one("0").is_err());
+    }
 
     #[test]
     fn durations() {

@@ -679,8 +679,8 @@ impl Comparison {
             self.checks.len()
         );
         for c in &self.checks {
-            let name = crate::report::svg::esc(&c.name);
-            let detail = crate::report::svg::esc(&c.detail);
+            let name = crate::text::escape::esc(&c.name);
+            let detail = crate::text::escape::esc(&c.detail);
             if c.passed {
                 let _ = writeln!(
                     s,

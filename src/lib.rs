@@ -22,3 +22,4 @@ pub mod read;
 pub mod report;
 pub mod samples;
 pub mod sinks;
+pub mod text;

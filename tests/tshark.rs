@@ -13,7 +13,7 @@ use std::path::Path;
 use std::process::Command;
 
 use common::{analyze_into, read_csv, samples};
-use netanalyzer::report::time::rfc3339_ns;
+use netanalyzer::text::time::rfc3339_ns;
 use serde_json::Value;
 
 fn tshark_available() -> bool {

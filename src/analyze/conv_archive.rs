@@ -8,7 +8,7 @@ use std::net::IpAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use super::aggregate::{Aggregate, ConvKey, ConvStats};
+use super::pairs::{ConvKey, ConvStats};
 use super::runs::{merge_runs_by_key, put_u64s, u64_at, write_run, RunRecord};
 use crate::decode::Addr;
 
@@ -63,23 +63,23 @@ impl ConvArchive {
     }
 }
 
-/// Calls `each` once per address pair of `total` with its counters over the whole run: in key
-/// order when pairs were written to disk, in table order otherwise.
-pub fn for_each_pair(
-    total: &Aggregate,
+/// Calls `each` once per address pair, those in `resident` (still in memory) and those written
+/// to disk, with its counters over the whole run: in key order when pairs were written to disk,
+/// in `resident`'s order otherwise.
+pub fn for_each_pair<'a>(
+    archive: &ConvArchive,
+    resident: impl Iterator<Item = (&'a ConvKey, &'a ConvStats)>,
     mut each: impl FnMut(&ConvKey, &ConvStats),
 ) -> io::Result<()> {
-    let archive = &total.conv_archive;
     if archive.runs.is_empty() {
-        for (k, c) in total.conversations.iter() {
+        for (k, c) in resident {
             each(k, c);
         }
         return Ok(());
     }
     // What is still in memory becomes the last run: a pair's first frame is in its earliest run.
     let own = super::archive::spill_dir(archive.root.as_deref())?;
-    let mut resident: Vec<(ConvKey, ConvStats)> =
-        total.conversations.iter().map(|(k, c)| (*k, *c)).collect();
+    let mut resident: Vec<(ConvKey, ConvStats)> = resident.map(|(k, c)| (*k, *c)).collect();
     resident.sort_unstable_by_key(|p| p.0);
     let mut runs = archive.runs.clone();
     runs.push(write_run(own.path(), "pairs", &resident)?);

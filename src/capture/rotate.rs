@@ -15,7 +15,7 @@ use pcap_file::pcap::{PcapHeader, PcapPacket, PcapWriter};
 use pcap_file::{DataLink, TsResolution};
 use serde::Serialize;
 
-use crate::report::time::rfc3339_ns;
+use crate::text::time::rfc3339_ns;
 
 /// When to start a new file; any condition that is met rotates.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

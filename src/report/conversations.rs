@@ -5,19 +5,64 @@
 
 use std::cmp::Ordering;
 use std::io;
+use std::net::IpAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
+use serde::Serialize;
 
 use super::sorted::{SortedBuilder, SortedTable};
-use super::summary::{Conversation, Talker};
 use crate::analyze::aggregate::{add_endpoints, ConvKey, ConvStats, EndpointStats};
-use crate::analyze::conv_archive::{decode_ip, encode_ip, for_each_pair};
+use crate::analyze::conv_archive::{decode_ip, encode_ip};
 use crate::analyze::runs::{merge_runs_by_key, put_u64s, u64_at, write_run, RunRecord};
 use crate::analyze::Analysis;
 use crate::decode::{to_ip, Addr};
+
+/// One address.
+#[derive(Debug, Clone, Serialize)]
+pub struct Talker {
+    /// IP address.
+    pub address: IpAddr,
+    /// Frames sent plus received.
+    pub packets: u64,
+    /// Bytes sent plus received.
+    pub bytes: u64,
+    /// Frames sent.
+    pub tx_packets: u64,
+    /// Bytes sent.
+    pub tx_bytes: u64,
+    /// Frames received.
+    pub rx_packets: u64,
+    /// Bytes received.
+    pub rx_bytes: u64,
+}
+
+/// One address pair; A is the source of the pair's first frame.
+#[derive(Debug, Clone, Serialize)]
+pub struct Conversation {
+    /// Address A.
+    pub address_a: IpAddr,
+    /// Address B.
+    pub address_b: IpAddr,
+    /// Frames A to B.
+    pub packets_a_to_b: u64,
+    /// Bytes A to B.
+    pub bytes_a_to_b: u64,
+    /// Frames B to A.
+    pub packets_b_to_a: u64,
+    /// Bytes B to A.
+    pub bytes_b_to_a: u64,
+    /// All frames.
+    pub packets: u64,
+    /// All bytes.
+    pub bytes: u64,
+    /// First frame, seconds after the run's first frame.
+    pub rel_start_s: f64,
+    /// Last minus first frame, seconds.
+    pub duration_s: f64,
+}
 
 /// Endpoints counted in memory at most while reading pairs from disk, unless the run's limit on
 /// pairs says otherwise; beyond, they are written out as a run sorted by address and added up
@@ -107,7 +152,7 @@ pub fn conversation_tables(
     let mut count_runs = Vec::new();
     let max_counts = t.conv_archive.limit().unwrap_or(MAX_RESIDENT_ENDPOINTS);
     let mut failed: Option<io::Error> = None;
-    for_each_pair(t, |k, c| {
+    t.for_each_pair(|k, c| {
         add_endpoints(&mut counts, k, c);
         let mut step = || -> io::Result<()> {
             conversations.push(row(analysis, k, c))?;

@@ -6,10 +6,11 @@ use std::io::{self, Write};
 use rayon::prelude::*;
 
 use super::summary::Report;
-use super::time::rfc3339_ns;
 use crate::analyze::flows::FlowRecord;
 use crate::analyze::Analysis;
 use crate::decode::{ip_proto, Proto};
+use crate::text::digits::{push_digits, push_uint};
+use crate::text::time::rfc3339_ns;
 
 /// Writes CSV rows to `out`, gathered in a buffer that is handed on in large pieces (a write
 /// per row cost more than formatting it).
@@ -105,7 +106,7 @@ impl<W: Write> CsvWriter<W> {
     /// Appends an RFC 3339 time.
     pub fn time(&mut self, ns: i64) -> &mut Self {
         self.separator();
-        super::time::push_rfc3339_ns(&mut self.buf, ns);
+        crate::text::time::push_rfc3339_ns(&mut self.buf, ns);
         self
     }
 
@@ -195,55 +196,6 @@ impl CsvWriter<Vec<u8>> {
             out
         }
     }
-}
-
-/// "00", "01", … "99": integers are printed two digits at a time.
-const DIGIT_PAIRS: [u8; 200] = {
-    let mut pairs = [0u8; 200];
-    let mut i = 0;
-    while i < 100 {
-        pairs[2 * i] = b'0' + (i / 10) as u8;
-        pairs[2 * i + 1] = b'0' + (i % 10) as u8;
-        i += 1;
-    }
-    pairs
-};
-
-/// Appends the decimal digits of `v`.
-pub(crate) fn push_uint(out: &mut Vec<u8>, mut v: u64) {
-    let mut buf = [0u8; 20];
-    let mut at = buf.len();
-    while v >= 100 {
-        let pair = (v % 100) as usize * 2;
-        v /= 100;
-        at -= 2;
-        buf[at..at + 2].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
-    }
-    if v >= 10 {
-        let pair = v as usize * 2;
-        at -= 2;
-        buf[at..at + 2].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
-    } else {
-        at -= 1;
-        buf[at] = b'0' + v as u8;
-    }
-    out.extend_from_slice(&buf[at..]);
-}
-
-/// Appends the last `WIDTH` decimal digits of `v`, zero-padded.
-pub(crate) fn push_digits<const WIDTH: usize>(out: &mut Vec<u8>, mut v: u64) {
-    let mut buf = [b'0'; WIDTH];
-    let mut at = WIDTH;
-    while at >= 2 {
-        let pair = (v % 100) as usize * 2;
-        v /= 100;
-        at -= 2;
-        buf[at..at + 2].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
-    }
-    if at == 1 {
-        buf[0] = b'0' + (v % 10) as u8;
-    }
-    out.extend_from_slice(&buf);
 }
 
 /// Appends nanoseconds as seconds with nine decimals.

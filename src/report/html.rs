@@ -9,10 +9,10 @@ use std::io::{self, Write};
 
 use super::summary::{proto_label, Report};
 use super::svg::{self, esc, si};
-use super::time::rfc3339_ns;
 use crate::analyze::hist::LogHist;
 use crate::analyze::Analysis;
 use crate::decode::Proto;
+use crate::text::time::rfc3339_ns;
 
 /// Most points drawn in a time chart.
 pub const MAX_POINTS: usize = 600;

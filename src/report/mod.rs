@@ -6,10 +6,10 @@ pub mod csv;
 pub mod html;
 #[cfg(feature = "parquet")]
 pub mod parquet;
+pub mod parquet_files;
 pub mod sorted;
 pub mod summary;
 pub mod svg;
-pub mod time;
 
 use std::fs::{self, File};
 use std::io::{self, BufWriter, Write};

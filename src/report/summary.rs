@@ -4,14 +4,13 @@
 
 use std::collections::BTreeMap;
 use std::io;
-use std::net::IpAddr;
 
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use super::conversations::{conversation_tables, endpoint_table, ConversationTable, EndpointTable};
+pub use super::conversations::{Conversation, Talker};
 use super::sorted::Top;
-use super::time::rfc3339_ns;
 use crate::analyze::aggregate::PortStats;
 use crate::analyze::anomaly::Evidence;
 pub use crate::analyze::archive::FlowTable;
@@ -19,6 +18,7 @@ use crate::analyze::flows::FlowRecord;
 use crate::analyze::hist::{Distribution, Stats};
 use crate::analyze::Analysis;
 use crate::decode::{ip_proto, linktype, tcp_flags, Layer, Proto};
+use crate::text::time::rfc3339_ns;
 
 /// Version of the `summary.json` schema.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -256,25 +256,6 @@ pub struct FlowsSummary {
     pub finished_early: u64,
 }
 
-/// One address.
-#[derive(Debug, Clone, Serialize)]
-pub struct Talker {
-    /// IP address.
-    pub address: IpAddr,
-    /// Frames sent plus received.
-    pub packets: u64,
-    /// Bytes sent plus received.
-    pub bytes: u64,
-    /// Frames sent.
-    pub tx_packets: u64,
-    /// Bytes sent.
-    pub tx_bytes: u64,
-    /// Frames received.
-    pub rx_packets: u64,
-    /// Bytes received.
-    pub rx_bytes: u64,
-}
-
 /// One transport port.
 #[derive(Debug, Clone, Serialize)]
 pub struct PortSummary {
@@ -286,31 +267,6 @@ pub struct PortSummary {
     pub packets: u64,
     /// Their bytes.
     pub bytes: u64,
-}
-
-/// One address pair; A is the source of the pair's first frame.
-#[derive(Debug, Clone, Serialize)]
-pub struct Conversation {
-    /// Address A.
-    pub address_a: IpAddr,
-    /// Address B.
-    pub address_b: IpAddr,
-    /// Frames A to B.
-    pub packets_a_to_b: u64,
-    /// Bytes A to B.
-    pub bytes_a_to_b: u64,
-    /// Frames B to A.
-    pub packets_b_to_a: u64,
-    /// Bytes B to A.
-    pub bytes_b_to_a: u64,
-    /// All frames.
-    pub packets: u64,
-    /// All bytes.
-    pub bytes: u64,
-    /// First frame, seconds after the run's first frame.
-    pub rel_start_s: f64,
-    /// Last minus first frame, seconds.
-    pub duration_s: f64,
 }
 
 /// Frames decoded only partly.

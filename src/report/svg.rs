@@ -4,6 +4,8 @@
 
 use std::fmt::Write as _;
 
+pub use crate::text::escape::esc;
+
 /// The Okabe–Ito palette.
 pub const PALETTE: [&str; 8] = [
     "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999",
@@ -15,22 +17,6 @@ const LEFT: f64 = 78.0;
 const RIGHT: f64 = 20.0;
 const TOP: f64 = 36.0;
 const BOTTOM: f64 = 54.0;
-
-/// Escapes text for HTML and SVG.
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 /// A "nice" step (1, 2 or 5 times a power of ten) for about `target` ticks up to `max`.
 fn nice_step(max: f64, target: f64) -> f64 {
@@ -256,7 +242,7 @@ pub fn time_ticks(t0: f64, t1: f64, base_ns: i64, max_ticks: usize) -> (Vec<f64>
 
 /// A tick's label for a step: `09:00:02`, `09:00:02.5`, `11-02 09:00`, `2026-11-02`.
 pub fn time_tick_label(ns: i64, step: f64, span: f64) -> String {
-    let stamp = super::time::rfc3339_ns(ns);
+    let stamp = crate::text::time::rfc3339_ns(ns);
     if step >= 86_400.0 {
         stamp[..10].to_string()
     } else if span > 86_400.0 {

@@ -5,7 +5,6 @@
 //! 413 splits the batch. Lines that cannot be written are never dropped: they are kept in a spool
 //! file to load later with `netanalyzer load`.
 
-use std::collections::BTreeMap;
 use std::fmt;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -70,30 +69,6 @@ impl fmt::Debug for InfluxConfig {
             .field("password", &self.password.as_ref().map(|_| "(set)"))
             .finish()
     }
-}
-
-/// The settings of the environment and a `.env` file, environment first.
-pub fn settings_from_env(dotenv: &Path) -> BTreeMap<String, String> {
-    let mut out = BTreeMap::new();
-    if let Ok(text) = std::fs::read_to_string(dotenv) {
-        for line in text.lines() {
-            let line = line.trim();
-            let line = line.strip_prefix("export ").unwrap_or(line);
-            if line.starts_with('#') {
-                continue;
-            }
-            if let Some((k, v)) = line.split_once('=') {
-                let v = v.trim().trim_matches('"').trim_matches('\'');
-                out.insert(k.trim().to_string(), v.to_string());
-            }
-        }
-    }
-    for (k, v) in std::env::vars() {
-        if k.starts_with("INFLUX_") {
-            out.insert(k, v);
-        }
-    }
-    out
 }
 
 /// Why writing failed.
@@ -490,19 +465,5 @@ mod tests {
             !shown.contains("s3cr3t") && !shown.contains("hunter2"),
             "{shown}"
         );
-    }
-
-    #[test]
-    fn dotenv_is_read_and_the_environment_wins() {
-        let dir = tempfile::tempdir().expect("dir");
-        let file = dir.path().join(".env");
-        std::fs::write(
-            &file,
-            "# settings\nINFLUX_ORG=\"from-file\"\nexport INFLUX_DB=capdb\n",
-        )
-        .expect("write");
-        let s = settings_from_env(&file);
-        assert_eq!(s.get("INFLUX_DB").map(String::as_str), Some("capdb"));
-        assert!(s.contains_key("INFLUX_ORG"));
     }
 }

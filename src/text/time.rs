@@ -1,6 +1,6 @@
 //! RFC 3339 timestamps without a calendar dependency.
 
-use super::csv::push_digits;
+use super::digits::push_digits;
 
 /// Formats nanoseconds since the Unix epoch as `YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ` (UTC).
 pub fn rfc3339_ns(ts_ns: i64) -> String {

@@ -1,0 +1,25 @@
+//! `netanalyzer generate`: the sample captures, or one large capture for benchmarks.
+
+use anyhow::Context as _;
+
+use super::exit;
+use crate::cli::GenerateArgs;
+
+/// `netanalyzer generate`.
+pub fn run(args: GenerateArgs) -> anyhow::Result<u8> {
+    match args.bench {
+        Some(packets) => {
+            netanalyzer::samples::write_bench(&args.out, packets, args.seed)
+                .with_context(|| format!("writing {}", args.out.display()))?;
+            println!("wrote {} ({packets} packets)", args.out.display());
+        }
+        None => {
+            let files = netanalyzer::samples::write_samples(&args.out)
+                .with_context(|| format!("writing samples to {}", args.out.display()))?;
+            for f in files {
+                println!("wrote {}", f.display());
+            }
+        }
+    }
+    Ok(exit::OK)
+}
