@@ -14,6 +14,7 @@ const DIGIT_PAIRS: [u8; 200] = {
 };
 
 /// Appends the decimal digits of `v`.
+#[inline]
 pub fn push_uint(out: &mut Vec<u8>, mut v: u64) {
     let mut buf = [0u8; 20];
     let mut at = buf.len();
@@ -35,6 +36,7 @@ pub fn push_uint(out: &mut Vec<u8>, mut v: u64) {
 }
 
 /// Appends the last `WIDTH` decimal digits of `v`, zero-padded.
+#[inline]
 pub fn push_digits<const WIDTH: usize>(out: &mut Vec<u8>, mut v: u64) {
     let mut buf = [b'0'; WIDTH];
     let mut at = WIDTH;
