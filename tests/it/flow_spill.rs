@@ -1,11 +1,11 @@
 //! Flows beyond `--max-flows` are finished early and kept on disk: nothing is lost, the tables
 //! derived from flows do not change, and the spill files are gone afterwards.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 
-use common::{bin, read_csv, summary};
+use crate::common::{bin, read_csv, summary};
 
 fn analyze(input: &Path, out: &Path, extra: &[&str]) {
     let status = bin()

@@ -2,12 +2,12 @@
 //! the file and the byte offset, the frames before the damage count, the other inputs are still
 //! analyzed, and the exit status says what happened.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Command;
 
-use common::{bin, sample};
+use crate::common::{bin, sample};
 use serde_json::Value;
 
 /// Byte offsets of the records of a little-endian microsecond pcap.

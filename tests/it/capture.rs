@@ -7,7 +7,7 @@
 //! under CI (which runs as root), where a missing piece is a failure.
 #![cfg(feature = "capture")]
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};

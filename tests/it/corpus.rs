@@ -1,11 +1,11 @@
 //! Every capture of `../shared/corpus/` (real traces from tcpdump's and Zeek's test suites) against
 //! tshark's view of it in `truth/`: packets, bytes, captured bytes, first/last timestamp, and
 //! frames per protocol. Files that cannot match are listed, each with its reason, in
-//! `tests/corpus-allowlist.tsv`; an entry that starts matching must be removed from it.
+//! `tests/it/corpus-allowlist.tsv`; an entry that starts matching must be removed from it.
 //!
 //! Skips, with a message, where `../shared/corpus` is absent (a user's clone).
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -147,7 +147,7 @@ fn corpus_matches_tshark() {
     );
     assert!(
         stale.is_empty(),
-        "allow-listed files now match tshark; remove them from tests/corpus-allowlist.tsv:\n{}",
+        "allow-listed files now match tshark; remove them from tests/it/corpus-allowlist.tsv:\n{}",
         stale.join("\n")
     );
 }

@@ -5,11 +5,11 @@
 //! except under CI, where the test command installs it.
 #![cfg(feature = "parquet")]
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 
-use common::{bin, read_csv, sample};
+use crate::common::{bin, read_csv, sample};
 use serde_json::Value;
 
 fn duckdb(sql: &str) -> Option<String> {

@@ -6,13 +6,13 @@
 //! Without tshark on the PATH these tests skip with a message, except under CI (`CI` set), where
 //! the test command installs tshark and a missing one is a failure.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::process::Command;
 
-use common::{analyze_into, read_csv, samples};
+use crate::common::{analyze_into, read_csv, samples};
 use netanalyzer::text::time::rfc3339_ns;
 use serde_json::Value;
 

@@ -5,12 +5,12 @@
 //!
 //! Skips with a message without Chromium, except under CI, where the test command installs it.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{analyze_into, sample};
+use crate::common::{analyze_into, sample};
 use serde_json::Value;
 
 fn chromium() -> Option<PathBuf> {

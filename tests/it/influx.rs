@@ -6,14 +6,14 @@
 //! Skips with a message where the servers are not installed, except under CI, where the test
 //! command installs them.
 
-mod common;
+use crate::common;
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::bin;
+use crate::common::bin;
 use serde_json::Value;
 
 fn free_port() -> u16 {

@@ -1,11 +1,9 @@
 //! `compare` as a CI job uses it: passes on the same traffic, fails on a crossed threshold, and
 //! says clearly what is wrong with bad input.
 
-mod common;
-
 use std::path::Path;
 
-use common::{analyze_into, bin, sample};
+use crate::common::{analyze_into, bin, sample};
 use serde_json::Value;
 
 fn compare(base: &Path, current: &Path, extra: &[&str]) -> (i32, String, Value) {

@@ -1,12 +1,12 @@
 //! A `.gz` capture of several inflated chunks reads exactly as the plain file, and a damaged one
 //! keeps every frame before the damage.
 
-mod common;
+use crate::common;
 
 use std::io::Write;
 use std::path::Path;
 
-use common::{bin, summary};
+use crate::common::{bin, summary};
 
 fn analyze(input: &Path, out: &Path) -> std::process::Output {
     bin()

@@ -1,0 +1,16 @@
+//! The integration tests: one binary (built and linked once), a module per area, sharing the
+//! helpers of [`common`]. Each runs the real `netanalyzer` binary on files, or the library on
+//! the shared corpora, and checks it against an oracle (tshark, capinfos, DuckDB, a browser, real
+//! InfluxDB and VictoriaMetrics servers) or against an invariant a bug would break.
+
+mod bad_input;
+mod capture;
+mod common;
+mod compare;
+mod corpus;
+mod flow_spill;
+mod gzip;
+mod html;
+mod influx;
+mod parquet;
+mod tshark;
