@@ -153,23 +153,12 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<u8> {
     if !args.quiet {
         // Data on stdout (`--influx-out -`) keeps stdout for itself, as `tcpdump -w -` does.
         let data_on_stdout = args.influx_out.as_deref() == Some(Path::new("-"));
-        let summary = (&report.summary, out_dir.as_path(), written.len());
-        let result = if data_on_stdout {
-            console::print_summary(
-                &mut std::io::stderr().lock(),
-                summary.0,
-                summary.1,
-                summary.2,
-            )
-        } else {
-            console::print_summary(
-                &mut std::io::stdout().lock(),
-                summary.0,
-                summary.1,
-                summary.2,
-            )
+        let mut out: Box<dyn std::io::Write> = match data_on_stdout {
+            true => Box::new(std::io::stderr().lock()),
+            false => Box::new(std::io::stdout().lock()),
         };
-        result.context("writing the summary")?;
+        console::print_summary(&mut out, &report.summary, out_dir, written.len())
+            .context("writing the summary")?;
     }
     let loaded = match settings.influx {
         Some(precision) => {

@@ -5,8 +5,9 @@ use std::path::Path;
 use anyhow::Context as _;
 
 use super::exit;
-use crate::cli::{AnalyzeArgs, InfluxArgs, LoadArgs};
+use crate::cli::{AnalyzeArgs, LoadArgs};
 use crate::console;
+use netanalyzer::sinks::influx::InfluxConfig;
 
 /// Hands an analysis's points (and the per-frame points file, when written) to `--influx-out`
 /// and `--influx`; whether everything reached the server (what did not is kept in
@@ -23,17 +24,18 @@ pub fn deliver(
     if !args.influx {
         return Ok(true);
     }
+    let cfg = args.influx_args.config()?;
     let spool = out_dir.join("influx-unsent.lp");
-    let mut ok = write(&args.influx_args, lines, &spool, args.quiet)?;
+    let mut ok = write(&cfg, lines, &spool, args.quiet)?;
     if let Some(file) = packets {
-        ok &= load_file_in_chunks(&args.influx_args, file, &spool, args.quiet)?;
+        ok &= load_file_in_chunks(&cfg, file, &spool, args.quiet)?;
     }
     Ok(ok)
 }
 
 /// Writes a line-protocol file to InfluxDB a chunk at a time (bounded memory).
 pub fn load_file_in_chunks(
-    args: &InfluxArgs,
+    cfg: &InfluxConfig,
     file: &Path,
     spool: &Path,
     quiet: bool,
@@ -45,6 +47,15 @@ pub fn load_file_in_chunks(
     );
     let mut chunk = Vec::with_capacity(CHUNK);
     let mut ok = true;
+    let send = |chunk: Vec<String>, ok: &mut bool| -> anyhow::Result<()> {
+        if *ok {
+            *ok = write(cfg, chunk, spool, quiet)?;
+        } else {
+            // The server failed already: keep the rest for `load`, do not hammer it.
+            netanalyzer::sinks::influx::spool_lines(spool, &chunk)?;
+        }
+        Ok(())
+    };
     for line in reader.lines() {
         let line = line.with_context(|| format!("reading {}", file.display()))?;
         if line.trim().is_empty() || line.starts_with('#') {
@@ -52,21 +63,14 @@ pub fn load_file_in_chunks(
         }
         chunk.push(line);
         if chunk.len() == CHUNK {
-            if ok {
-                ok = write(args, std::mem::take(&mut chunk), spool, quiet)?;
-            } else {
-                // The server failed already: keep the rest for `load`, do not hammer it.
-                netanalyzer::sinks::influx::spool_lines(spool, &chunk)?;
-                chunk.clear();
-            }
+            send(
+                std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK)),
+                &mut ok,
+            )?;
         }
     }
     if !chunk.is_empty() {
-        if ok {
-            ok = write(args, chunk, spool, quiet)?;
-        } else {
-            netanalyzer::sinks::influx::spool_lines(spool, &chunk)?;
-        }
+        send(chunk, &mut ok)?;
     }
     Ok(ok)
 }
@@ -96,19 +100,18 @@ pub fn write_line_file(out: &Path, lines: &[String], packets: Option<&Path>) -> 
 
 /// Writes `lines`; reports the outcome; whether everything was written.
 pub fn write(
-    args: &InfluxArgs,
+    cfg: &InfluxConfig,
     lines: Vec<String>,
     spool: &Path,
     quiet: bool,
 ) -> anyhow::Result<bool> {
-    let cfg = args.config()?;
     let bar = console::points_bar(lines.len() as u64, quiet);
     let progress = |n: u64| {
         if let Some(bar) = &bar {
             bar.inc(n);
         }
     };
-    let result = netanalyzer::sinks::influx::write_lines(&cfg, lines, spool, &progress);
+    let result = netanalyzer::sinks::influx::write_lines(cfg, lines, spool, &progress);
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
@@ -140,6 +143,7 @@ pub fn run_load(args: LoadArgs) -> anyhow::Result<u8> {
     }
     // What fails again is kept beside the file.
     let spool = args.file.with_extension("unsent.lp");
-    let ok = load_file_in_chunks(&args.influx_args, &args.file, &spool, args.quiet)?;
+    let cfg = args.influx_args.config()?;
+    let ok = load_file_in_chunks(&cfg, &args.file, &spool, args.quiet)?;
     Ok(if ok { exit::OK } else { exit::SINK })
 }
