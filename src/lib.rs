@@ -5,6 +5,7 @@
 //! ```text
 //! capture  libpcap -> rotated pcap files with a metadata record each (feature `capture`)
 //! read     capture files -> windows of Records (pcap, pcapng, gzip, folders; mmap, zero-copy)
+//! wire     header formats -> views over their bytes (fields, lengths checked once)
 //! decode   one Record's bytes -> Frame (protocols at every layer, outer IP and transport)
 //! analyze  batches of Frames -> partial aggregates (in parallel) -> merged Metrics
 //! report   Metrics -> summary.json, CSV tables, report.html
@@ -23,3 +24,4 @@ pub mod report;
 pub mod samples;
 pub mod sinks;
 pub mod text;
+pub mod wire;
