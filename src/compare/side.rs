@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use super::CompareError;
+use super::error::CompareError;
 use crate::report::summary::SCHEMA_VERSION;
 
 /// One analysis as the comparison sees it.

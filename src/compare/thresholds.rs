@@ -5,7 +5,8 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use super::{CompareError, Side};
+use super::error::CompareError;
+use super::side::Side;
 
 /// How far a metric may move.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -1,6 +1,35 @@
 //! What the decoder finds in a frame: its protocols, its flows and its IP headers.
 
-use super::{ip_proto, Layer, ProtoSet};
+use super::proto::ProtoSet;
+use crate::wire::numbers::ip_proto;
+
+/// The layer at which decoding stopped early.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Layer {
+    /// The link-layer header (Ethernet, SLL, VLAN, loopback, PPP, MPLS).
+    Link,
+    /// The IPv4/IPv6/ARP header.
+    Network,
+    /// The TCP/UDP/ICMP header.
+    Transport,
+    /// A tunnel header (GRE, VXLAN, Geneve).
+    Tunnel,
+}
+
+impl Layer {
+    /// All layers, in report order.
+    pub const ALL: [Layer; 4] = [Layer::Link, Layer::Network, Layer::Transport, Layer::Tunnel];
+
+    /// Lower-case name for reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Layer::Link => "link",
+            Layer::Network => "network",
+            Layer::Transport => "transport",
+            Layer::Tunnel => "tunnel",
+        }
+    }
+}
 
 /// An IP address as 128 bits: IPv6 as it is, IPv4 in its IPv4-mapped form.
 pub type Addr = u128;

@@ -19,36 +19,8 @@ mod tunnel;
 
 pub use crate::wire::numbers::{ip_proto, linktype};
 pub use crate::wire::tcp::flags as tcp_flags;
-pub use frame::{to_ip, Addr, Flow, FragmentInfo, Frame, IpLayer, MAX_IP_LAYERS};
+pub use frame::{to_ip, Addr, Flow, FragmentInfo, Frame, IpLayer, Layer, MAX_IP_LAYERS};
 pub use proto::{Proto, ProtoSet};
-
-/// The layer at which decoding stopped early.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Layer {
-    /// The link-layer header (Ethernet, SLL, VLAN, loopback, PPP, MPLS).
-    Link,
-    /// The IPv4/IPv6/ARP header.
-    Network,
-    /// The TCP/UDP/ICMP header.
-    Transport,
-    /// A tunnel header (GRE, VXLAN, Geneve).
-    Tunnel,
-}
-
-impl Layer {
-    /// All layers, in report order.
-    pub const ALL: [Layer; 4] = [Layer::Link, Layer::Network, Layer::Transport, Layer::Tunnel];
-
-    /// Lower-case name for reports.
-    pub fn name(self) -> &'static str {
-        match self {
-            Layer::Link => "link",
-            Layer::Network => "network",
-            Layer::Transport => "transport",
-            Layer::Tunnel => "tunnel",
-        }
-    }
-}
 
 /// Decodes one frame of link type `linktype`. `data` is the captured bytes; `origlen` the length
 /// on the wire.

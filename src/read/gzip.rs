@@ -14,6 +14,9 @@ use flate2::read::MultiGzDecoder;
 
 use super::{ReadError, ReadErrorKind};
 
+/// The first two bytes of a gzip stream.
+pub(super) const MAGIC: [u8; 2] = [0x1f, 0x8b];
+
 /// Decompressed bytes per chunk.
 const CHUNK: usize = 32 * 1024 * 1024;
 /// Room before each chunk's data for the record cut by the chunk before; a longer one is joined

@@ -2,12 +2,12 @@
 //! that starts like a capture.
 
 use std::fs::File;
-use std::io::Read;
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
 use flate2::read::MultiGzDecoder;
 
-use super::{pcap, pcapng, read_up_to, GZIP_MAGIC};
+use super::{gzip, pcap, pcapng};
 
 /// Whether the file at `path` starts like a capture (pcap, pcapng, or a gzip of either).
 pub fn looks_like_capture(path: &Path) -> bool {
@@ -18,7 +18,7 @@ pub fn looks_like_capture(path: &Path) -> bool {
     let Ok(n) = read_up_to(&mut file, &mut head) else {
         return false;
     };
-    if n >= 2 && head[..2] == GZIP_MAGIC {
+    if n >= 2 && head[..2] == gzip::MAGIC {
         let Ok(file) = File::open(path) else {
             return false;
         };
@@ -97,4 +97,17 @@ fn walk(dir: &Path, inputs: &mut Inputs) {
             Err(e) => inputs.missing.push((path.clone(), e.to_string())),
         }
     }
+}
+
+pub(super) fn read_up_to(file: &mut File, out: &mut [u8]) -> io::Result<usize> {
+    let mut n = 0;
+    while n < out.len() {
+        match file.read(&mut out[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
 }

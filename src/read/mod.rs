@@ -13,12 +13,13 @@ pub mod pcapng;
 mod prefetch;
 
 use std::fs::File;
-use std::io::{self, Read};
+use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use serde::Serialize;
 
+use inputs::read_up_to;
 pub use inputs::{discover, looks_like_capture, Inputs};
 pub use mmap::FileBytes;
 pub use prefetch::{prefetch, prefetch_ahead, prefetch_value};
@@ -284,8 +285,6 @@ impl Scanner {
     }
 }
 
-const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
-
 /// The bytes a window's records point into: the whole memory-mapped file, or one decompressed
 /// chunk of a `.gz`. Shared, so a window can be decoded while the next one is being scanned.
 pub type Chunk = Arc<dyn AsRef<[u8]> + Send + Sync>;
@@ -342,7 +341,7 @@ impl CaptureReader {
         let file_len = file.metadata().map_err(io_err)?.len();
         let mut magic = [0u8; 2];
         let n = read_up_to(&mut file, &mut magic).map_err(io_err)?;
-        let compressed = n == 2 && magic == GZIP_MAGIC;
+        let compressed = n == 2 && magic == gzip::MAGIC;
         let bytes = if compressed {
             let file = File::open(path).map_err(io_err)?;
             let stream = gzip::GzStream::open(file);
@@ -619,19 +618,6 @@ fn page_work(bytes: &Arc<FileBytes>, work: impl FnOnce(&FileBytes) + Send + 'sta
     } else {
         work(bytes);
     }
-}
-
-fn read_up_to(file: &mut File, out: &mut [u8]) -> io::Result<usize> {
-    let mut n = 0;
-    while n < out.len() {
-        match file.read(&mut out[n..]) {
-            Ok(0) => break,
-            Ok(k) => n += k,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(n)
 }
 
 /// The timestamp of the first record of `path`, for ordering the files of a folder by time.

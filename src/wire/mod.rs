@@ -3,7 +3,7 @@
 //! Each view borrows the captured bytes and reads its fields in place, in smoltcp's manner: a
 //! private `mod field` of byte ranges, `HEADER_LEN`, and `new_checked`, whose contract is that no
 //! accessor of the view it returns panics, whatever the bytes. Which header follows which, and what
-//! a malformed one means for the frame, is the decoder's business ([`crate::decode`]); the views
+//! a malformed one means for the frame, is the decoder's business (`decode`); the views
 //! only say what the bytes hold. Protocol numbers are in [`numbers`].
 
 /// A view over a header of fixed size: `Header`, its `new_checked` and `payload`, for a file that
