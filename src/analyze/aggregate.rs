@@ -18,6 +18,7 @@ pub use super::pairs::{add_endpoints, ConvEvent, ConvKey, ConvStats, EndpointSta
 use super::shards::{hash_of, shard_of, ShardedEvents, Shards, Table, SHARDS};
 use crate::decode::{ip_proto, Addr, Flow, Frame, Proto};
 use crate::read::Record;
+use crate::store::{ConvArchive, FlowArchive, FlowTable};
 
 /// Counters of one time interval.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -149,10 +150,10 @@ impl InterArrival {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
     /// Most flows held in memory at once; beyond, the half idle longest are finished early and
-    /// kept on disk ([`super::archive`]).
+    /// kept on disk ([`crate::store::FlowArchive`]).
     pub max_flows: usize,
     /// Most address pairs held in memory; beyond, a shard's pairs are written to disk and
-    /// added back when the report is made ([`super::conv_archive`]).
+    /// added back when the report is made ([`crate::store::ConvArchive`]).
     pub max_conversations: usize,
     /// Most unanswered ICMP echo requests remembered.
     pub max_echoes: usize,
@@ -236,9 +237,9 @@ pub struct Aggregate {
     /// Datagrams waiting for fragments (in the running total).
     pub reassembler: super::reassembly::Reassembler,
     /// Flows finished early to bound memory (in the running total).
-    pub finished: super::archive::FlowArchive,
+    pub finished: FlowArchive,
     /// Address pairs written to disk to bound memory (in the running total).
-    pub conv_archive: super::conv_archive::ConvArchive,
+    pub conv_archive: ConvArchive,
     /// Why finished flows could not be written to disk, if they could not.
     pub spill_error: Option<String>,
     /// Datagrams reassembled.
@@ -700,9 +701,16 @@ impl Aggregate {
 
 impl Aggregate {
     /// Calls `each` once per address pair of the run, those written to disk included, with its
-    /// counters over the whole run (see [`super::conv_archive::for_each_pair`]).
+    /// counters over the whole run (see [`ConvArchive::for_each_pair`]).
     pub fn for_each_pair(&self, each: impl FnMut(&ConvKey, &ConvStats)) -> std::io::Result<()> {
-        super::conv_archive::for_each_pair(&self.conv_archive, self.conversations.iter(), each)
+        self.conv_archive
+            .for_each_pair(self.conversations.iter(), each)
+    }
+
+    /// Every flow of the run, still open or finished early, in start order (see
+    /// [`FlowTable::build`]).
+    pub fn flow_table(&self) -> std::io::Result<FlowTable> {
+        FlowTable::build(&self.finished, self.flows.iter())
     }
 
     fn merge_echoes(&mut self, echoes: FxHashMap<EchoKey, Echo>, limits: &Limits) {

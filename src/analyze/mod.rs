@@ -7,16 +7,13 @@
 
 pub mod aggregate;
 pub mod anomaly;
-pub mod archive;
 pub mod community_id;
-pub mod conv_archive;
 pub mod flows;
 pub mod hist;
 pub mod interval_top;
 pub mod pairs;
 mod parts;
 pub mod reassembly;
-pub mod runs;
 pub mod shards;
 pub mod short_text;
 

@@ -13,12 +13,12 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
-use super::sorted::{SortedBuilder, SortedTable};
 use crate::analyze::aggregate::{add_endpoints, ConvKey, ConvStats, EndpointStats};
-use crate::analyze::conv_archive::{decode_ip, encode_ip};
-use crate::analyze::runs::{merge_runs_by_key, put_u64s, u64_at, write_run, RunRecord};
 use crate::analyze::Analysis;
 use crate::decode::{to_ip, Addr};
+use crate::store::conv_archive::{decode_ip, encode_ip};
+use crate::store::runs::{merge_runs_by_key, put_u64s, u64_at, write_run, RunRecord};
+use crate::store::{spill_dir, SortedBuilder, SortedTable};
 
 /// One address.
 #[derive(Debug, Clone, Serialize)]
@@ -146,7 +146,7 @@ pub fn conversation_tables(
             .collect();
         return Ok((SortedTable::from_vec(rows, by_bytes, top), None));
     }
-    let dir = Arc::new(crate::analyze::archive::spill_dir(t.conv_archive.root())?);
+    let dir = Arc::new(spill_dir(t.conv_archive.root())?);
     let mut conversations = SortedBuilder::new(Arc::clone(&dir), by_bytes, top);
     let mut counts = FxHashMap::default();
     let mut count_runs = Vec::new();

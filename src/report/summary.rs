@@ -10,14 +10,13 @@ use serde::Serialize;
 
 use super::conversations::{conversation_tables, endpoint_table, ConversationTable, EndpointTable};
 pub use super::conversations::{Conversation, Talker};
-use super::sorted::Top;
 use crate::analyze::aggregate::PortStats;
 use crate::analyze::anomaly::Evidence;
-pub use crate::analyze::archive::FlowTable;
 use crate::analyze::flows::FlowRecord;
 use crate::analyze::hist::{Distribution, Stats};
 use crate::analyze::Analysis;
 use crate::decode::{ip_proto, linktype, tcp_flags, Layer, Proto};
+use crate::store::{FlowTable, Top};
 use crate::text::time::rfc3339_ns;
 
 /// Version of the `summary.json` schema.
@@ -402,12 +401,7 @@ impl Report {
 
         // The tables are independent: build them side by side.
         let ((flows, conversations), endpoints) = rayon::join(
-            || {
-                rayon::join(
-                    || FlowTable::build(t),
-                    || conversation_tables(analysis, top),
-                )
-            },
+            || rayon::join(|| t.flow_table(), || conversation_tables(analysis, top)),
             || (t.conv_archive.records() == 0).then(|| endpoint_table(&t.endpoints(), top)),
         );
         let flows = flows?;

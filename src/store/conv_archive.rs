@@ -1,5 +1,5 @@
 //! Address pairs beyond memory: when a shard of the conversation table holds more than its share
-//! of [`super::Limits::max_conversations`], its pairs are written to disk as a run sorted by key
+//! of [`crate::analyze::Limits::max_conversations`], its pairs are written to disk as a run sorted by key
 //! and the shard starts empty. The report merges the runs and what is still in memory by key,
 //! adding up the counters of a pair seen in several, so the totals are exact at any input size.
 
@@ -8,8 +8,9 @@ use std::net::IpAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use super::pairs::{ConvKey, ConvStats};
+use super::folders::{spill_dir, spill_folder};
 use super::runs::{merge_runs_by_key, put_u64s, u64_at, write_run, RunRecord};
+use crate::analyze::pairs::{ConvKey, ConvStats};
 use crate::decode::Addr;
 
 /// Runs of address pairs written to disk.
@@ -56,43 +57,44 @@ impl ConvArchive {
             return Ok(());
         }
         pairs.sort_unstable_by_key(|p| p.0);
-        let dir = super::archive::spill_folder(&mut self.dir, self.root.as_deref())?;
+        let dir = spill_folder(&mut self.dir, self.root.as_deref())?;
         self.runs.push(write_run(dir.path(), "pairs", &pairs)?);
         self.records += pairs.len() as u64;
         Ok(())
     }
-}
 
-/// Calls `each` once per address pair, those in `resident` (still in memory) and those written
-/// to disk, with its counters over the whole run: in key order when pairs were written to disk,
-/// in `resident`'s order otherwise.
-pub fn for_each_pair<'a>(
-    archive: &ConvArchive,
-    resident: impl Iterator<Item = (&'a ConvKey, &'a ConvStats)>,
-    mut each: impl FnMut(&ConvKey, &ConvStats),
-) -> io::Result<()> {
-    if archive.runs.is_empty() {
-        for (k, c) in resident {
-            each(k, c);
+    /// Calls `each` once per address pair, those in `resident` (still in memory) and those
+    /// written to disk, with its counters over the whole run: in key order when pairs were
+    /// written to disk, in `resident`'s order otherwise.
+    pub fn for_each_pair<'a>(
+        &self,
+        resident: impl Iterator<Item = (&'a ConvKey, &'a ConvStats)>,
+        mut each: impl FnMut(&ConvKey, &ConvStats),
+    ) -> io::Result<()> {
+        if self.runs.is_empty() {
+            for (k, c) in resident {
+                each(k, c);
+            }
+            return Ok(());
         }
-        return Ok(());
+        // What is still in memory becomes the last run: a pair's first frame is in its earliest
+        // run.
+        let own = spill_dir(self.root.as_deref())?;
+        let mut resident: Vec<(ConvKey, ConvStats)> = resident.map(|(k, c)| (*k, *c)).collect();
+        resident.sort_unstable_by_key(|p| p.0);
+        let mut runs = self.runs.clone();
+        runs.push(write_run(own.path(), "pairs", &resident)?);
+        drop(resident);
+        merge_runs_by_key(
+            &runs,
+            |p: &(ConvKey, ConvStats)| p.0,
+            combine,
+            |(k, c)| {
+                each(&k, &c);
+                Ok(())
+            },
+        )
     }
-    // What is still in memory becomes the last run: a pair's first frame is in its earliest run.
-    let own = super::archive::spill_dir(archive.root.as_deref())?;
-    let mut resident: Vec<(ConvKey, ConvStats)> = resident.map(|(k, c)| (*k, *c)).collect();
-    resident.sort_unstable_by_key(|p| p.0);
-    let mut runs = archive.runs.clone();
-    runs.push(write_run(own.path(), "pairs", &resident)?);
-    drop(resident);
-    merge_runs_by_key(
-        &runs,
-        |p: &(ConvKey, ConvStats)| p.0,
-        combine,
-        |(k, c)| {
-            each(&k, &c);
-            Ok(())
-        },
-    )
 }
 
 /// Adds `later`, the same pair's counters from a later run, to `earlier`.

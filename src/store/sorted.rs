@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::analyze::runs::{write_run, RunRecord, SortedRows};
+use super::runs::{write_run, RunRecord, SortedRows};
 
 /// Rows per run written while building a table on disk.
 const RUN_ROWS: usize = 1 << 16;
