@@ -486,102 +486,9 @@ impl FlowRecord {
         }
     }
 
-    /// Appends the record's bytes to `out`, to be read back by [`FlowRecord::decode`].
-    pub fn encode(&self, out: &mut Vec<u8>) {
-        let ip = |out: &mut Vec<u8>, a: IpAddr| match a {
-            IpAddr::V4(v4) => {
-                out.push(4);
-                out.extend_from_slice(&v4.octets());
-            }
-            IpAddr::V6(v6) => {
-                out.push(6);
-                out.extend_from_slice(&v6.octets());
-            }
-        };
-        let text = |out: &mut Vec<u8>, t: &str| {
-            out.extend_from_slice(&(t.len() as u32).to_le_bytes());
-            out.extend_from_slice(t.as_bytes());
-        };
-        for v in [self.start_ns, self.duration_ns] {
-            out.extend_from_slice(&v.to_le_bytes());
-        }
-        out.push(self.proto);
-        ip(out, self.orig_h);
-        out.extend_from_slice(&self.orig_p.to_le_bytes());
-        ip(out, self.resp_h);
-        out.extend_from_slice(&self.resp_p.to_le_bytes());
-        for v in [
-            self.orig_bytes,
-            self.resp_bytes,
-            self.orig_pkts,
-            self.orig_ip_bytes,
-            self.resp_pkts,
-            self.resp_ip_bytes,
-            self.frame_bytes,
-        ] {
-            out.extend_from_slice(&v.to_le_bytes());
-        }
-        text(out, self.conn_state);
-        text(out, &self.history);
-        text(out, &self.community_id);
-        match self.handshake_rtt_ns {
-            Some(rtt) => {
-                out.push(1);
-                out.extend_from_slice(&rtt.to_le_bytes());
-            }
-            None => out.push(0),
-        }
-    }
-
-    /// Reads a record written by [`FlowRecord::encode`] from the front of `bytes`; returns it
-    /// and the bytes it took, or `None` when `bytes` does not start with a whole record.
-    pub fn decode(bytes: &[u8]) -> Option<(FlowRecord, usize)> {
-        let mut r = Cursor { bytes, at: 0 };
-        let start_ns = r.i64()?;
-        let duration_ns = r.i64()?;
-        let proto = r.u8()?;
-        let orig_h = r.ip()?;
-        let orig_p = r.u16()?;
-        let resp_h = r.ip()?;
-        let resp_p = r.u16()?;
-        let [orig_bytes, resp_bytes, orig_pkts, orig_ip_bytes, resp_pkts, resp_ip_bytes, frame_bytes] = [
-            r.u64()?,
-            r.u64()?,
-            r.u64()?,
-            r.u64()?,
-            r.u64()?,
-            r.u64()?,
-            r.u64()?,
-        ];
-        let state = r.text()?;
-        let conn_state = CONN_STATES.iter().copied().find(|s| *s == state)?;
-        let history = History::from(r.text()?);
-        let community_id = CommunityId::from(r.text()?);
-        let handshake_rtt_ns = match r.u8()? {
-            0 => None,
-            _ => Some(r.i64()?),
-        };
-        let record = FlowRecord {
-            start_ns,
-            duration_ns,
-            proto,
-            orig_h,
-            orig_p,
-            resp_h,
-            resp_p,
-            orig_bytes,
-            resp_bytes,
-            conn_state,
-            history,
-            orig_pkts,
-            orig_ip_bytes,
-            resp_pkts,
-            resp_ip_bytes,
-            community_id,
-            handshake_rtt_ns,
-            frame_bytes,
-        };
-        Some((record, r.at))
+    /// The `conn_state` called `name`, as a record holds it; `None` when no record has it.
+    pub fn known_conn_state(name: &str) -> Option<&'static str> {
+        CONN_STATES.iter().copied().find(|s| *s == name)
     }
 }
 
@@ -611,44 +518,6 @@ impl AsRef<[u8]> for Octets {
 const CONN_STATES: [&str; 13] = [
     "S0", "S1", "SF", "REJ", "S2", "S3", "RSTO", "RSTR", "RSTOS0", "RSTRH", "SH", "SHR", "OTH",
 ];
-
-/// Reads little-endian fields from the front of a byte slice.
-struct Cursor<'a> {
-    bytes: &'a [u8],
-    at: usize,
-}
-
-impl<'a> Cursor<'a> {
-    fn take<const N: usize>(&mut self) -> Option<[u8; N]> {
-        let field = self.bytes.get(self.at..self.at + N)?.try_into().ok()?;
-        self.at += N;
-        Some(field)
-    }
-    fn u8(&mut self) -> Option<u8> {
-        Some(self.take::<1>()?[0])
-    }
-    fn u16(&mut self) -> Option<u16> {
-        self.take().map(u16::from_le_bytes)
-    }
-    fn u64(&mut self) -> Option<u64> {
-        self.take().map(u64::from_le_bytes)
-    }
-    fn i64(&mut self) -> Option<i64> {
-        self.take().map(i64::from_le_bytes)
-    }
-    fn ip(&mut self) -> Option<IpAddr> {
-        match self.u8()? {
-            4 => self.take::<4>().map(IpAddr::from),
-            _ => self.take::<16>().map(IpAddr::from),
-        }
-    }
-    fn text(&mut self) -> Option<&'a str> {
-        let len = u32::from_le_bytes(self.take()?) as usize;
-        let text = std::str::from_utf8(self.bytes.get(self.at..self.at + len)?).ok()?;
-        self.at += len;
-        Some(text)
-    }
-}
 
 /// Payload bytes sent in direction `d`: by sequence numbers for TCP (as Zeek), else summed.
 fn sent_bytes(key: &FlowKey, p: &FlowPartial, d: usize) -> u64 {
@@ -768,37 +637,6 @@ mod tests {
             payload_len: payload,
             ip_len: 40 + payload,
             ..Flow::default()
-        }
-    }
-
-    #[test]
-    fn records_read_back_as_written() {
-        let v4 = run(
-            &[
-                tcp(1, 2, 40000, 80, tf::SYN, 0),
-                tcp(2, 1, 80, 40000, tf::SYN | tf::ACK, 0),
-                tcp(1, 2, 40000, 80, tf::ACK, 0),
-            ],
-            1,
-        );
-        assert!(v4.handshake_rtt_ns.is_some());
-        let mut v6 = v4.clone();
-        v6.orig_h = "2001:db8::1".parse().expect("address");
-        v6.resp_h = "2001:db8::2".parse().expect("address");
-        v6.conn_state = "RSTOS0";
-        v6.history = "Sr".into();
-        v6.handshake_rtt_ns = None;
-        let mut bytes = Vec::new();
-        v4.encode(&mut bytes);
-        v6.encode(&mut bytes);
-        let (first, used) = FlowRecord::decode(&bytes).expect("first");
-        assert_eq!(first, v4);
-        let (second, rest) = FlowRecord::decode(&bytes[used..]).expect("second");
-        assert_eq!(second, v6);
-        assert_eq!(used + rest, bytes.len());
-        // Cut short anywhere: no record, no panic.
-        for end in 0..used {
-            assert!(FlowRecord::decode(&bytes[..end]).is_none());
         }
     }
 

@@ -2,15 +2,18 @@
 //! of [`crate::analyze::Limits::max_conversations`], its pairs are written to disk as a run sorted by key
 //! and the shard starts empty. The report merges the runs and what is still in memory by key,
 //! adding up the counters of a pair seen in several, so the totals are exact at any input size.
+//! The endpoints counted from those pairs go to disk likewise when there are too many
+//! ([`EndpointRuns`]).
 
 use std::io;
-use std::net::IpAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use rustc_hash::FxHashMap;
+
 use super::folders::{spill_dir, spill_folder};
-use super::runs::{merge_runs_by_key, put_u64s, u64_at, write_run, RunRecord};
-use crate::analyze::pairs::{ConvKey, ConvStats};
+use super::runs::{merge_runs_by_key, write_run};
+use crate::analyze::pairs::{ConvKey, ConvStats, EndpointStats};
 use crate::decode::Addr;
 
 /// Runs of address pairs written to disk.
@@ -107,71 +110,52 @@ fn combine((_, c): &mut (ConvKey, ConvStats), (_, later): &(ConvKey, ConvStats))
     c.last_ts = c.last_ts.max(later.last_ts);
 }
 
-impl RunRecord for (ConvKey, ConvStats) {
-    fn encode(&self, out: &mut Vec<u8>) {
-        let (k, c) = self;
-        out.push(k.version);
-        let (a, b): (Addr, Addr) = (k.a, k.b);
-        out.extend_from_slice(&a.to_le_bytes());
-        out.extend_from_slice(&b.to_le_bytes());
-        put_u64s(
-            out,
-            &[
-                c.packets[0],
-                c.packets[1],
-                c.bytes[0],
-                c.bytes[1],
-                c.first_ts as u64,
-                c.last_ts as u64,
-            ],
-        );
-        out.push(c.first_dir);
-    }
-
-    fn decode(bytes: &[u8]) -> Option<Self> {
-        let u128_at = |at: usize| {
-            Some(u128::from_le_bytes(
-                bytes.get(at..at + 16)?.try_into().ok()?,
-            ))
-        };
-        let key = ConvKey {
-            version: *bytes.first()?,
-            a: u128_at(1)?,
-            b: u128_at(17)?,
-        };
-        let stats = ConvStats {
-            packets: [u64_at(bytes, 33)?, u64_at(bytes, 41)?],
-            bytes: [u64_at(bytes, 49)?, u64_at(bytes, 57)?],
-            first_ts: u64_at(bytes, 65)? as i64,
-            last_ts: u64_at(bytes, 73)? as i64,
-            first_dir: *bytes.get(81)?,
-        };
-        Some((key, stats))
-    }
+/// Per-address counters too many to hold in memory: runs sorted by address, added up address by
+/// address when read back.
+pub struct EndpointRuns {
+    dir: Arc<tempfile::TempDir>,
+    runs: Vec<PathBuf>,
 }
 
-/// Bytes of an address in a run record: the version, then 16 bytes (IPv4 in the first 4).
-pub fn encode_ip(out: &mut Vec<u8>, ip: IpAddr) {
-    let mut b = [0u8; 17];
-    match ip {
-        IpAddr::V4(v4) => {
-            b[0] = 4;
-            b[1..5].copy_from_slice(&v4.octets());
-        }
-        IpAddr::V6(v6) => {
-            b[0] = 6;
-            b[1..17].copy_from_slice(&v6.octets());
+impl EndpointRuns {
+    /// No runs yet; they will be written into `dir`.
+    pub fn new(dir: Arc<tempfile::TempDir>) -> EndpointRuns {
+        EndpointRuns {
+            dir,
+            runs: Vec::new(),
         }
     }
-    out.extend_from_slice(&b);
-}
 
-/// Reads what [`encode_ip`] wrote.
-pub fn decode_ip(bytes: &[u8]) -> Option<IpAddr> {
-    let b = bytes.get(..17)?;
-    match b[0] {
-        4 => Some(IpAddr::from(<[u8; 4]>::try_from(&b[1..5]).ok()?)),
-        6 => Some(IpAddr::from(<[u8; 16]>::try_from(&b[1..17]).ok()?)),
-        _ => None,
+    /// Whether no run was written.
+    pub fn is_empty(&self) -> bool {
+        self.runs.is_empty()
+    }
+
+    /// Writes `counts`, sorted by address, as a run, and empties them.
+    pub fn spill(&mut self, counts: &mut FxHashMap<(u8, Addr), EndpointStats>) -> io::Result<()> {
+        let mut rows: Vec<((u8, Addr), EndpointStats)> = counts.drain().collect();
+        rows.sort_unstable_by_key(|r| r.0);
+        self.runs
+            .push(write_run(self.dir.path(), "endpoints", &rows)?);
+        Ok(())
+    }
+
+    /// Calls `each` once per address of the runs, in address order, with its counters added up
+    /// over all of them.
+    pub fn for_each(
+        &self,
+        mut each: impl FnMut(&(u8, Addr), &EndpointStats) -> io::Result<()>,
+    ) -> io::Result<()> {
+        merge_runs_by_key(
+            &self.runs,
+            |r: &((u8, Addr), EndpointStats)| r.0,
+            |(_, e), (_, later)| {
+                e.tx_packets += later.tx_packets;
+                e.tx_bytes += later.tx_bytes;
+                e.rx_packets += later.rx_packets;
+                e.rx_bytes += later.rx_bytes;
+            },
+            |(k, e)| each(&k, &e),
+        )
     }
 }

@@ -15,7 +15,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::folders::{spill_dir, spill_folder};
-use super::runs::{write_run, RunRecord, SortedRows};
+use super::runs::{write_run, SortedRows};
 use crate::analyze::flows::{FlowKey, FlowPartial, FlowRecord};
 
 /// The flows spilled so far.
@@ -160,15 +160,5 @@ impl FlowTable {
         each: impl FnMut(&[FlowRecord]) -> io::Result<()>,
     ) -> io::Result<()> {
         self.rows.for_each_chunk(max, each)
-    }
-}
-
-impl RunRecord for FlowRecord {
-    fn encode(&self, out: &mut Vec<u8>) {
-        FlowRecord::encode(self, out);
-    }
-
-    fn decode(bytes: &[u8]) -> Option<Self> {
-        FlowRecord::decode(bytes).and_then(|(f, used)| (used == bytes.len()).then_some(f))
     }
 }
