@@ -41,15 +41,6 @@ fn unanswered(state: &str) -> bool {
     matches!(state, "S0" | "REJ" | "RSTOS0" | "RSTR" | "SH" | "OTH")
 }
 
-/// The findings for a run, most severe first.
-pub fn find(total: &Aggregate, flows: &[FlowRecord]) -> Vec<Anomaly> {
-    let mut evidence = Evidence::default();
-    for f in flows {
-        evidence.add(f);
-    }
-    evidence.findings(total)
-}
-
 /// What the flows seen so far show, gathered one flow at a time.
 #[derive(Debug, Default)]
 pub struct Evidence {
@@ -174,6 +165,15 @@ impl Evidence {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The findings for a run, most severe first.
+    fn find(total: &Aggregate, flows: &[FlowRecord]) -> Vec<Anomaly> {
+        let mut evidence = Evidence::default();
+        for f in flows {
+            evidence.add(f);
+        }
+        evidence.findings(total)
+    }
 
     fn probe(src: [u8; 4], dst: [u8; 4], port: u16, state: &'static str) -> FlowRecord {
         FlowRecord {

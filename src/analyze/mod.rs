@@ -5,23 +5,27 @@
 //! Memory is bounded by the window (a few parts or batches) plus the tables that grow with
 //! distinct keys, each capped by [`Limits`]; no per-packet table is ever held.
 
-pub mod aggregate;
-pub mod anomaly;
-pub mod community_id;
-pub mod flows;
-pub mod hist;
-pub mod interval_top;
-pub mod pairs;
+mod aggregate;
+mod anomaly;
+mod community_id;
+mod flows;
+mod hist;
+mod interval_top;
+mod pairs;
 mod parts;
-pub mod reassembly;
-pub mod shards;
-pub mod short_text;
+mod reassembly;
+mod shards;
+mod short_text;
 
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-pub use aggregate::{Aggregate, BatchBuffers, Context, Limits};
+pub use aggregate::{Aggregate, BatchBuffers, Context, Limits, PortStats};
+pub use anomaly::{Anomaly, Evidence};
+pub use flows::{FlowKey, FlowPartial, FlowRecord};
+pub use hist::{Distribution, LogHist, Stats};
+pub use pairs::{add_endpoints, ConvKey, ConvStats, EndpointStats};
 
 use crate::decode::{decode_into, Frame};
 use crate::read::{self, CaptureReader, Format, ReadError, Record};

@@ -12,8 +12,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
-use crate::analyze::aggregate::{add_endpoints, ConvKey, ConvStats, EndpointStats};
-use crate::analyze::Analysis;
+use crate::analyze::{add_endpoints, Analysis, ConvKey, ConvStats, EndpointStats};
 use crate::decode::{to_ip, Addr};
 use crate::store::{
     spill_dir, Decoder, Encoder, EndpointRuns, RunRecord, SortedBuilder, SortedTable,

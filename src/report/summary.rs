@@ -10,11 +10,7 @@ use serde::Serialize;
 
 use super::conversations::{conversation_tables, endpoint_table, ConversationTable, EndpointTable};
 pub use super::conversations::{Conversation, Talker};
-use crate::analyze::aggregate::PortStats;
-use crate::analyze::anomaly::Evidence;
-use crate::analyze::flows::FlowRecord;
-use crate::analyze::hist::{Distribution, Stats};
-use crate::analyze::Analysis;
+use crate::analyze::{Analysis, Anomaly, Distribution, Evidence, FlowRecord, PortStats, Stats};
 use crate::decode::{ip_proto, linktype, tcp_flags, Layer, Proto};
 use crate::store::{FlowTable, Top};
 use crate::text::time::rfc3339_ns;
@@ -95,8 +91,8 @@ pub struct Summary {
     pub conversations_total: u64,
     /// Distinct IP addresses (all of `endpoints.csv`).
     pub endpoints_total: u64,
-    /// Port scans, sweeps, floods and unusual mixes (see `analyze::anomaly` for thresholds).
-    pub anomalies: Vec<crate::analyze::anomaly::Anomaly>,
+    /// Port scans, sweeps, floods and unusual mixes (thresholds in `src/analyze/anomaly.rs`).
+    pub anomalies: Vec<Anomaly>,
     /// Frames that could not be decoded past some layer.
     pub undecoded: Undecoded,
     /// IP reassembly.

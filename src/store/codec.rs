@@ -6,8 +6,7 @@
 
 use std::net::IpAddr;
 
-use crate::analyze::flows::FlowRecord;
-use crate::analyze::pairs::{ConvKey, ConvStats, EndpointStats};
+use crate::analyze::{ConvKey, ConvStats, EndpointStats, FlowRecord};
 use crate::decode::Addr;
 
 /// A record that can be written to a run and read back.

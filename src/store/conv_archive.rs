@@ -13,7 +13,7 @@ use rustc_hash::FxHashMap;
 
 use super::folders::{spill_dir, spill_folder};
 use super::runs::{merge_runs_by_key, write_run};
-use crate::analyze::pairs::{ConvKey, ConvStats, EndpointStats};
+use crate::analyze::{ConvKey, ConvStats, EndpointStats};
 use crate::decode::Addr;
 
 /// Runs of address pairs written to disk.

@@ -16,7 +16,7 @@ use rayon::prelude::*;
 
 use super::folders::{spill_dir, spill_folder};
 use super::runs::{write_run, SortedRows};
-use crate::analyze::flows::{FlowKey, FlowPartial, FlowRecord};
+use crate::analyze::{FlowKey, FlowPartial, FlowRecord};
 
 /// The flows spilled so far.
 #[derive(Debug, Clone, Default)]
