@@ -12,7 +12,8 @@ use rustc_hash::FxHashMap;
 
 use rayon::prelude::*;
 
-use super::flows::{FlowEvent, FlowKey, FlowPartial, FlowRecord, Segment};
+use super::flow_record::FlowRecord;
+use super::flows::{FlowEvent, FlowKey, FlowPartial, Segment};
 use super::hist::{Distribution, LinearHist};
 pub use super::pairs::{add_endpoints, ConvEvent, ConvKey, ConvStats, EndpointStats};
 use super::shards::{hash_of, shard_of, ShardedEvents, Shards, Table, SHARDS};

@@ -6,7 +6,7 @@ use std::net::IpAddr;
 
 use serde::Serialize;
 
-use super::flows::FlowRecord;
+use super::flow_record::FlowRecord;
 use super::Aggregate;
 use crate::decode::{ip_proto, Proto};
 

@@ -8,6 +8,7 @@
 mod aggregate;
 mod anomaly;
 mod community_id;
+mod flow_record;
 mod flows;
 mod hist;
 mod interval_top;
@@ -23,7 +24,8 @@ use rayon::prelude::*;
 
 pub use aggregate::{Aggregate, BatchBuffers, Context, Limits, PortStats};
 pub use anomaly::{Anomaly, Evidence};
-pub use flows::{FlowKey, FlowPartial, FlowRecord};
+pub use flow_record::FlowRecord;
+pub use flows::{FlowKey, FlowPartial};
 pub use hist::{Distribution, LogHist, Stats};
 pub use pairs::{add_endpoints, ConvKey, ConvStats, EndpointStats};
 
