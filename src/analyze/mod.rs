@@ -8,15 +8,18 @@
 mod aggregate;
 mod anomaly;
 mod community_id;
+mod echoes;
 mod flow_record;
 mod flows;
 mod hist;
+mod interarrival;
 mod interval_top;
 mod pairs;
 mod parts;
 mod reassembly;
 mod shards;
 mod short_text;
+mod tables;
 
 use std::path::{Path, PathBuf};
 
