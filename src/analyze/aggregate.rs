@@ -18,6 +18,7 @@ use super::flow_record::FlowRecord;
 use super::flows::{FlowEvent, FlowKey, FlowPartial};
 use super::hist::{Distribution, LinearHist};
 use super::interarrival::InterArrival;
+use super::packets::PacketColumns;
 use super::pairs::{add_endpoints, ConvEvent, ConvKey, ConvStats, EndpointStats};
 use super::shards::{ShardedEvents, Shards};
 use super::tables::{self, push_conversation, push_flow, Overflow};
@@ -140,7 +141,7 @@ pub struct Aggregate {
     pub echoes_untracked: u64,
     /// This batch's frames as rows, when [`Context::collect_packets`] is set; taken out before
     /// the merge.
-    pub packet_rows: super::PacketColumns,
+    pub packet_rows: PacketColumns,
     /// This batch's whole IP fragments, reassembled during the merge.
     pub fragments: Vec<super::reassembly::Piece>,
     /// Datagrams waiting for fragments (in the running total).
