@@ -8,6 +8,7 @@
 //! wire     header formats -> views over their bytes (fields, lengths checked once)
 //! decode   one Record's bytes -> Frame (protocols at every layer, outer IP and transport)
 //! analyze  batches of Frames -> partial aggregates (in parallel) -> merged Metrics
+//! store    tables larger than memory: sorted runs on disk (spilled flows, address pairs, report tables)
 //! report   Metrics -> summary.json, CSV tables, report.html
 //! sinks    metrics -> InfluxDB line protocol, written to a server or a file
 //! compare  two report directories -> a verdict for CI
@@ -23,5 +24,6 @@ pub mod read;
 pub mod report;
 pub mod samples;
 pub mod sinks;
+pub mod store;
 pub mod text;
 pub mod wire;

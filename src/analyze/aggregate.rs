@@ -3,21 +3,28 @@
 //! A batch of records is folded into an [`Aggregate`] by one worker with no shared state; the
 //! partials of a window are then merged into the running total in record order. Every field merges
 //! exactly: counters add, maps merge key by key, and the inter-arrival statistics that span two
-//! batches are completed at the seam from each side's first and last timestamps. The flow and
+//! batches are completed at the seam from each side's first and last timestamps
+//! (`interarrival.rs`); ICMP echo exchanges are matched across batches (`echoes.rs`). The flow and
 //! conversation tables are the exception: a batch keeps its packets as events, sorted by the
-//! shard of their key ([`super::shards`]), and the merge applies them to the running tables, all
-//! shards at once.
+//! shard of their key (`shards.rs`), and the merge applies them to the running tables, all shards
+//! at once (`tables.rs`), and writes what they cannot keep to disk ([`crate::store`]).
 
 use rustc_hash::FxHashMap;
 
 use rayon::prelude::*;
 
-use super::flows::{FlowEvent, FlowKey, FlowPartial, FlowRecord, Segment};
+use super::echoes::{merge_echoes, Echo, EchoKey};
+use super::flow_record::FlowRecord;
+use super::flows::{FlowEvent, FlowKey, FlowPartial};
 use super::hist::{Distribution, LinearHist};
-pub use super::pairs::{add_endpoints, ConvEvent, ConvKey, ConvStats, EndpointStats};
-use super::shards::{hash_of, shard_of, ShardedEvents, Shards, Table, SHARDS};
+use super::interarrival::InterArrival;
+use super::packets::PacketColumns;
+use super::pairs::{add_endpoints, ConvEvent, ConvKey, ConvStats, EndpointStats};
+use super::shards::{ShardedEvents, Shards};
+use super::tables::{self, push_conversation, push_flow, Overflow};
 use crate::decode::{ip_proto, Addr, Flow, Frame, Proto};
 use crate::read::Record;
+use crate::store::{ConvArchive, FlowArchive, FlowTable};
 
 /// Counters of one time interval.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,110 +56,14 @@ pub struct PortStats {
     pub bytes: u64,
 }
 
-/// An ICMP echo exchange: requester, responder, identifier, sequence number.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct EchoKey {
-    /// IP version.
-    pub version: u8,
-    /// Who sent the request.
-    pub requester: Addr,
-    /// Who was asked.
-    pub responder: Addr,
-    /// Identifier.
-    pub id: u16,
-    /// Sequence number.
-    pub seq: u16,
-}
-
-/// First request and first reply time of an echo exchange (`i64::MAX`: not seen).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Echo {
-    /// Request time.
-    pub request: i64,
-    /// Reply time.
-    pub reply: i64,
-}
-
-/// Inter-arrival times between consecutive frames, in record order.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct InterArrival {
-    /// Gaps, ns (a frame earlier than its predecessor counts as 0 and in `negative`).
-    pub gaps: Distribution,
-    /// Frames whose timestamp is earlier than the previous frame's.
-    pub negative: u64,
-    /// Sum of |gap(i) - gap(i-1)|, ns, for RFC 3550-style jitter.
-    pub jitter_sum: u128,
-    /// Terms in `jitter_sum`.
-    pub jitter_terms: u64,
-    first_gap: Option<u64>,
-    last_gap: Option<u64>,
-}
-
-impl InterArrival {
-    #[inline]
-    fn add_gap(&mut self, prev_ts: i64, ts: i64) {
-        let gap = if ts < prev_ts {
-            self.negative += 1;
-            0
-        } else {
-            (ts - prev_ts) as u64
-        };
-        if let Some(last) = self.last_gap {
-            self.jitter_sum += u128::from(gap.abs_diff(last));
-            self.jitter_terms += 1;
-        }
-        if self.first_gap.is_none() {
-            self.first_gap = Some(gap);
-        }
-        self.last_gap = Some(gap);
-        self.gaps.add(gap);
-    }
-
-    /// Forgets every gap, keeping the memory.
-    fn clear(&mut self) {
-        let InterArrival {
-            gaps,
-            negative,
-            jitter_sum,
-            jitter_terms,
-            first_gap,
-            last_gap,
-        } = self;
-        gaps.clear();
-        (*negative, *jitter_sum, *jitter_terms) = (0, 0, 0);
-        (*first_gap, *last_gap) = (None, None);
-    }
-
-    /// Joins `later` (the gaps after `self`'s), whose first frame comes `seam` after our last.
-    fn merge(&mut self, later: &InterArrival, seam: Option<(i64, i64)>) {
-        if let Some((prev_ts, ts)) = seam {
-            self.add_gap(prev_ts, ts);
-        }
-        if let (Some(last), Some(first)) = (self.last_gap, later.first_gap) {
-            self.jitter_sum += u128::from(first.abs_diff(last));
-            self.jitter_terms += 1;
-        }
-        if self.first_gap.is_none() {
-            self.first_gap = later.first_gap;
-        }
-        if later.last_gap.is_some() {
-            self.last_gap = later.last_gap;
-        }
-        self.gaps.merge(&later.gaps);
-        self.negative += later.negative;
-        self.jitter_sum += later.jitter_sum;
-        self.jitter_terms += later.jitter_terms;
-    }
-}
-
 /// Limits on the tables that grow with the input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
     /// Most flows held in memory at once; beyond, the half idle longest are finished early and
-    /// kept on disk ([`super::archive`]).
+    /// kept on disk ([`crate::store::FlowArchive`]).
     pub max_flows: usize,
     /// Most address pairs held in memory; beyond, a shard's pairs are written to disk and
-    /// added back when the report is made ([`super::conv_archive`]).
+    /// added back when the report is made ([`crate::store::ConvArchive`]).
     pub max_conversations: usize,
     /// Most unanswered ICMP echo requests remembered.
     pub max_echoes: usize,
@@ -230,15 +141,15 @@ pub struct Aggregate {
     pub echoes_untracked: u64,
     /// This batch's frames as rows, when [`Context::collect_packets`] is set; taken out before
     /// the merge.
-    pub packet_rows: super::PacketColumns,
+    pub packet_rows: PacketColumns,
     /// This batch's whole IP fragments, reassembled during the merge.
     pub fragments: Vec<super::reassembly::Piece>,
     /// Datagrams waiting for fragments (in the running total).
     pub reassembler: super::reassembly::Reassembler,
     /// Flows finished early to bound memory (in the running total).
-    pub finished: super::archive::FlowArchive,
+    pub finished: FlowArchive,
     /// Address pairs written to disk to bound memory (in the running total).
-    pub conv_archive: super::conv_archive::ConvArchive,
+    pub conv_archive: ConvArchive,
     /// Why finished flows could not be written to disk, if they could not.
     pub spill_error: Option<String>,
     /// Datagrams reassembled.
@@ -468,8 +379,8 @@ impl Aggregate {
     }
 
     /// [`Aggregate::merge`], handing back `later`'s event lists and histograms emptied, for
-    /// another batch to fill: allocated afresh for each batch, their pages went back to the
-    /// system and faulted in again, most of the system time of a two-thread run.
+    /// another batch to fill: allocated afresh for each batch, their pages would go back to the
+    /// system and fault in again.
     pub fn merge_keeping_buffers(&mut self, mut later: Aggregate, limits: &Limits) -> BatchBuffers {
         debug_assert!(
             later.flows.is_empty() && later.conversations.is_empty(),
@@ -539,7 +450,12 @@ impl Aggregate {
             self.interval_ports.merge(later.interval_ports, newest);
         }
         self.finished.append(later.finished);
-        self.merge_echoes(later.echoes, limits);
+        self.echoes_untracked += merge_echoes(
+            &mut self.echoes,
+            later.echoes,
+            limits.max_echoes,
+            &mut self.echo_rtt,
+        );
         self.echo_rtt.merge(&later.echo_rtt);
         self.echo_requests += later.echo_requests;
         self.echo_replies += later.echo_replies;
@@ -593,75 +509,22 @@ impl Aggregate {
     }
 
     /// Adds a batch's flow and conversation events to the running tables, each list in turn,
-    /// all shards at once; then finishes early the flows beyond the limit.
+    /// all shards at once; then writes to disk the flows finished early beyond the limit and the
+    /// pairs of full shards.
     fn apply_events(
         &mut self,
         flow_lists: [&ShardedEvents<FlowEvent>; 2],
         conv_lists: [&ShardedEvents<ConvEvent>; 2],
         limits: &Limits,
     ) {
-        // Each shard holds its share of each limit, so what it keeps depends on its keys only.
-        let max_flows = limits.max_flows.max(1).div_ceil(SHARDS);
-        let max_conversations = limits.max_conversations.div_ceil(SHARDS);
-        let outcomes: Vec<ShardOutcome> = self
-            .flows
-            .maps
-            .par_iter_mut()
-            .zip(self.conversations.maps.par_iter_mut())
-            .enumerate()
-            .map(|(shard, (flows, conversations))| {
-                for list in flow_lists {
-                    flows.apply_all(
-                        &list.lists[shard],
-                        |e| e.hash,
-                        |flows, e| {
-                            flows.upsert(
-                                e.hash,
-                                e.key,
-                                |f| f.add_segment(&e.segment),
-                                || FlowPartial::start(&e.segment),
-                            );
-                        },
-                    );
-                }
-                for list in conv_lists {
-                    conversations.apply_all(
-                        &list.lists[shard],
-                        |e| e.hash,
-                        |conversations, e| match conversations.get_mut(e.hash, &e.key) {
-                            Some(c) => c.add(e),
-                            None => {
-                                let mut c = ConvStats {
-                                    packets: [0; 2],
-                                    bytes: [0; 2],
-                                    first_ts: e.ts,
-                                    last_ts: e.ts,
-                                    first_dir: e.dir,
-                                };
-                                c.add(e);
-                                conversations.insert_new(e.hash, e.key, c);
-                            }
-                        },
-                    );
-                }
-                // A full shard's pairs all go to disk: their counters add up exactly later.
-                let pairs = if conversations.len() > max_conversations {
-                    conversations.drain()
-                } else {
-                    Vec::new()
-                };
-                ShardOutcome {
-                    evicted: evict_idle(flows, max_flows),
-                    pairs,
-                }
-            })
-            .collect();
-        let mut evicted = Vec::new();
-        let mut pairs = Vec::new();
-        for o in outcomes {
-            evicted.extend(o.evicted);
-            pairs.extend(o.pairs);
-        }
+        let Overflow { evicted, pairs } = tables::apply_events(
+            &mut self.flows,
+            &mut self.conversations,
+            flow_lists,
+            conv_lists,
+            limits.max_flows,
+            limits.max_conversations,
+        );
         if !pairs.is_empty() {
             let frames: u64 = pairs.iter().map(|(_, c)| c.packets[0] + c.packets[1]).sum();
             if let Err(e) = self.conv_archive.spill(pairs) {
@@ -700,101 +563,21 @@ impl Aggregate {
 
 impl Aggregate {
     /// Calls `each` once per address pair of the run, those written to disk included, with its
-    /// counters over the whole run (see [`super::conv_archive::for_each_pair`]).
+    /// counters over the whole run (see [`ConvArchive::for_each_pair`]).
     pub fn for_each_pair(&self, each: impl FnMut(&ConvKey, &ConvStats)) -> std::io::Result<()> {
-        super::conv_archive::for_each_pair(&self.conv_archive, self.conversations.iter(), each)
+        self.conv_archive
+            .for_each_pair(self.conversations.iter(), each)
     }
 
-    fn merge_echoes(&mut self, echoes: FxHashMap<EchoKey, Echo>, limits: &Limits) {
-        for (k, v) in echoes {
-            let e = match self.echoes.get_mut(&k) {
-                Some(e) => {
-                    e.request = e.request.min(v.request);
-                    e.reply = e.reply.min(v.reply);
-                    *e
-                }
-                None => v,
-            };
-            if e.request != i64::MAX && e.reply != i64::MAX {
-                if e.reply >= e.request {
-                    self.echo_rtt.add((e.reply - e.request) as u64);
-                }
-                self.echoes.remove(&k);
-            } else if !self.echoes.contains_key(&k) {
-                if self.echoes.len() >= limits.max_echoes {
-                    self.echoes_untracked += 1;
-                } else {
-                    self.echoes.insert(k, e);
-                }
-            }
-        }
+    /// Every flow of the run, still open or finished early, in start order (see
+    /// [`FlowTable::build`]).
+    pub fn flow_table(&self) -> std::io::Result<FlowTable> {
+        FlowTable::build(&self.finished, self.flows.iter())
     }
 
     /// Frames of `p`.
     pub fn frames_with(&self, p: Proto) -> u64 {
         self.protos[p as usize][0]
-    }
-}
-
-/// What applying a batch's events left to do in one shard.
-struct ShardOutcome {
-    /// Flows finished early.
-    evicted: Vec<(FlowKey, FlowPartial)>,
-    /// Address pairs to write to disk.
-    pairs: Vec<(ConvKey, ConvStats)>,
-}
-
-/// When `flows` holds more than `max`, takes out the half idle longest (by capture time); of
-/// those last seen at the same time, the ones that started first in the shard go first.
-fn evict_idle(flows: &mut Table<FlowKey, FlowPartial>, max: usize) -> Vec<(FlowKey, FlowPartial)> {
-    if flows.len() <= max {
-        return Vec::new();
-    }
-    let keep = max / 2;
-    let evict = flows.len() - keep;
-    let mut idle: Vec<i64> = flows.values().map(|f| f.last_ts).collect();
-    let cutoff = *idle.select_nth_unstable(evict - 1).1;
-    // All flows idle before the cutoff go, and as many at the cutoff as make up the count.
-    let mut at_cutoff = evict - idle[..evict].iter().filter(|&&t| t < cutoff).count();
-    flows.extract_if(|_, f| {
-        if f.last_ts < cutoff {
-            true
-        } else if f.last_ts == cutoff && at_cutoff > 0 {
-            at_cutoff -= 1;
-            true
-        } else {
-            false
-        }
-    })
-}
-
-/// Queues one frame of the conversation of `layer`'s addresses.
-#[inline]
-fn push_conversation(
-    events: &mut ShardedEvents<ConvEvent>,
-    layer: &crate::decode::IpLayer,
-    ts: i64,
-    len: u64,
-) {
-    let (key, dir) = ConvKey::of(layer);
-    let hash = hash_of(&key);
-    let event = ConvEvent {
-        hash,
-        key,
-        dir: dir as u8,
-        ts,
-        len: u32::try_from(len).unwrap_or(u32::MAX),
-    };
-    events.push(shard_of(hash), event);
-}
-
-/// Queues one packet of `flow`'s flow, when it has one.
-#[inline]
-fn push_flow(events: &mut ShardedEvents<FlowEvent>, flow: &Flow, ts: i64, len: u64) {
-    if let Some((key, dir)) = FlowKey::of(flow) {
-        let segment = Segment::of(ts, dir, len, flow);
-        let hash = hash_of(&key);
-        events.push(shard_of(hash), FlowEvent { hash, key, segment });
     }
 }
 

@@ -6,7 +6,7 @@ use std::net::IpAddr;
 
 use serde::Serialize;
 
-use super::flows::FlowRecord;
+use super::flow_record::FlowRecord;
 use super::Aggregate;
 use crate::decode::{ip_proto, Proto};
 
@@ -39,15 +39,6 @@ pub struct Anomaly {
 /// Connection states in which the responder never completed a handshake.
 fn unanswered(state: &str) -> bool {
     matches!(state, "S0" | "REJ" | "RSTOS0" | "RSTR" | "SH" | "OTH")
-}
-
-/// The findings for a run, most severe first.
-pub fn find(total: &Aggregate, flows: &[FlowRecord]) -> Vec<Anomaly> {
-    let mut evidence = Evidence::default();
-    for f in flows {
-        evidence.add(f);
-    }
-    evidence.findings(total)
 }
 
 /// What the flows seen so far show, gathered one flow at a time.
@@ -174,6 +165,15 @@ impl Evidence {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The findings for a run, most severe first.
+    fn find(total: &Aggregate, flows: &[FlowRecord]) -> Vec<Anomaly> {
+        let mut evidence = Evidence::default();
+        for f in flows {
+            evidence.add(f);
+        }
+        evidence.findings(total)
+    }
 
     fn probe(src: [u8; 4], dst: [u8; 4], port: u16, state: &'static str) -> FlowRecord {
         FlowRecord {

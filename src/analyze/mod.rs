@@ -5,119 +5,42 @@
 //! Memory is bounded by the window (a few parts or batches) plus the tables that grow with
 //! distinct keys, each capped by [`Limits`]; no per-packet table is ever held.
 
-pub mod aggregate;
-pub mod anomaly;
-pub mod archive;
-pub mod community_id;
-pub mod conv_archive;
-pub mod flows;
-pub mod hist;
-pub mod interval_top;
-pub mod pairs;
+mod aggregate;
+mod anomaly;
+mod community_id;
+mod echoes;
+mod file_report;
+mod flow_record;
+mod flows;
+mod fold;
+mod hist;
+mod interarrival;
+mod interval_top;
+mod options;
+mod packets;
+mod pairs;
 mod parts;
-pub mod reassembly;
-pub mod runs;
-pub mod shards;
-pub mod short_text;
+mod reassembly;
+mod shards;
+mod short_text;
+mod tables;
 
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-pub use aggregate::{Aggregate, BatchBuffers, Context, Limits};
+pub use aggregate::{Aggregate, BatchBuffers, Context, Limits, PortStats};
+pub use anomaly::{Anomaly, Evidence};
+pub use file_report::{FileReport, LinkTypeCount};
+pub use flow_record::FlowRecord;
+pub use flows::{FlowKey, FlowPartial};
+pub use fold::fold_batch;
+pub use hist::{Distribution, LogHist, Stats};
+pub use options::Options;
+pub use packets::{PacketColumns, PacketSink};
+pub use pairs::{add_endpoints, ConvKey, ConvStats, EndpointStats};
 
-use crate::decode::{decode_into, Frame};
-use crate::read::{self, CaptureReader, Format, ReadError, Record};
-
-/// How to analyze.
-#[derive(Debug, Clone)]
-pub struct Options {
-    /// Length of a time-series interval, ns.
-    pub interval_ns: i64,
-    /// Caps on the tables that grow with the input.
-    pub limits: Limits,
-    /// Records per batch handed to one worker.
-    pub batch_size: usize,
-    /// Bytes of frames per batch at most, whatever the record count.
-    pub batch_bytes: usize,
-    /// Batches per window of a gzip stream (a multiple of the worker count keeps every core
-    /// busy); for a mapped file, the fewest parts planned ahead of the merge.
-    pub batches_per_window: usize,
-    /// Count the top N addresses and ports of every interval (0: off; for InfluxDB).
-    pub interval_top: usize,
-    /// Where flows finished early are written (the system's temporary folder when `None`).
-    pub spill_dir: Option<PathBuf>,
-}
-
-impl Default for Options {
-    fn default() -> Self {
-        Options {
-            interval_ns: 1_000_000_000,
-            limits: Limits::default(),
-            batch_size: 32 * 1024,
-            // Large frames end a batch before its record count does: a window then maps tens
-            // of MB of the file rather than hundreds, which bounds peak RSS.
-            batch_bytes: 8 << 20,
-            batches_per_window: 2 * rayon::current_num_threads(),
-            interval_top: 0,
-            spill_dir: None,
-        }
-    }
-}
-
-/// Frames and bytes of one link type.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct LinkTypeCount {
-    /// LINKTYPE_* value.
-    pub linktype: u16,
-    /// Frames.
-    pub packets: u64,
-    /// Bytes on the wire.
-    pub bytes: u64,
-}
-
-/// What one input file held.
-#[derive(Debug, Clone)]
-pub struct FileReport {
-    /// The path as given or found.
-    pub path: PathBuf,
-    /// Container format, when recognised.
-    pub format: Option<Format>,
-    /// Whether it was gzip-compressed.
-    pub compressed: bool,
-    /// Size on disk.
-    pub size_bytes: u64,
-    /// Frames per link type.
-    pub linktypes: Vec<LinkTypeCount>,
-    /// Frames read.
-    pub packets: u64,
-    /// Bytes on the wire.
-    pub bytes: u64,
-    /// Earliest frame time.
-    pub first_ts: Option<i64>,
-    /// Latest frame time.
-    pub last_ts: Option<i64>,
-    /// Why reading stopped early, if it did.
-    pub error: Option<ReadError>,
-}
-
-impl FileReport {
-    /// The report of `path` before anything is read from it.
-    pub fn empty(path: PathBuf) -> FileReport {
-        FileReport {
-            path,
-            format: None,
-            compressed: false,
-            size_bytes: 0,
-            linktypes: Vec::new(),
-            packets: 0,
-            bytes: 0,
-            first_ts: None,
-            last_ts: None,
-            error: None,
-        }
-    }
-}
+use crate::read::{self, CaptureReader, ReadError, Record};
 
 /// The merged result of a run.
 #[derive(Debug)]
@@ -169,58 +92,6 @@ impl Analysis {
         out
     }
 }
-
-/// One batch of frames as columns (outermost IP and transport), in capture order: the rows of
-/// `packets.parquet`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct PacketColumns {
-    /// Capture time, ns since the epoch.
-    pub ts: Vec<i64>,
-    /// Length on the wire.
-    pub len: Vec<u32>,
-    /// Captured length.
-    pub caplen: Vec<u32>,
-    /// LINKTYPE_* value.
-    pub linktype: Vec<u16>,
-    /// Protocols present, one bit per [`crate::decode::Proto`].
-    pub protos: Vec<u64>,
-    /// Outer source (IP version 0: none).
-    pub src: Vec<(u8, u128)>,
-    /// Outer destination.
-    pub dst: Vec<(u8, u128)>,
-    /// Outer transport protocol.
-    pub ip_proto: Vec<u8>,
-    /// Source port (ICMP: type); 0 without a transport header.
-    pub sport: Vec<u16>,
-    /// Destination port (ICMP: code).
-    pub dport: Vec<u16>,
-    /// TCP flags.
-    pub tcp_flags: Vec<u16>,
-}
-
-impl PacketColumns {
-    fn push(&mut self, rec: &Record, frame: &Frame) {
-        let o = &frame.outer;
-        let ip = o.ip_version != 0;
-        let transport = ip && o.has_transport;
-        self.ts.push(rec.ts_ns);
-        self.len.push(rec.origlen);
-        self.caplen.push(rec.caplen);
-        self.linktype.push(rec.linktype);
-        self.protos.push(frame.protos.bits());
-        self.src
-            .push(if ip { (o.ip_version, o.src) } else { (0, 0) });
-        self.dst
-            .push(if ip { (o.ip_version, o.dst) } else { (0, 0) });
-        self.ip_proto.push(if ip { o.ip_proto } else { 0 });
-        self.sport.push(if transport { o.sport } else { 0 });
-        self.dport.push(if transport { o.dport } else { 0 });
-        self.tcp_flags.push(if transport { o.tcp_flags } else { 0 });
-    }
-}
-
-/// Receives each batch's [`PacketColumns`], in capture order.
-pub type PacketSink<'a> = &'a mut (dyn FnMut(PacketColumns) + Send);
 
 /// Analyzes the captures at `paths` (files and folders) together.
 ///
@@ -368,7 +239,7 @@ fn read_file(
                     .collect::<Vec<Aggregate>>()
             },
             || {
-                absorb(folded.drain(..), &mut report, total, packets, &opts.limits);
+                fold::absorb(folded.drain(..), &mut report, total, packets, &opts.limits);
                 reader.next_window(&mut next, per_batch)
             },
         );
@@ -379,7 +250,7 @@ fn read_file(
         progress(now.saturating_sub(reported));
         reported = now;
     }
-    absorb(
+    fold::absorb(
         folded.into_iter(),
         &mut report,
         total,
@@ -391,108 +262,4 @@ fn read_file(
     progress(now.saturating_sub(reported));
     report.error = reader.error().cloned();
     report
-}
-
-/// Merges a window's partials, in record order, into the file's report and the running total,
-/// handing their packet rows to the sink first.
-fn absorb(
-    partials: impl Iterator<Item = Aggregate>,
-    report: &mut FileReport,
-    total: &mut Aggregate,
-    packets: &mut Option<PacketSink<'_>>,
-    limits: &Limits,
-) {
-    for p in partials {
-        absorb_one(p, report, total, packets, limits);
-    }
-}
-
-/// [`absorb`] for one aggregate, whose event lists and histograms come back for another batch.
-fn absorb_one(
-    mut partial: Aggregate,
-    report: &mut FileReport,
-    total: &mut Aggregate,
-    packets: &mut Option<PacketSink<'_>>,
-    limits: &Limits,
-) -> BatchBuffers {
-    if let Some(sink) = packets.as_mut() {
-        sink(std::mem::take(&mut partial.packet_rows));
-    }
-    file_summary_add(report, &partial);
-    total.merge_keeping_buffers(partial, limits)
-}
-
-fn file_summary_add(report: &mut FileReport, p: &Aggregate) {
-    report.packets += p.packets;
-    report.bytes += p.bytes;
-    if let Some(m) = p.min_ts {
-        report.first_ts = Some(report.first_ts.map_or(m, |f| f.min(m)));
-    }
-    if let Some(m) = p.max_ts {
-        report.last_ts = Some(report.last_ts.map_or(m, |f| f.max(m)));
-    }
-    for &(linktype, packets, bytes) in &p.linktypes {
-        match report.linktypes.iter_mut().find(|l| l.linktype == linktype) {
-            Some(l) => {
-                l.packets += packets;
-                l.bytes += bytes;
-            }
-            None => report.linktypes.push(LinkTypeCount {
-                linktype,
-                packets,
-                bytes,
-            }),
-        }
-    }
-}
-
-/// How many records ahead of the decoder their first bytes are asked for.
-const PREFETCH_RECORDS: usize = 8;
-
-/// Decodes and folds one batch of records; runs on a worker thread.
-pub fn fold_batch(buf: &[u8], batch: &[Record], ctx: &Context) -> Aggregate {
-    let mut agg = batch_aggregate(batch.len(), ctx, BatchBuffers::default());
-    let mut frame = Frame::default();
-    for (i, rec) in batch.iter().enumerate() {
-        if let Some(ahead) = batch.get(i + PREFETCH_RECORDS) {
-            // Headers up to TCP's fit in the frame's first 64 bytes: at most two cache lines.
-            read::prefetch(buf, ahead.data_offset);
-            read::prefetch(buf, ahead.data_offset + 63);
-        }
-        fold_record(&mut agg, &mut frame, buf, rec, ctx);
-    }
-    agg.finish();
-    agg
-}
-
-/// An empty aggregate for a batch of about `records` records, filling `buffers`.
-fn batch_aggregate(records: usize, ctx: &Context, buffers: BatchBuffers) -> Aggregate {
-    // About one flow and one address pair per frame.
-    let mut agg = Aggregate::for_batch(buffers, records);
-    agg.interval_talkers.top = ctx.interval_top;
-    agg.interval_ports.top = ctx.interval_top;
-    agg
-}
-
-/// Decodes the frame of `rec` into `frame` and counts it in `agg`.
-#[inline(always)]
-fn fold_record(agg: &mut Aggregate, frame: &mut Frame, buf: &[u8], rec: &Record, ctx: &Context) {
-    let start = rec.data_offset.min(buf.len());
-    let end = (start + rec.caplen as usize).min(buf.len());
-    decode_into(frame, rec.linktype, &buf[start..end]);
-    agg.add(ctx, rec, frame);
-    if let Some(info) = &frame.fragment {
-        let interval = (rec.ts_ns - ctx.base_ts).div_euclid(ctx.interval_ns);
-        agg.fragments.push(reassembly::Piece::new(
-            info,
-            &buf[start..end],
-            rec.ts_ns,
-            u64::from(rec.origlen),
-            interval,
-            frame.protos.bits(),
-        ));
-    }
-    if ctx.collect_packets {
-        agg.packet_rows.push(rec, frame);
-    }
 }

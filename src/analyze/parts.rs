@@ -15,10 +15,11 @@ use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
-use super::{
-    absorb_one, batch_aggregate, fold_record, Aggregate, BatchBuffers, Context, FileReport,
-    Options, PacketSink,
-};
+use super::aggregate::{Aggregate, BatchBuffers, Context};
+use super::file_report::FileReport;
+use super::fold::{absorb_one, batch_aggregate, fold_record};
+use super::options::Options;
+use super::packets::PacketSink;
 use crate::decode::Frame;
 use crate::read::{CaptureReader, MappedScanner, PartScanner, ReadErrorKind, Record, Scan};
 

@@ -81,7 +81,7 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<u8> {
     let settings = Settings::resolve(&args)?;
     let out_dir = &settings.out_dir;
     // A run killed mid-way (SIGKILL, power loss) cannot remove its spilled flows itself.
-    netanalyzer::analyze::archive::remove_stale(out_dir);
+    netanalyzer::store::remove_stale(out_dir);
     if args.follow {
         return follow(&args, out_dir, settings.opts, &settings.outputs);
     }
@@ -211,10 +211,9 @@ impl PacketRows {
                 if !args.quiet {
                     eprintln!("netanalyzer: --influx-packets writes one point per frame: this can be a lot of data");
                 }
-                let dir =
-                    netanalyzer::analyze::archive::spill_dir(Some(out_dir)).with_context(|| {
-                        format!("creating a temporary folder in {}", out_dir.display())
-                    })?;
+                let dir = netanalyzer::store::spill_dir(Some(out_dir)).with_context(|| {
+                    format!("creating a temporary folder in {}", out_dir.display())
+                })?;
                 let path = dir.path().join("capture-packets.lp");
                 let file = std::fs::File::create(&path)
                     .with_context(|| format!("creating {}", path.display()))?;

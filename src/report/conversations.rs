@@ -6,19 +6,17 @@
 use std::cmp::Ordering;
 use std::io;
 use std::net::IpAddr;
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
-use super::sorted::{SortedBuilder, SortedTable};
-use crate::analyze::aggregate::{add_endpoints, ConvKey, ConvStats, EndpointStats};
-use crate::analyze::conv_archive::{decode_ip, encode_ip};
-use crate::analyze::runs::{merge_runs_by_key, put_u64s, u64_at, write_run, RunRecord};
-use crate::analyze::Analysis;
+use crate::analyze::{add_endpoints, Analysis, ConvKey, ConvStats, EndpointStats};
 use crate::decode::{to_ip, Addr};
+use crate::store::{
+    spill_dir, Decoder, Encoder, EndpointRuns, RunRecord, SortedBuilder, SortedTable,
+};
 
 /// One address.
 #[derive(Debug, Clone, Serialize)]
@@ -146,10 +144,10 @@ pub fn conversation_tables(
             .collect();
         return Ok((SortedTable::from_vec(rows, by_bytes, top), None));
     }
-    let dir = Arc::new(crate::analyze::archive::spill_dir(t.conv_archive.root())?);
+    let dir = Arc::new(spill_dir(t.conv_archive.root())?);
     let mut conversations = SortedBuilder::new(Arc::clone(&dir), by_bytes, top);
     let mut counts = FxHashMap::default();
-    let mut count_runs = Vec::new();
+    let mut count_runs = EndpointRuns::new(Arc::clone(&dir));
     let max_counts = t.conv_archive.limit().unwrap_or(MAX_RESIDENT_ENDPOINTS);
     let mut failed: Option<io::Error> = None;
     t.for_each_pair(|k, c| {
@@ -157,7 +155,7 @@ pub fn conversation_tables(
         let mut step = || -> io::Result<()> {
             conversations.push(row(analysis, k, c))?;
             if counts.len() > max_counts {
-                count_runs.push(write_counts(dir.path(), &mut counts)?);
+                count_runs.spill(&mut counts)?;
             }
             Ok(())
         };
@@ -172,117 +170,68 @@ pub fn conversation_tables(
     if count_runs.is_empty() {
         return Ok((conversations, Some(endpoint_table(&counts, top))));
     }
-    count_runs.push(write_counts(dir.path(), &mut counts)?);
+    count_runs.spill(&mut counts)?;
     let mut endpoints = SortedBuilder::new(dir, by_talker_bytes, top);
-    merge_runs_by_key(
-        &count_runs,
-        |r: &((u8, Addr), EndpointStats)| r.0,
-        |(_, e), (_, later)| {
-            e.tx_packets += later.tx_packets;
-            e.tx_bytes += later.tx_bytes;
-            e.rx_packets += later.rx_packets;
-            e.rx_bytes += later.rx_bytes;
-        },
-        |(k, e)| endpoints.push(talker(&k, &e)),
-    )?;
+    count_runs.for_each(|k, e| endpoints.push(talker(k, e)))?;
     Ok((conversations, Some(endpoints.finish()?)))
 }
 
-/// Writes the counts, sorted by address, as a run, and empties them.
-fn write_counts(
-    dir: &std::path::Path,
-    counts: &mut FxHashMap<(u8, Addr), EndpointStats>,
-) -> io::Result<PathBuf> {
-    let mut rows: Vec<((u8, Addr), EndpointStats)> = counts.drain().collect();
-    rows.sort_unstable_by_key(|r| r.0);
-    write_run(dir, "endpoints", &rows)
-}
-
-impl RunRecord for ((u8, Addr), EndpointStats) {
-    fn encode(&self, out: &mut Vec<u8>) {
-        let ((version, addr), e) = self;
-        out.push(*version);
-        out.extend_from_slice(&addr.to_le_bytes());
-        put_u64s(out, &[e.tx_packets, e.tx_bytes, e.rx_packets, e.rx_bytes]);
-    }
-
-    fn decode(bytes: &[u8]) -> Option<Self> {
-        let u = |i: usize| u64_at(bytes, 17 + 8 * i);
-        let addr = u128::from_le_bytes(bytes.get(1..17)?.try_into().ok()?);
-        let stats = EndpointStats {
-            tx_packets: u(0)?,
-            tx_bytes: u(1)?,
-            rx_packets: u(2)?,
-            rx_bytes: u(3)?,
-        };
-        Some(((*bytes.first()?, addr), stats))
-    }
-}
-
 impl RunRecord for Talker {
-    fn encode(&self, out: &mut Vec<u8>) {
-        encode_ip(out, self.address);
+    fn encode(&self, out: &mut Encoder<'_>) {
+        out.ip(self.address);
         let t = self;
-        put_u64s(
-            out,
-            &[
-                t.packets,
-                t.bytes,
-                t.tx_packets,
-                t.tx_bytes,
-                t.rx_packets,
-                t.rx_bytes,
-            ],
-        );
+        out.u64s(&[
+            t.packets,
+            t.bytes,
+            t.tx_packets,
+            t.tx_bytes,
+            t.rx_packets,
+            t.rx_bytes,
+        ]);
     }
 
-    fn decode(bytes: &[u8]) -> Option<Self> {
-        let u = |i: usize| u64_at(bytes, 17 + 8 * i);
+    fn decode(r: &mut Decoder<'_>) -> Option<Self> {
         Some(Talker {
-            address: decode_ip(bytes.get(..17)?)?,
-            packets: u(0)?,
-            bytes: u(1)?,
-            tx_packets: u(2)?,
-            tx_bytes: u(3)?,
-            rx_packets: u(4)?,
-            rx_bytes: u(5)?,
+            address: r.ip()?,
+            packets: r.u64()?,
+            bytes: r.u64()?,
+            tx_packets: r.u64()?,
+            tx_bytes: r.u64()?,
+            rx_packets: r.u64()?,
+            rx_bytes: r.u64()?,
         })
     }
 }
 
 impl RunRecord for Conversation {
-    fn encode(&self, out: &mut Vec<u8>) {
-        encode_ip(out, self.address_a);
-        encode_ip(out, self.address_b);
+    fn encode(&self, out: &mut Encoder<'_>) {
+        out.ip(self.address_a);
+        out.ip(self.address_b);
         let c = self;
-        put_u64s(
-            out,
-            &[
-                c.packets_a_to_b,
-                c.bytes_a_to_b,
-                c.packets_b_to_a,
-                c.bytes_b_to_a,
-                c.packets,
-                c.bytes,
-                c.rel_start_s.to_bits(),
-                c.duration_s.to_bits(),
-            ],
-        );
+        out.u64s(&[
+            c.packets_a_to_b,
+            c.bytes_a_to_b,
+            c.packets_b_to_a,
+            c.bytes_b_to_a,
+            c.packets,
+            c.bytes,
+        ]);
+        out.f64(c.rel_start_s);
+        out.f64(c.duration_s);
     }
 
-    fn decode(bytes: &[u8]) -> Option<Self> {
-        let u = |i: usize| u64_at(bytes, 34 + 8 * i);
+    fn decode(r: &mut Decoder<'_>) -> Option<Self> {
         Some(Conversation {
-            address_a: decode_ip(bytes.get(..17)?)?,
-            address_b: decode_ip(bytes.get(17..34)?)?,
-            packets_a_to_b: u(0)?,
-            bytes_a_to_b: u(1)?,
-            packets_b_to_a: u(2)?,
-            bytes_b_to_a: u(3)?,
-            packets: u(4)?,
-            bytes: u(5)?,
-            rel_start_s: f64::from_bits(u(6)?),
-            duration_s: f64::from_bits(u(7)?),
+            address_a: r.ip()?,
+            address_b: r.ip()?,
+            packets_a_to_b: r.u64()?,
+            bytes_a_to_b: r.u64()?,
+            packets_b_to_a: r.u64()?,
+            bytes_b_to_a: r.u64()?,
+            packets: r.u64()?,
+            bytes: r.u64()?,
+            rel_start_s: r.f64()?,
+            duration_s: r.f64()?,
         })
     }
 }

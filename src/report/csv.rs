@@ -6,8 +6,7 @@ use std::io::{self, Write};
 use rayon::prelude::*;
 
 use super::summary::Report;
-use crate::analyze::flows::FlowRecord;
-use crate::analyze::Analysis;
+use crate::analyze::{Analysis, FlowRecord};
 use crate::decode::{ip_proto, Proto};
 use crate::text::digits::{push_digits, push_uint};
 use crate::text::time::rfc3339_ns;

@@ -9,8 +9,7 @@ use std::io::{self, Write};
 
 use super::summary::{proto_label, Report};
 use super::svg::{self, esc, si};
-use crate::analyze::hist::LogHist;
-use crate::analyze::Analysis;
+use crate::analyze::{Analysis, LogHist};
 use crate::decode::Proto;
 use crate::text::time::rfc3339_ns;
 

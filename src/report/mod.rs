@@ -7,7 +7,6 @@ pub mod html;
 #[cfg(feature = "parquet")]
 pub mod parquet;
 pub mod parquet_files;
-pub mod sorted;
 pub mod summary;
 pub mod svg;
 

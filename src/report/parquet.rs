@@ -104,10 +104,10 @@ fn text(s: &str) -> ByteArray {
 pub fn write_flows(path: &Path, report: &Report) -> io::Result<()> {
     let mut writer = open(path, FLOWS_SCHEMA)?;
     report.flows.for_each_chunk(FLOW_ROWS, |chunk| {
-        let i64s = |f: &dyn Fn(&crate::analyze::flows::FlowRecord) -> i64| {
+        let i64s = |f: &dyn Fn(&crate::analyze::FlowRecord) -> i64| {
             Column::I64(chunk.iter().map(f).collect())
         };
-        let strs = |f: &dyn Fn(&crate::analyze::flows::FlowRecord) -> String| {
+        let strs = |f: &dyn Fn(&crate::analyze::FlowRecord) -> String| {
             Column::Bytes(chunk.iter().map(|r| text(&f(r))).collect())
         };
         let columns = vec![

@@ -10,14 +10,9 @@ use serde::Serialize;
 
 use super::conversations::{conversation_tables, endpoint_table, ConversationTable, EndpointTable};
 pub use super::conversations::{Conversation, Talker};
-use super::sorted::Top;
-use crate::analyze::aggregate::PortStats;
-use crate::analyze::anomaly::Evidence;
-pub use crate::analyze::archive::FlowTable;
-use crate::analyze::flows::FlowRecord;
-use crate::analyze::hist::{Distribution, Stats};
-use crate::analyze::Analysis;
+use crate::analyze::{Analysis, Anomaly, Distribution, Evidence, FlowRecord, PortStats, Stats};
 use crate::decode::{ip_proto, linktype, tcp_flags, Layer, Proto};
+use crate::store::{FlowTable, Top};
 use crate::text::time::rfc3339_ns;
 
 /// Version of the `summary.json` schema.
@@ -96,8 +91,8 @@ pub struct Summary {
     pub conversations_total: u64,
     /// Distinct IP addresses (all of `endpoints.csv`).
     pub endpoints_total: u64,
-    /// Port scans, sweeps, floods and unusual mixes (see `analyze::anomaly` for thresholds).
-    pub anomalies: Vec<crate::analyze::anomaly::Anomaly>,
+    /// Port scans, sweeps, floods and unusual mixes (thresholds in `src/analyze/anomaly.rs`).
+    pub anomalies: Vec<Anomaly>,
     /// Frames that could not be decoded past some layer.
     pub undecoded: Undecoded,
     /// IP reassembly.
@@ -402,12 +397,7 @@ impl Report {
 
         // The tables are independent: build them side by side.
         let ((flows, conversations), endpoints) = rayon::join(
-            || {
-                rayon::join(
-                    || FlowTable::build(t),
-                    || conversation_tables(analysis, top),
-                )
-            },
+            || rayon::join(|| t.flow_table(), || conversation_tables(analysis, top)),
             || (t.conv_archive.records() == 0).then(|| endpoint_table(&t.endpoints(), top)),
         );
         let flows = flows?;

@@ -10,29 +10,14 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};
 use std::sync::Arc;
 
-/// A record that can be written to a run and read back.
-pub trait RunRecord: Sized {
-    /// Appends the record's bytes.
-    fn encode(&self, out: &mut Vec<u8>);
-    /// Reads a record from exactly the bytes [`RunRecord::encode`] wrote; `None` when they make
-    /// none.
-    fn decode(bytes: &[u8]) -> Option<Self>;
-}
-
-/// Appends `values`, little-endian: the numbers of a record.
-pub fn put_u64s(out: &mut Vec<u8>, values: &[u64]) {
-    for v in values {
-        out.extend_from_slice(&v.to_le_bytes());
-    }
-}
-
-/// The little-endian number at `at`, when `bytes` reaches that far.
-pub fn u64_at(bytes: &[u8], at: usize) -> Option<u64> {
-    Some(u64::from_le_bytes(bytes.get(at..at + 8)?.try_into().ok()?))
-}
+use super::codec::{decode_exact, encode_into, RunRecord};
 
 /// Writes `records`, already in order, to a new file in `dir`, each after its length.
-pub fn write_run<T: RunRecord>(dir: &Path, name: &str, records: &[T]) -> io::Result<PathBuf> {
+pub(super) fn write_run<T: RunRecord>(
+    dir: &Path,
+    name: &str,
+    records: &[T],
+) -> io::Result<PathBuf> {
     static RUNS: AtomicU64 = AtomicU64::new(0);
     let n = RUNS.fetch_add(1, AtomicOrdering::Relaxed);
     let path = dir.join(format!("{name}-{n}.bin"));
@@ -40,7 +25,7 @@ pub fn write_run<T: RunRecord>(dir: &Path, name: &str, records: &[T]) -> io::Res
     let mut buf = Vec::with_capacity(256);
     for r in records {
         buf.clear();
-        r.encode(&mut buf);
+        encode_into(r, &mut buf);
         out.write_all(&(buf.len() as u32).to_le_bytes())?;
         out.write_all(&buf)?;
     }
@@ -88,7 +73,9 @@ impl RunReader {
             Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Err(self.damaged()),
             Err(e) => return Err(e),
         }
-        T::decode(&self.buf).map(Some).ok_or_else(|| self.damaged())
+        decode_exact(&self.buf)
+            .map(Some)
+            .ok_or_else(|| self.damaged())
     }
 }
 
@@ -123,7 +110,7 @@ impl<T> Eq for Head<'_, T> {}
 
 /// Calls `each` with every record of `runs`, each run sorted by `order`, in `order`; records
 /// that compare equal come in run order.
-pub fn merge_runs<T: RunRecord>(
+pub(super) fn merge_runs<T: RunRecord>(
     runs: &[PathBuf],
     order: impl Fn(&T, &T) -> Ordering,
     mut each: impl FnMut(T) -> io::Result<()>,
@@ -157,7 +144,7 @@ pub fn merge_runs<T: RunRecord>(
 
 /// Calls `each` once per key of `runs`, each run sorted by `key` and holding a key at most once,
 /// with the records of that key folded into the one from the earliest run by `combine`.
-pub fn merge_runs_by_key<T: RunRecord, K: Ord>(
+pub(super) fn merge_runs_by_key<T: RunRecord, K: Ord>(
     runs: &[PathBuf],
     key: fn(&T) -> K,
     combine: fn(&mut T, &T),
@@ -187,7 +174,7 @@ pub fn merge_runs_by_key<T: RunRecord, K: Ord>(
 
 /// Records in one order: all in memory, or in runs on disk each in that order, merged as they
 /// are read (never both). The report's tables, flows and others, are kept this way.
-pub struct SortedRows<T> {
+pub(super) struct SortedRows<T> {
     resident: Vec<T>,
     runs: Vec<PathBuf>,
     order: fn(&T, &T) -> Ordering,
@@ -251,18 +238,15 @@ impl<T: RunRecord> SortedRows<T> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::codec::{Decoder, Encoder};
     use super::*;
 
     impl RunRecord for (u32, u32) {
-        fn encode(&self, out: &mut Vec<u8>) {
-            out.extend_from_slice(&self.0.to_le_bytes());
-            out.extend_from_slice(&self.1.to_le_bytes());
+        fn encode(&self, out: &mut Encoder<'_>) {
+            out.u64s(&[self.0.into(), self.1.into()]);
         }
-        fn decode(b: &[u8]) -> Option<Self> {
-            Some((
-                u32::from_le_bytes(b[..4].try_into().ok()?),
-                u32::from_le_bytes(b[4..8].try_into().ok()?),
-            ))
+        fn decode(r: &mut Decoder<'_>) -> Option<Self> {
+            Some((r.u64()?.try_into().ok()?, r.u64()?.try_into().ok()?))
         }
     }
 

@@ -8,7 +8,8 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::analyze::runs::{write_run, RunRecord, SortedRows};
+use super::codec::RunRecord;
+use super::runs::{write_run, SortedRows};
 
 /// Rows per run written while building a table on disk.
 const RUN_ROWS: usize = 1 << 16;
@@ -162,14 +163,15 @@ impl<T: RunRecord + Clone + Send + Sync> SortedBuilder<T> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::codec::{Decoder, Encoder};
     use super::*;
 
     impl RunRecord for u32 {
-        fn encode(&self, out: &mut Vec<u8>) {
-            out.extend_from_slice(&self.to_le_bytes());
+        fn encode(&self, out: &mut Encoder<'_>) {
+            out.u64((*self).into());
         }
-        fn decode(b: &[u8]) -> Option<Self> {
-            Some(u32::from_le_bytes(b.get(..4)?.try_into().ok()?))
+        fn decode(r: &mut Decoder<'_>) -> Option<Self> {
+            r.u64()?.try_into().ok()
         }
     }
 

@@ -1,12 +1,12 @@
 //! Flows finished before the end of the input, kept on disk so that memory does not grow with
 //! the number of flows.
 //!
-//! When a shard of the flow table ([`super::shards`]) holds more than its eighth of
-//! [`super::Limits::max_flows`], its half idle longest (by capture time) is finished early, as
-//! Zeek does after its inactivity timeout:
-//! the records are sorted by start time and written as one *run* to a temporary file. A later
-//! packet of such a flow starts a new flow. The report then reads every flow, resident and
-//! spilled, in one merge by start time ([`FlowTable`]).
+//! When a shard of the flow table holds more than its eighth of
+//! [`crate::analyze::Limits::max_flows`], its half idle longest (by capture time) is finished
+//! early, as Zeek does after its inactivity timeout: the records are sorted by start time and
+//! written as one *run* to a temporary file. A later packet of such a flow starts a new flow. The
+//! report then reads every flow, resident and spilled, in one merge by start time
+//! ([`FlowTable`]).
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -14,9 +14,9 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use super::flows::{FlowKey, FlowPartial, FlowRecord};
-use super::runs::{write_run, RunRecord, SortedRows};
-use super::Aggregate;
+use super::folders::{spill_dir, spill_folder};
+use super::runs::{write_run, SortedRows};
+use crate::analyze::{FlowKey, FlowPartial, FlowRecord};
 
 /// The flows spilled so far.
 #[derive(Debug, Clone, Default)]
@@ -31,7 +31,7 @@ pub struct FlowArchive {
 }
 
 /// The order of flows in every table: by start time, then Community ID.
-pub fn by_start(a: &FlowRecord, b: &FlowRecord) -> std::cmp::Ordering {
+fn by_start(a: &FlowRecord, b: &FlowRecord) -> std::cmp::Ordering {
     a.start_ns
         .cmp(&b.start_ns)
         .then_with(|| a.community_id.cmp(&b.community_id))
@@ -70,48 +70,6 @@ impl FlowArchive {
     }
 }
 
-/// Prefix of a run's temporary folders (finished flows, address pairs, per-frame points).
-const SPILL_PREFIX: &str = ".netanalyzer-flows-";
-/// The per-frame points file that earlier versions left beside the reports.
-const LEGACY_PACKET_POINTS: &str = ".capture-packets.lp.tmp";
-
-/// Removes the temporary folders that a run killed before it could clean up left in `dir`;
-/// returns how many.
-pub fn remove_stale(dir: &Path) -> usize {
-    let _ = std::fs::remove_file(dir.join(LEGACY_PACKET_POINTS));
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return 0;
-    };
-    entries
-        .filter_map(Result::ok)
-        .filter(|e| e.file_name().to_string_lossy().starts_with(SPILL_PREFIX))
-        .filter(|e| std::fs::remove_dir_all(e.path()).is_ok())
-        .count()
-}
-
-/// A new temporary folder of the run in `root` (the system's when `None`), removed when dropped
-/// or, after a kill, by the next run's [`remove_stale`].
-pub fn spill_dir(root: Option<&Path>) -> io::Result<tempfile::TempDir> {
-    let root = root.map_or_else(std::env::temp_dir, Path::to_path_buf);
-    std::fs::create_dir_all(&root)?;
-    tempfile::Builder::new()
-        .prefix(SPILL_PREFIX)
-        .tempdir_in(root)
-}
-
-/// The folder `dir` of an archive, made in `root` on first need.
-pub(crate) fn spill_folder(
-    dir: &mut Option<Arc<tempfile::TempDir>>,
-    root: Option<&Path>,
-) -> io::Result<Arc<tempfile::TempDir>> {
-    if let Some(d) = dir {
-        return Ok(Arc::clone(d));
-    }
-    let d = Arc::new(spill_dir(root)?);
-    *dir = Some(Arc::clone(&d));
-    Ok(d)
-}
-
 /// Sorts `flows` by start and writes them as a run in `dir`.
 fn write_flows(dir: &Path, mut flows: Vec<FlowRecord>) -> io::Result<PathBuf> {
     flows.sort_unstable_by(by_start);
@@ -129,19 +87,18 @@ pub struct FlowTable {
 }
 
 impl FlowTable {
-    /// The flows of `total`: those still open, finished now, and those in its archive.
+    /// The flows of a run: those still `open`, finished now, and those in its `archive`.
     ///
     /// When flows were spilled, the open ones are written to disk too, a chunk at a time, so
     /// that building the report holds no more flows in memory than the analysis did.
-    pub fn build(total: &Aggregate) -> io::Result<FlowTable> {
-        let archive = &total.finished;
+    pub fn build<'a>(
+        archive: &FlowArchive,
+        open: impl Iterator<Item = (&'a FlowKey, &'a FlowPartial)>,
+    ) -> io::Result<FlowTable> {
         // Each flow with its start, read in the tables' own order, so that sorting by start
         // follows no pointers.
-        let mut open: Vec<(i64, &FlowKey, &FlowPartial)> = total
-            .flows
-            .iter()
-            .map(|(k, p)| (p.first_ts, k, p))
-            .collect();
+        let mut open: Vec<(i64, &FlowKey, &FlowPartial)> =
+            open.map(|(k, p)| (p.first_ts, k, p)).collect();
         let mut dirs: Vec<_> = archive.dir.iter().cloned().collect();
         dirs.extend(archive.keep.iter().cloned());
         let mut runs = archive.runs.clone();
@@ -152,7 +109,7 @@ impl FlowTable {
                 .enumerate()
                 .map(|(i, (_, k, p))| {
                     // The flows are read in start order, which is not the table's: ask for
-                    // those a few places ahead (their cache misses were half the report's time).
+                    // those a few places ahead, so that their cache misses overlap.
                     if let Some((_, _, ahead)) = chunk.get(i + PREFETCH_FLOWS) {
                         crate::read::prefetch_value(*ahead);
                     }
@@ -203,15 +160,5 @@ impl FlowTable {
         each: impl FnMut(&[FlowRecord]) -> io::Result<()>,
     ) -> io::Result<()> {
         self.rows.for_each_chunk(max, each)
-    }
-}
-
-impl RunRecord for FlowRecord {
-    fn encode(&self, out: &mut Vec<u8>) {
-        FlowRecord::encode(self, out);
-    }
-
-    fn decode(bytes: &[u8]) -> Option<Self> {
-        FlowRecord::decode(bytes).and_then(|(f, used)| (used == bytes.len()).then_some(f))
     }
 }

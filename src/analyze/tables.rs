@@ -1,0 +1,148 @@
+//! The running flow and conversation tables, fed by events: each packet becomes an event for
+//! its key's shard ([`push_flow`], [`push_conversation`]), and the merge applies a batch's events
+//! to the tables, all shards at once ([`apply_events`]). What a shard cannot keep comes back to
+//! the caller for the disk: the flows idle longest, finished early, and a full shard's pairs.
+
+use rayon::prelude::*;
+
+use super::flows::{FlowEvent, FlowKey, FlowPartial, Segment};
+use super::pairs::{ConvEvent, ConvKey, ConvStats};
+use super::shards::{hash_of, shard_of, ShardedEvents, Shards, Table, SHARDS};
+use crate::decode::{Flow, IpLayer};
+
+/// What the tables could not keep, in shard order.
+#[derive(Debug, Default)]
+pub(super) struct Overflow {
+    /// Flows finished early: a shard held more than its share of the flow limit.
+    pub(super) evicted: Vec<(FlowKey, FlowPartial)>,
+    /// Address pairs of the shards that held more than their share of the pair limit.
+    pub(super) pairs: Vec<(ConvKey, ConvStats)>,
+}
+
+/// Adds a batch's flow and conversation events to the tables, each list in turn, all shards at
+/// once, each shard keeping its share of `max_flows` flows and `max_conversations` pairs; returns
+/// what they could not keep.
+pub(super) fn apply_events(
+    flows: &mut Shards<FlowKey, FlowPartial>,
+    conversations: &mut Shards<ConvKey, ConvStats>,
+    flow_lists: [&ShardedEvents<FlowEvent>; 2],
+    conv_lists: [&ShardedEvents<ConvEvent>; 2],
+    max_flows: usize,
+    max_conversations: usize,
+) -> Overflow {
+    // Each shard holds its share of each limit, so what it keeps depends on its keys only.
+    let max_flows = max_flows.max(1).div_ceil(SHARDS);
+    let max_conversations = max_conversations.div_ceil(SHARDS);
+    let outcomes: Vec<Overflow> = flows
+        .maps
+        .par_iter_mut()
+        .zip(conversations.maps.par_iter_mut())
+        .enumerate()
+        .map(|(shard, (flows, conversations))| {
+            for list in flow_lists {
+                flows.apply_all(
+                    &list.lists[shard],
+                    |e| e.hash,
+                    |flows, e| {
+                        flows.upsert(
+                            e.hash,
+                            e.key,
+                            |f| f.add_segment(&e.segment),
+                            || FlowPartial::start(&e.segment),
+                        );
+                    },
+                );
+            }
+            for list in conv_lists {
+                conversations.apply_all(
+                    &list.lists[shard],
+                    |e| e.hash,
+                    |conversations, e| match conversations.get_mut(e.hash, &e.key) {
+                        Some(c) => c.add(e),
+                        None => {
+                            let mut c = ConvStats {
+                                packets: [0; 2],
+                                bytes: [0; 2],
+                                first_ts: e.ts,
+                                last_ts: e.ts,
+                                first_dir: e.dir,
+                            };
+                            c.add(e);
+                            conversations.insert_new(e.hash, e.key, c);
+                        }
+                    },
+                );
+            }
+            // A full shard's pairs all go to disk: their counters add up exactly later.
+            let pairs = if conversations.len() > max_conversations {
+                conversations.drain()
+            } else {
+                Vec::new()
+            };
+            Overflow {
+                evicted: evict_idle(flows, max_flows),
+                pairs,
+            }
+        })
+        .collect();
+    let mut all = Overflow::default();
+    for o in outcomes {
+        all.evicted.extend(o.evicted);
+        all.pairs.extend(o.pairs);
+    }
+    all
+}
+
+/// When `flows` holds more than `max`, takes out the half idle longest (by capture time); of
+/// those last seen at the same time, the ones that started first in the shard go first.
+fn evict_idle(flows: &mut Table<FlowKey, FlowPartial>, max: usize) -> Vec<(FlowKey, FlowPartial)> {
+    if flows.len() <= max {
+        return Vec::new();
+    }
+    let keep = max / 2;
+    let evict = flows.len() - keep;
+    let mut idle: Vec<i64> = flows.values().map(|f| f.last_ts).collect();
+    let cutoff = *idle.select_nth_unstable(evict - 1).1;
+    // All flows idle before the cutoff go, and as many at the cutoff as make up the count.
+    let mut at_cutoff = evict - idle[..evict].iter().filter(|&&t| t < cutoff).count();
+    flows.extract_if(|_, f| {
+        if f.last_ts < cutoff {
+            true
+        } else if f.last_ts == cutoff && at_cutoff > 0 {
+            at_cutoff -= 1;
+            true
+        } else {
+            false
+        }
+    })
+}
+
+/// Queues one frame of the conversation of `layer`'s addresses.
+#[inline]
+pub(super) fn push_conversation(
+    events: &mut ShardedEvents<ConvEvent>,
+    layer: &IpLayer,
+    ts: i64,
+    len: u64,
+) {
+    let (key, dir) = ConvKey::of(layer);
+    let hash = hash_of(&key);
+    let event = ConvEvent {
+        hash,
+        key,
+        dir: dir as u8,
+        ts,
+        len: u32::try_from(len).unwrap_or(u32::MAX),
+    };
+    events.push(shard_of(hash), event);
+}
+
+/// Queues one packet of `flow`'s flow, when it has one.
+#[inline]
+pub(super) fn push_flow(events: &mut ShardedEvents<FlowEvent>, flow: &Flow, ts: i64, len: u64) {
+    if let Some((key, dir)) = FlowKey::of(flow) {
+        let segment = Segment::of(ts, dir, len, flow);
+        let hash = hash_of(&key);
+        events.push(shard_of(hash), FlowEvent { hash, key, segment });
+    }
+}
