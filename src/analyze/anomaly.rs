@@ -6,8 +6,8 @@ use std::net::IpAddr;
 
 use serde::Serialize;
 
+use super::aggregate::Aggregate;
 use super::flow_record::FlowRecord;
-use super::Aggregate;
 use crate::decode::{ip_proto, Proto};
 
 /// Distinct ports one source probed without an established connection before it is a port scan.

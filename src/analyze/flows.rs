@@ -1,5 +1,5 @@
 //! Zeek-style connections while they are open: a flow's key and what its packets add up to
-//! ([`FlowPartial`]), made into a [`super::flow_record::FlowRecord`] when it is finished.
+//! ([`FlowPartial`]), made into a `FlowRecord` (flow_record.rs) when it is finished.
 //!
 //! A flow is keyed on its endpoints in canonical order (lower address/port first), so batches
 //! that see it in either direction agree; who originated it is decided only when it is finished,

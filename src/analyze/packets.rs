@@ -1,5 +1,5 @@
 //! Every frame as a table row, for `packets.parquet` and per-frame points: the columns a batch
-//! collects when [`crate::analyze::Context::collect_packets`] is set, handed on batch by batch.
+//! collects when `Context::collect_packets` is set, handed on batch by batch.
 
 use crate::decode::Frame;
 use crate::read::Record;
