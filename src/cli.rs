@@ -93,7 +93,8 @@ pub enum Command {
 /// `analyze` flags.
 #[derive(Debug, Args)]
 pub struct AnalyzeArgs {
-    /// Capture files or folders (walked recursively; every pcap/pcapng/.gz inside is read).
+    /// Capture files or folders (walked recursively; every pcap/pcapng/.gz inside is read), or
+    /// `-` for standard input.
     #[arg(required = true, value_name = "PATH")]
     pub inputs: Vec<PathBuf>,
     /// Directory for the reports [default: reports/<name of the first input>].
@@ -112,6 +113,10 @@ pub struct AnalyzeArgs {
     /// (packets.parquet, one row per frame: large and slower). Plain `--parquet` means flows.
     #[arg(long, value_delimiter = ',', num_args = 0.., default_missing_value = "flows")]
     pub parquet: Vec<ParquetTable>,
+    /// Follow links to folders inside the input folders (with loop detection). Links to files
+    /// are always read, and a file reached under two names is read once.
+    #[arg(short = 'L', long)]
+    pub follow_links: bool,
     /// Watch the one input folder and analyze each capture file once it is complete (renamed from
     /// .part by `netanalyzer capture`, or unchanged for 5 s), in time order, into one running
     /// report, until SIGINT/SIGTERM. Done files are remembered in the output directory.

@@ -111,7 +111,7 @@ pub fn analyze_paths_with(
     progress: &mut (dyn FnMut(u64) + Send),
     mut packets: Option<PacketSink<'_>>,
 ) -> Analysis {
-    let inputs = read::discover(paths);
+    let inputs = read::discover(paths, opts.walk);
     let mut files: Vec<(Option<i64>, PathBuf)> = inputs
         .files
         .into_iter()

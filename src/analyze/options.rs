@@ -22,6 +22,8 @@ pub struct Options {
     pub interval_top: usize,
     /// Where flows finished early are written (the system's temporary folder when `None`).
     pub spill_dir: Option<PathBuf>,
+    /// How folders among the inputs are walked.
+    pub walk: crate::read::Walk,
 }
 
 impl Default for Options {
@@ -36,6 +38,7 @@ impl Default for Options {
             batches_per_window: 2 * rayon::current_num_threads(),
             interval_top: 0,
             spill_dir: None,
+            walk: crate::read::Walk::default(),
         }
     }
 }

@@ -21,7 +21,9 @@ use super::fold::{absorb_one, batch_aggregate, fold_record};
 use super::options::Options;
 use super::packets::PacketSink;
 use crate::decode::Frame;
-use crate::read::{CaptureReader, MappedScanner, PartScanner, ReadErrorKind, Record, Scan};
+use crate::read::{
+    CaptureReader, FileBytes, MappedScanner, PartScanner, ReadErrorKind, Record, Scan,
+};
 
 /// Bytes searched for a record boundary after each cutting point.
 const GUESS_SEARCH: usize = 64 * 1024;
@@ -57,6 +59,8 @@ struct Part<S> {
 /// How parts are walked and folded.
 struct Walker<'a> {
     buf: &'a [u8],
+    /// The file `buf` maps, asked whether it changed before a part is trusted.
+    file: &'a FileBytes,
     ctx: &'a Context,
     /// Records folded into one aggregate at most: bounds a part's memory whatever its bytes.
     max_records: usize,
@@ -132,6 +136,12 @@ impl<S: PartScanner> Stitch<S> {
             part = walker.fold(part.span, self.pos, self.scanner.clone(), false);
         }
         loop {
+            if let Some(change) = walker.file.changed() {
+                // The part may have read bytes that vanished or changed (read as zeros, or
+                // another file's): walk again, from the last part trusted, only the bytes that
+                // are as they were.
+                return self.merge_before_change(change, walker, opts, total, report, packets);
+            }
             self.pos = part.end;
             self.scanner.join(part.scanner);
             self.records += part.agg.packets;
@@ -150,6 +160,49 @@ impl<S: PartScanner> Stitch<S> {
     }
 }
 
+impl<S: PartScanner> Stitch<S> {
+    /// Ends the walk at a change of the file: the records from the last part merged up to where
+    /// the file is still intact are walked and merged, and the change is what ended the walk.
+    fn merge_before_change(
+        &mut self,
+        change: crate::read::Change,
+        walker: &Walker<'_>,
+        opts: &Options,
+        total: &mut Aggregate,
+        report: &mut FileReport,
+        packets: &mut Option<PacketSink<'_>>,
+    ) {
+        let intact = change.intact.min(walker.buf.len());
+        let within = Walker {
+            buf: &walker.buf[..intact],
+            file: walker.file,
+            ctx: walker.ctx,
+            max_records: walker.max_records,
+            spare: Mutex::default(),
+        };
+        while self.pos < intact {
+            let span = Span {
+                start: self.pos,
+                limit: intact,
+                records: walker.max_records,
+            };
+            let part = within.fold(span, self.pos, self.scanner.clone(), false);
+            let walked_on = part.end > self.pos;
+            self.pos = part.end;
+            self.scanner.join(part.scanner);
+            self.records += part.agg.packets;
+            let _ = absorb_one(part.agg, report, total, packets, &opts.limits);
+            if part.stop.is_some() || !walked_on {
+                break;
+            }
+        }
+        self.ended = Some(Some(Err(ReadErrorKind::Changed {
+            was: change.was,
+            now: change.now,
+        })));
+    }
+}
+
 /// Analyzes the file of `reader` when it is read whole ([`CaptureReader::mapped_parts`]),
 /// merging into `total` and `report`; returns whether it was.
 pub(super) fn analyze_parts(
@@ -164,17 +217,45 @@ pub(super) fn analyze_parts(
     let Some((bytes, scanner, first)) = reader.mapped_parts() else {
         return false;
     };
-    let buf: &[u8] = &bytes;
+    let file: &FileBytes = &bytes;
+    let mut truncate = truncate_hook(reader.path());
+    let progress = &mut |n| {
+        if let Some(truncate) = truncate.take() {
+            truncate();
+        }
+        progress(n)
+    };
     let (pos, stop) = match scanner {
         MappedScanner::Pcap(s) => walk_parts(
-            buf, s, first, ctx, opts, total, report, reader, progress, packets,
+            file, s, first, ctx, opts, total, report, reader, progress, packets,
         ),
         MappedScanner::PcapNg(s) => walk_parts(
-            buf, s, first, ctx, opts, total, report, reader, progress, packets,
+            file, s, first, ctx, opts, total, report, reader, progress, packets,
         ),
     };
     reader.walk_ended(pos, stop);
     true
+}
+
+/// In a test build, `NETANALYZER_TEST_TRUNCATE=PATH:BYTES` truncates the file at PATH to BYTES
+/// once its first part is merged: what a ring buffer reusing the file's name does, at a point a
+/// test can choose.
+fn truncate_hook(path: &std::path::Path) -> Option<impl FnOnce() + Send> {
+    if !cfg!(debug_assertions) {
+        return None;
+    }
+    let hook = std::env::var("NETANALYZER_TEST_TRUNCATE").ok()?;
+    let (target, len) = hook.rsplit_once(':')?;
+    let len: u64 = len.parse().ok()?;
+    if std::path::Path::new(target) != path {
+        return None;
+    }
+    let path = path.to_path_buf();
+    Some(move || {
+        if let Ok(file) = std::fs::OpenOptions::new().write(true).open(&path) {
+            let _ = file.set_len(len);
+        }
+    })
 }
 
 /// Parts folded ahead of the merge at most, per worker: bounds memory, and leaves a worker that
@@ -315,7 +396,7 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 /// Walks `buf` from `first` in parts with `scanner`; returns where the walk ended and why.
 #[allow(clippy::too_many_arguments)]
 fn walk_parts<S: PartScanner>(
-    buf: &[u8],
+    file: &FileBytes,
     mut scanner: S,
     mut first: usize,
     ctx: &Context,
@@ -326,12 +407,14 @@ fn walk_parts<S: PartScanner>(
     progress: &mut (dyn FnMut(u64) + Send),
     packets: &mut Option<PacketSink<'_>>,
 ) -> (usize, Option<Result<Scan, ReadErrorKind>>) {
+    let buf: &[u8] = file;
     let per_part = opts.batch_size.max(1);
     scanner.settle(buf, &mut first);
     let mean_record = mean_record_len(buf, &scanner, first);
     let pipeline = Pipeline {
         walker: Walker {
             buf,
+            file,
             ctx,
             max_records: 2 * per_part,
             spare: Mutex::default(),
@@ -667,5 +750,97 @@ mod tests {
         bad_header[starts[1] + 4] = 13;
         assert_parts_give_the_single_walk(&bad_header);
         assert_parts_give_the_single_walk(&bytes[..starts[4]]);
+    }
+
+    /// Analyzes the file at `path` in parts of `per_part` records, calling `between` once, after
+    /// the first part is merged.
+    fn by_parts_of_file(
+        path: &Path,
+        per_part: usize,
+        between: impl FnOnce() + Send,
+    ) -> (String, Option<ReadError>) {
+        let ctx = context();
+        let opts = Options {
+            batch_size: per_part,
+            batches_per_window: 3,
+            ..Options::default()
+        };
+        let mut reader = CaptureReader::open(path).expect("capture");
+        let mut total = Aggregate::default();
+        let mut report = FileReport::empty("test.pcap".into());
+        let mut rows = Vec::new();
+        let mut sink = |cols: PacketColumns| rows.push(cols);
+        let mut between = Some(between);
+        let walked = analyze_parts(
+            &mut reader,
+            &ctx,
+            &opts,
+            &mut total,
+            &mut report,
+            &mut |_| {
+                if let Some(f) = between.take() {
+                    f()
+                }
+            },
+            &mut Some(&mut sink),
+        );
+        assert!(walked, "a mapped file is walked in parts");
+        total.finish();
+        (digest(&total, &merged(rows)), reader.error().cloned())
+    }
+
+    #[test]
+    fn a_file_truncated_between_parts_counts_the_records_before_the_cut() {
+        for bytes in [
+            tricky_file(false, MAGIC_USEC, 6000),
+            pcapng::fixtures::tricky_file(10_000),
+        ] {
+            let dir = tempfile::tempdir().expect("temporary folder");
+            let path = dir.path().join("ring.pcap");
+            std::fs::write(&path, &bytes).expect("write");
+            // Mid-record, well after the first part.
+            let cut = bytes.len() / 2 + 7;
+            let (got, error) = by_parts_of_file(&path, 300, || {
+                let file = std::fs::OpenOptions::new()
+                    .write(true)
+                    .open(&path)
+                    .expect("open to truncate");
+                file.set_len(cut as u64).expect("truncate");
+            });
+            let error = error.expect("the change is an error");
+            assert_eq!(
+                error.kind,
+                ReadErrorKind::Changed {
+                    was: bytes.len() as u64,
+                    now: cut as u64
+                }
+            );
+            assert_eq!(error.offset, cut as u64, "named where the file changed");
+            let (expected, _) = by_records(&bytes[..cut]);
+            assert!(got == expected, "the records before the cut, all of them");
+        }
+    }
+
+    #[test]
+    fn a_file_that_grows_while_read_is_named_at_its_old_end() {
+        let bytes = tricky_file(false, MAGIC_USEC, 6000);
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let path = dir.path().join("growing.pcap");
+        std::fs::write(&path, &bytes).expect("write");
+        let (got, error) = by_parts_of_file(&path, 300, || {
+            use std::io::Write;
+            let mut file = std::fs::OpenOptions::new()
+                .append(true)
+                .open(&path)
+                .expect("open to append");
+            file.write_all(&[0; 100]).expect("append");
+        });
+        let error = error.expect("the change is an error");
+        assert!(
+            matches!(error.kind, ReadErrorKind::Changed { now, .. } if now == bytes.len() as u64 + 100)
+        );
+        assert_eq!(error.offset, bytes.len() as u64);
+        let (expected, _) = by_records(&bytes);
+        assert!(got == expected, "every record of the file as it was");
     }
 }

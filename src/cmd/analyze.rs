@@ -8,6 +8,7 @@ use super::{exit, influx};
 use crate::cli::{self, AnalyzeArgs};
 use crate::console;
 use netanalyzer::analyze::{self, Options};
+use netanalyzer::read;
 use netanalyzer::report::parquet_files::{self, PacketsFile};
 use netanalyzer::report::{self, Output, Report};
 use netanalyzer::sinks::line::Precision;
@@ -40,6 +41,9 @@ impl Settings {
             },
             // Next to the reports: the system's temporary folder may be memory.
             spill_dir: Some(out_dir.clone()),
+            walk: read::Walk {
+                follow_links: args.follow_links,
+            },
             ..Options::default()
         };
         let outputs = args
@@ -341,7 +345,9 @@ fn default_out_dir(first: &Path) -> PathBuf {
     for ext in [".gz", ".pcapng", ".pcap", ".cap"] {
         stem = stem.strip_suffix(ext).unwrap_or(stem);
     }
-    let stem = if stem.is_empty() || stem == "." || stem == ".." {
+    let stem = if read::is_stdin(first) {
+        "stdin"
+    } else if stem.is_empty() || stem == "." || stem == ".." {
         "capture"
     } else {
         stem

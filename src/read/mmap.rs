@@ -1,29 +1,49 @@
 //! The one place that maps files into memory.
 //!
 //! # Safety
-//! A memory map is only sound while nobody truncates or rewrites the file underneath it. Capture
-//! archives are written once and then only read, and `analyze` never writes to its inputs; a
-//! capture that is still being written is read through [`read_whole`] instead (the `.part` files of
-//! `capture` are never opened). If another process truncates a mapped file anyway, the kernel
-//! delivers SIGBUS, the same contract ripgrep and every mmap-based reader accept.
+//! `analyze` never writes to its inputs, and the `.part` files of `capture` are never opened. A
+//! file another process truncates or rewrites while it is mapped is caught instead of trusted:
+//! the pages that vanish read as zeros (see [`super::sigbus`]) and [`FileBytes::changed`] tells
+//! the reader where the bytes it can trust end.
 #![allow(unsafe_code)]
 
 use std::fs::File;
 use std::io::{self, Read};
 
+use super::sigbus::Guard;
+
 /// The bytes of a capture file: mapped when the platform allows, read into memory otherwise.
 pub enum FileBytes {
     /// A read-only private mapping of the whole file.
-    Mapped(memmap2::Mmap),
+    Mapped {
+        /// Watches the mapping for pages that vanish; dropped before the mapping is.
+        guard: Option<Guard>,
+        /// The mapping.
+        map: memmap2::Mmap,
+        /// The file, to ask its size again.
+        file: File,
+    },
     /// The whole file read into memory (empty files, or mapping refused).
     Owned(Vec<u8>),
+}
+
+/// A mapped file that changed size, or lost pages, while it was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Change {
+    /// The size when it was mapped.
+    pub was: u64,
+    /// The size now.
+    pub now: u64,
+    /// The bytes from the start that still hold what the file held when it was mapped, as far as
+    /// can be told: below both the size now and the first page that vanished.
+    pub intact: usize,
 }
 
 impl std::ops::Deref for FileBytes {
     type Target = [u8];
     fn deref(&self) -> &[u8] {
         match self {
-            FileBytes::Mapped(map) => map,
+            FileBytes::Mapped { map, .. } => map,
             FileBytes::Owned(bytes) => bytes,
         }
     }
@@ -41,12 +61,33 @@ const PAGE: usize = 4096;
 const HUGE_PAGE: usize = 2 * 1024 * 1024;
 
 impl FileBytes {
+    /// Whether the file has changed since it was mapped: its size now differs, or pages of the
+    /// mapping vanished (it shrank and perhaps grew again). A system call each time: ask once
+    /// per part or window, not per record.
+    pub fn changed(&self) -> Option<Change> {
+        let FileBytes::Mapped { guard, map, file } = self else {
+            return None;
+        };
+        let was = map.len() as u64;
+        let vanished = guard.as_ref().and_then(Guard::vanished);
+        let now = match file.metadata() {
+            Ok(meta) => meta.len(),
+            // The size cannot be told: trust what the guard says.
+            Err(_) => was,
+        };
+        if now == was && vanished.is_none() {
+            return None;
+        }
+        let intact = vanished.unwrap_or(map.len()).min(now.min(was) as usize);
+        Some(Change { was, now, intact })
+    }
+
     /// The largest offset at or below `offset` where a huge page of the mapping begins (or
     /// `offset` itself when the bytes are not mapped). Releasing pages up to such a boundary
     /// drops whole huge pages; releasing part of one makes the kernel split its mapping first.
     pub fn huge_page_floor(&self, offset: usize) -> usize {
         match self {
-            FileBytes::Mapped(map) => {
+            FileBytes::Mapped { map, .. } => {
                 let base = map.as_ptr() as usize;
                 ((base + offset) / HUGE_PAGE * HUGE_PAGE).saturating_sub(base)
             }
@@ -58,7 +99,7 @@ impl FileBytes {
     /// Only a hint: older kernels refuse it and the pages fault in as they are touched.
     pub fn populate(&self, from: usize, to: usize) {
         #[cfg(target_os = "linux")]
-        if let FileBytes::Mapped(map) = self {
+        if let FileBytes::Mapped { map, .. } = self {
             let start = from / PAGE * PAGE;
             if to > start {
                 let _ = map.advise_range(memmap2::Advice::PopulateRead, start, to - start);
@@ -71,7 +112,7 @@ impl FileBytes {
     /// read again. The file and the page cache are untouched; only the resident size shrinks.
     pub fn release(&self, from: usize, to: usize) {
         #[cfg(unix)]
-        if let FileBytes::Mapped(map) = self {
+        if let FileBytes::Mapped { map, .. } = self {
             let start = from.div_ceil(PAGE) * PAGE;
             let end = to / PAGE * PAGE;
             if end > start {
@@ -93,13 +134,13 @@ impl FileBytes {
 }
 
 /// Maps `file` read-only, falling back to reading it when it cannot be mapped.
-pub fn map_file(file: &File) -> io::Result<FileBytes> {
+pub fn map_file(file: File) -> io::Result<FileBytes> {
     let len = file.metadata()?.len();
     if len == 0 {
         return Ok(FileBytes::Owned(Vec::new()));
     }
-    // SAFETY: the map is read-only and private; see the module docs for the truncation contract.
-    match unsafe { memmap2::MmapOptions::new().map(file) } {
+    // SAFETY: the map is read-only and private; see the module docs for files that change.
+    match unsafe { memmap2::MmapOptions::new().map(&file) } {
         Ok(map) => {
             #[cfg(unix)]
             let _ = map.advise(memmap2::Advice::Sequential);
@@ -108,9 +149,10 @@ pub fn map_file(file: &File) -> io::Result<FileBytes> {
             // (cached 2 MB folios are mapped so, whoever read them in).
             #[cfg(target_os = "linux")]
             let _ = map.advise(memmap2::Advice::HugePage);
-            Ok(FileBytes::Mapped(map))
+            let guard = Guard::watch(map.as_ptr(), map.len());
+            Ok(FileBytes::Mapped { guard, map, file })
         }
-        Err(_) => read_whole(file),
+        Err(_) => read_whole(&file),
     }
 }
 

@@ -11,6 +11,7 @@ mod mmap;
 pub mod pcap;
 pub mod pcapng;
 mod prefetch;
+mod sigbus;
 
 use std::fs::File;
 use std::io;
@@ -20,8 +21,8 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use inputs::read_up_to;
-pub use inputs::{discover, looks_like_capture, Inputs};
-pub use mmap::FileBytes;
+pub use inputs::{discover, is_stdin, looks_like_capture, Inputs, Walk, STDIN};
+pub use mmap::{Change, FileBytes};
 pub use prefetch::{prefetch, prefetch_ahead, prefetch_value};
 
 /// One captured frame: where its bytes are and what the file says about it.
@@ -134,9 +135,35 @@ pub enum ReadErrorKind {
     /// The operating system refused a read.
     #[error("read failed: {0}")]
     Io(String),
+    /// The file shrank, grew or was rewritten while it was read (a ring buffer reusing its
+    /// name, a copy overwriting it).
+    #[error("{}", changed_message(*.was, *.now))]
+    Changed {
+        /// Its size when it was opened.
+        was: u64,
+        /// Its size when the change was seen.
+        now: u64,
+    },
     /// The gzip stream is damaged.
     #[error("gzip stream is damaged: {0}")]
     Gzip(String),
+}
+
+fn changed_message(was: u64, now: u64) -> String {
+    use std::cmp::Ordering::*;
+    match now.cmp(&was) {
+        Less => format!(
+            "the file shrank from {was} to {now} bytes while it was read (rewritten by another \
+             program?); the records before this offset are counted"
+        ),
+        Greater => format!(
+            "the file grew from {was} to {now} bytes while it was read (still being written?); \
+             the records before this offset are counted"
+        ),
+        Equal => "the file was rewritten while it was read (pages of it vanished); the records \
+                  before this offset are counted"
+            .to_string(),
+    }
 }
 
 /// A read error with the byte offset where it happened (in the decompressed stream for `.gz`).
@@ -353,7 +380,7 @@ impl CaptureReader {
             }
             Bytes::Stream(Box::new(stream))
         } else {
-            Bytes::Whole(Arc::new(mmap::map_file(&file).map_err(io_err)?))
+            Bytes::Whole(Arc::new(mmap::map_file(file).map_err(io_err)?))
         };
         let (scanner, pos) = Scanner::detect(bytes.slice()).map_err(|k| ReadError::new(0, k))?;
         Ok(CaptureReader::new(
@@ -464,6 +491,10 @@ impl CaptureReader {
         self.pos = pos;
         self.done = true;
         let have = self.bytes.slice().len().saturating_sub(pos);
+        if let Some((at, kind)) = self.changed_kind(pos, &stop) {
+            self.error = Some(ReadError::new(at, kind));
+            return;
+        }
         match stop {
             Some(Ok(Scan::NeedMore { need })) => {
                 self.error = Some(ReadError::new(
@@ -473,6 +504,33 @@ impl CaptureReader {
             }
             Some(Err(kind)) => self.error = Some(ReadError::new(pos as u64, kind)),
             Some(Ok(_)) | None => {}
+        }
+    }
+
+    /// The change to report, and the offset where the file changed, for a walk that ended at
+    /// `pos` for `stop`: the change that stopped it, or one seen now, at its end (the file grew,
+    /// or shrank behind the walk).
+    fn changed_kind(
+        &self,
+        pos: usize,
+        stop: &Option<Result<Scan, ReadErrorKind>>,
+    ) -> Option<(u64, ReadErrorKind)> {
+        let change = match &self.bytes {
+            Bytes::Whole(bytes) => bytes.changed(),
+            Bytes::Stream(_) => None,
+        };
+        match (change, stop) {
+            (Some(c), _) => Some((
+                c.intact as u64,
+                ReadErrorKind::Changed {
+                    was: c.was,
+                    now: c.now,
+                },
+            )),
+            (None, Some(Err(kind @ ReadErrorKind::Changed { .. }))) => {
+                Some((pos as u64, kind.clone()))
+            }
+            (None, _) => None,
         }
     }
 
@@ -490,13 +548,18 @@ impl CaptureReader {
             return None;
         }
         self.manage_pages();
+        // A mapped file that changed is walked only as far as it is intact.
+        let change = match &self.bytes {
+            Bytes::Whole(b) => b.changed(),
+            Bytes::Stream(_) => None,
+        };
         let window_start = self.pos;
         let mut current = 0;
         let mut batch_start = 0;
         let mut prefetched = self.pos;
         loop {
             let (buf, stream_eof, base) = match &self.bytes {
-                Bytes::Whole(b) => (&b[..], true, 0),
+                Bytes::Whole(b) => (&b[..change.map_or(b.len(), |c| c.intact)], true, 0),
                 Bytes::Stream(s) => ((*s.buf).as_ref(), s.eof, s.base),
             };
             // Record headers are one cache miss each, one after the other, since each one's
@@ -527,6 +590,14 @@ impl CaptureReader {
                         };
                         if let Some(e) = damaged {
                             self.error = Some(e);
+                        } else if let Some(c) = change {
+                            self.error = Some(ReadError::new(
+                                c.intact as u64,
+                                ReadErrorKind::Changed {
+                                    was: c.was,
+                                    now: c.now,
+                                },
+                            ));
                         } else if let Scan::NeedMore { need } = scan {
                             let offset = base + self.pos as u64;
                             self.error = Some(ReadError::new(

@@ -13,4 +13,5 @@ mod gzip;
 mod html;
 mod influx;
 mod parquet;
+mod reliability;
 mod tshark;
