@@ -215,6 +215,9 @@ impl RotatingWriter {
             },
             ..PcapHeader::default()
         };
+        // The record's room is taken now: a disk that fills while the file is written still
+        // has it when the file is closed.
+        fs::write(self.record_tmp(&name), [b' '; RECORD_ROOM])?;
         let file = BufWriter::with_capacity(1 << 20, File::create(&part)?);
         let writer = PcapWriter::with_header(file, header).map_err(io::Error::other)?;
         let boundary_ns = self.rotation.max_duration.map(|d| {
@@ -255,9 +258,13 @@ impl RotatingWriter {
             return Ok(());
         };
         let packet = PcapPacket::new(Duration::from_nanos(ts_ns.max(0) as u64), orig_len, data);
-        cur.writer
-            .write_packet(&packet)
-            .map_err(|e| io::Error::other(format!("writing {}: {e}", cur.part.display())))?;
+        cur.writer.write_packet(&packet).map_err(|e| {
+            let (kind, why) = match e {
+                pcap_file::PcapError::IoError(io) => (io.kind(), io.to_string()),
+                other => (io::ErrorKind::Other, other.to_string()),
+            };
+            io::Error::new(kind, format!("writing {}: {why}", cur.part.display()))
+        })?;
         cur.first_ts.get_or_insert(ts_ns);
         cur.last_ts = Some(ts_ns);
         cur.packets += 1;
@@ -283,6 +290,11 @@ impl RotatingWriter {
             || cur.boundary_ns.is_some_and(|b| now >= b)
     }
 
+    /// The temporary name of the record of the file `name`.
+    fn record_tmp(&self, name: &str) -> PathBuf {
+        self.dir.join(format!(".{name}.json.tmp"))
+    }
+
     /// Closes the current file when its time is up even if no frame arrives.
     pub fn tick(&mut self) -> io::Result<()> {
         let due = self
@@ -301,11 +313,33 @@ impl RotatingWriter {
         let Some(cur) = self.current.take() else {
             return Ok(None);
         };
-        let file = cur
-            .writer
-            .into_writer()
-            .into_inner()
-            .map_err(|e| io::Error::other(format!("flushing {}: {e}", cur.part.display())))?;
+        let mut cur = cur;
+        let file = match cur.writer.into_writer().into_inner() {
+            Ok(file) => file,
+            Err(unflushed) => {
+                // A full disk, most likely: what is on disk ends inside a record, perhaps inside
+                // the file header. Cut it after its last whole record, so that it is a valid
+                // capture of the frames it holds, and describe those.
+                let (file, _lost) = unflushed.into_inner().into_parts();
+                let kept = match cut_after_last_record(&file, &cur.part) {
+                    Ok(kept) => kept,
+                    Err(e) => {
+                        let _ = fs::remove_file(&cur.part);
+                        let _ = fs::remove_file(self.record_tmp(&cur.name));
+                        return Err(e);
+                    }
+                };
+                cur.packets = kept.packets;
+                cur.bytes = kept.bytes;
+                cur.captured = kept.captured;
+                cur.last_ts = kept.last_ts.or(cur.first_ts);
+                if kept.packets == 0 {
+                    cur.first_ts = None;
+                    cur.last_ts = None;
+                }
+                file
+            }
+        };
         file.sync_all()?;
         drop(file);
         let done = self.dir.join(&cur.name);
@@ -337,8 +371,8 @@ impl RotatingWriter {
         };
         let json = serde_json::to_vec_pretty(&record).map_err(io::Error::other)?;
         let meta = done.with_extension("json");
-        let tmp = self.dir.join(format!(".{}.json.tmp", cur.name));
-        fs::write(&tmp, [json.as_slice(), b"\n"].concat())?;
+        let tmp = self.record_tmp(&cur.name);
+        write_in_place(&tmp, &[json.as_slice(), b"\n"].concat())?;
         fs::rename(&tmp, &meta)?;
         self.closed.push(done.clone());
         self.closed_this_run.push(done.clone());
@@ -351,6 +385,81 @@ impl RotatingWriter {
         }
         Ok(Some(done))
     }
+}
+
+/// Bytes set aside for a file's record when the file is opened; a record is well under it.
+const RECORD_ROOM: usize = 8192;
+
+/// Writes `bytes` over the file at `path` without asking for more room than it holds.
+fn write_in_place(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    use std::io::Write;
+    let mut file = fs::OpenOptions::new().write(true).open(path)?;
+    file.write_all(bytes)?;
+    file.set_len(bytes.len() as u64)?;
+    file.sync_all()
+}
+
+/// The frames a file cut short holds, counted by [`cut_after_last_record`].
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Kept {
+    packets: u64,
+    bytes: u64,
+    captured: u64,
+    last_ts: Option<i64>,
+}
+
+/// Cuts the pcap file `file` (at `path`, for messages) after its last whole record, writing a
+/// file header first when even that is cut short; returns the frames it keeps.
+fn cut_after_last_record(file: &File, path: &Path) -> io::Result<Kept> {
+    use std::io::{Read, Seek, SeekFrom};
+    let named = |e: io::Error| io::Error::new(e.kind(), format!("{}: {e}", path.display()));
+    let len = file.metadata().map_err(named)?.len();
+    // The writer's handle is write-only.
+    let mut reader = io::BufReader::with_capacity(1 << 16, File::open(path).map_err(named)?);
+    reader.seek(SeekFrom::Start(0)).map_err(named)?;
+    let mut header = [0u8; FILE_HEADER as usize];
+    if len < FILE_HEADER || reader.read_exact(&mut header).is_err() {
+        // Not even the header made it: an empty capture is still a valid one. The header
+        // the writer meant to write is lost with its buffer; the size it needs is tiny.
+        return Err(io::Error::new(
+            io::ErrorKind::StorageFull,
+            format!(
+                "{}: the disk filled before the file header was written",
+                path.display()
+            ),
+        ));
+    }
+    let big_endian =
+        header[..4] == [0xa1, 0xb2, 0xc3, 0xd4] || header[..4] == [0xa1, 0xb2, 0x3c, 0x4d];
+    let nanos = header[..4] == [0xa1, 0xb2, 0x3c, 0x4d] || header[..4] == [0x4d, 0x3c, 0xb2, 0xa1];
+    let u32_at = |b: &[u8], at: usize| {
+        let v = [b[at], b[at + 1], b[at + 2], b[at + 3]];
+        if big_endian {
+            u32::from_be_bytes(v)
+        } else {
+            u32::from_le_bytes(v)
+        }
+    };
+    let mut kept = Kept::default();
+    let mut end = FILE_HEADER;
+    let mut record = [0u8; RECORD_HEADER as usize];
+    while end + RECORD_HEADER <= len && reader.read_exact(&mut record).is_ok() {
+        let caplen = u64::from(u32_at(&record, 8));
+        if end + RECORD_HEADER + caplen > len {
+            break;
+        }
+        reader.seek_relative(caplen as i64).map_err(named)?;
+        end += RECORD_HEADER + caplen;
+        kept.packets += 1;
+        kept.captured += caplen;
+        kept.bytes += u64::from(u32_at(&record, 12));
+        let frac = i64::from(u32_at(&record, 4));
+        let secs = i64::from(u32_at(&record, 0));
+        kept.last_ts = Some(secs * 1_000_000_000 + if nanos { frac } else { frac * 1000 });
+    }
+    drop(reader);
+    file.set_len(end).map_err(named)?;
+    Ok(kept)
 }
 
 fn existing_files(dir: &Path, prefix: &str) -> Vec<PathBuf> {

@@ -129,19 +129,40 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<u8> {
     }
 
     let analyzed = started.elapsed();
-    if let Some(e) = &analysis.total.spill_error {
+    let t = &analysis.total;
+    for moved in [t.finished.moved(), t.conv_archive.moved()]
+        .into_iter()
+        .flatten()
+    {
+        eprintln!("netanalyzer: warning: {moved}");
+    }
+    if let Some(e) = &t.spill_error {
         eprintln!("netanalyzer: {e}");
     }
     let report = Report::build(&analysis, args.top)
         .context("reading back the flows and address pairs written to disk")?;
     let built = started.elapsed();
-    let mut written = report::write_all(out_dir, &settings.outputs, &analysis, &report, args.top)
+    let report::Written {
+        files: mut written,
+        mut failed,
+    } = report::write_all(out_dir, &settings.outputs, &analysis, &report, args.top)
         .with_context(|| format!("writing reports to {}", out_dir.display()))?;
+    let mut extra = |result: std::io::Result<PathBuf>, name: &str| match result {
+        Ok(path) => written.push(path),
+        Err(e) => failed.push((out_dir.join(name), e)),
+    };
     if args.parquet.contains(&cli::ParquetTable::Flows) {
-        written.push(parquet_files::write_flows(out_dir, &report)?);
+        extra(
+            parquet_files::write_flows(out_dir, &report),
+            "flows.parquet",
+        );
     }
     if let Some(file) = rows.parquet.take() {
-        written.push(file.finish()?);
+        extra(file.finish(), "packets.parquet");
+    }
+    for (path, e) in &failed {
+        let _ = path;
+        eprintln!("netanalyzer: {e}");
     }
     if args.timings {
         let done = started.elapsed();
@@ -176,6 +197,27 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<u8> {
         }
         None => true,
     };
+    if !failed.is_empty() {
+        let summary_failed = failed.iter().any(|(p, _)| p.ends_with("summary.json"));
+        if summary_failed {
+            // The run's temporary files (flows and pairs written to disk) may be what filled
+            // the disk: with them gone, the summary's few kilobytes are tried once more.
+            let summary = serde_json::to_vec_pretty(&report.summary)?;
+            drop(report);
+            drop(analysis);
+            match report::atomic_write(out_dir, "summary.json", |w| {
+                std::io::Write::write_all(w, &summary)?;
+                std::io::Write::write_all(w, b"\n")
+            }) {
+                Ok(path) => eprintln!(
+                    "netanalyzer: wrote {} once the run's temporary files were removed",
+                    path.display()
+                ),
+                Err(e) => eprintln!("netanalyzer: cannot write the summary either: {e}"),
+            }
+        }
+        return Ok(exit::FATAL);
+    }
     Ok(if !loaded {
         exit::SINK
     } else if analysis.has_errors() {

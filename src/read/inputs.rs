@@ -237,7 +237,9 @@ impl Walker {
             return self.skip(path, why);
         }
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        if name.ends_with(".part") {
+        if name.starts_with('.') && name.ends_with(".tmp") {
+            // A file being written by netanalyzer itself (a report, a capture's record).
+        } else if name.ends_with(".part") {
             self.skip(path, "a capture still being written".into());
         } else if looks_like_capture(path) {
             self.file(path, &meta, link);

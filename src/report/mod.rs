@@ -1,5 +1,7 @@
-//! Metrics to files: `summary.json`, the CSV tables and `report.html`, each written whole to a temporary name
-//! and renamed into place, so a reader never sees half a report.
+//! Metrics to files: `summary.json`, the CSV tables and `report.html`, all written whole into a
+//! temporary folder beside them and then renamed into place, so a reader never sees half a
+//! report, and a report that cannot be written (a full disk) takes its older version away
+//! rather than leave it beside the new ones.
 
 pub mod conversations;
 pub mod csv;
@@ -31,15 +33,34 @@ pub enum Output {
     Html,
 }
 
-/// Writes the selected outputs into `dir` (created if needed); returns the paths written.
+/// What [`write_all`] did.
+#[derive(Debug, Default)]
+pub struct Written {
+    /// The reports written, in place.
+    pub files: Vec<PathBuf>,
+    /// The reports that could not be written, with the cause (their older versions removed).
+    pub failed: Vec<(PathBuf, io::Error)>,
+}
+
+/// Prefix of the folder the reports are written in before they replace the old ones; the
+/// spill folders' prefix, so that the next run removes one a killed run left.
+const STAGING_PREFIX: &str = ".netanalyzer-flows-report-";
+
+/// Writes the selected outputs into `dir` (created if needed): each into a folder beside them,
+/// then every one written renamed into place and every one that failed removed from `dir`.
+/// An error only when `dir` itself cannot be made or written into.
 pub fn write_all(
     dir: &Path,
     outputs: &[Output],
     analysis: &Analysis,
     report: &Report,
     top: usize,
-) -> io::Result<Vec<PathBuf>> {
+) -> io::Result<Written> {
     fs::create_dir_all(dir)?;
+    let staging = tempfile::Builder::new()
+        .prefix(STAGING_PREFIX)
+        .tempdir_in(dir)
+        .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", dir.display())))?;
     type Job<'a> = (
         &'static str,
         Box<dyn Fn(&mut BufWriter<File>) -> io::Result<()> + Sync + 'a>,
@@ -81,9 +102,30 @@ pub fn write_all(
         ));
     }
     // The files are independent: format them on all cores.
-    jobs.par_iter()
-        .map(|(name, body)| atomic_write(dir, name, |w| body(w)))
-        .collect()
+    let staged: Vec<(&str, io::Result<PathBuf>)> = jobs
+        .par_iter()
+        .map(|(name, body)| (*name, atomic_write(staging.path(), name, |w| body(w))))
+        .collect();
+    let mut written = Written::default();
+    for (name, result) in staged {
+        let target = dir.join(name);
+        match result.and_then(|from| fs::rename(from, &target)) {
+            Ok(()) => written.files.push(target),
+            Err(e) => {
+                // An older report beside the new ones would read as part of this run.
+                let _ = fs::remove_file(&target);
+                let e =
+                    io::Error::new(e.kind(), strip_staging(&e.to_string(), staging.path(), dir));
+                written.failed.push((target, e));
+            }
+        }
+    }
+    Ok(written)
+}
+
+/// A message about a file in the staging folder, naming the report's own path instead.
+fn strip_staging(message: &str, staging: &Path, dir: &Path) -> String {
+    message.replace(&staging.display().to_string(), &dir.display().to_string())
 }
 
 /// Writes `name` in `dir` through a temporary file renamed into place once complete.

@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 
-use super::folders::{spill_dir, spill_folder};
+use super::folders::{spill_dir, SpillPlace};
 use super::runs::{merge_runs_by_key, write_run};
 use crate::analyze::{ConvKey, ConvStats, EndpointStats};
 use crate::decode::Addr;
@@ -19,10 +19,9 @@ use crate::decode::Addr;
 /// Runs of address pairs written to disk.
 #[derive(Debug, Default, Clone)]
 pub struct ConvArchive {
-    root: Option<PathBuf>,
+    place: SpillPlace,
     /// Most pairs in memory (`Limits::max_conversations`), once set.
     limit: Option<usize>,
-    dir: Option<Arc<tempfile::TempDir>>,
     runs: Vec<PathBuf>,
     records: u64,
 }
@@ -30,7 +29,12 @@ pub struct ConvArchive {
 impl ConvArchive {
     /// Runs go into a temporary folder inside `root` (the system's temporary folder if unset).
     pub fn set_root(&mut self, root: PathBuf) {
-        self.root = Some(root);
+        self.place.root = Some(root);
+    }
+
+    /// Why the runs moved to the system's temporary folder, if they did.
+    pub fn moved(&self) -> Option<&str> {
+        self.place.moved.as_deref()
     }
 
     /// Records the run's limit on pairs in memory, which also bounds the endpoints counted in
@@ -46,7 +50,7 @@ impl ConvArchive {
 
     /// Where the runs go (the system's temporary folder when `None`).
     pub fn root(&self) -> Option<&std::path::Path> {
-        self.root.as_deref()
+        self.place.root.as_deref()
     }
 
     /// Pairs written to disk (a pair written twice counts twice).
@@ -60,8 +64,8 @@ impl ConvArchive {
             return Ok(());
         }
         pairs.sort_unstable_by_key(|p| p.0);
-        let dir = spill_folder(&mut self.dir, self.root.as_deref())?;
-        self.runs.push(write_run(dir.path(), "pairs", &pairs)?);
+        let run = self.place.write(|dir| write_run(dir, "pairs", &pairs))?;
+        self.runs.push(run);
         self.records += pairs.len() as u64;
         Ok(())
     }
@@ -82,7 +86,7 @@ impl ConvArchive {
         }
         // What is still in memory becomes the last run: a pair's first frame is in its earliest
         // run.
-        let own = spill_dir(self.root.as_deref())?;
+        let own = spill_dir(self.place.root.as_deref())?;
         let mut resident: Vec<(ConvKey, ConvStats)> = resident.map(|(k, c)| (*k, *c)).collect();
         resident.sort_unstable_by_key(|p| p.0);
         let mut runs = self.runs.clone();

@@ -14,18 +14,15 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use super::folders::{spill_dir, spill_folder};
+use super::folders::{spill_dir, SpillPlace};
 use super::runs::{write_run, SortedRows};
 use crate::analyze::{FlowKey, FlowPartial, FlowRecord};
 
 /// The flows spilled so far.
 #[derive(Debug, Clone, Default)]
 pub struct FlowArchive {
-    /// Folder to make the temporary folder in (the system's when `None`).
-    root: Option<PathBuf>,
-    dir: Option<Arc<tempfile::TempDir>>,
-    /// Folders of archives appended to this one.
-    keep: Vec<Arc<tempfile::TempDir>>,
+    /// Where the runs are written; it also keeps the folders of archives appended to this one.
+    place: SpillPlace,
     runs: Vec<PathBuf>,
     records: u64,
 }
@@ -41,7 +38,12 @@ impl FlowArchive {
     /// Spill files go into a temporary folder inside `root` (the output folder, typically: the
     /// system's temporary folder may be memory).
     pub fn set_root(&mut self, root: PathBuf) {
-        self.root = Some(root);
+        self.place.root = Some(root);
+    }
+
+    /// Why the runs moved to the system's temporary folder, if they did.
+    pub fn moved(&self) -> Option<&str> {
+        self.place.moved.as_deref()
     }
 
     /// Flows spilled.
@@ -50,13 +52,14 @@ impl FlowArchive {
     }
 
     /// Writes `flows` as one run.
-    pub fn spill(&mut self, flows: Vec<FlowRecord>) -> io::Result<()> {
+    pub fn spill(&mut self, mut flows: Vec<FlowRecord>) -> io::Result<()> {
         if flows.is_empty() {
             return Ok(());
         }
-        let dir = spill_folder(&mut self.dir, self.root.as_deref())?;
+        flows.sort_unstable_by(by_start);
+        let run = self.place.write(|dir| write_run(dir, "flows", &flows))?;
         self.records += flows.len() as u64;
-        self.runs.push(write_flows(dir.path(), flows)?);
+        self.runs.push(run);
         Ok(())
     }
 
@@ -65,8 +68,8 @@ impl FlowArchive {
         self.runs.extend(other.runs);
         self.records += other.records;
         // The other archive's folder must live as long as this one.
-        self.keep.extend(other.dir);
-        self.keep.extend(other.keep);
+        self.place.keep.extend(other.place.dir);
+        self.place.keep.extend(other.place.keep);
     }
 }
 
@@ -99,8 +102,8 @@ impl FlowTable {
         // follows no pointers.
         let mut open: Vec<(i64, &FlowKey, &FlowPartial)> =
             open.map(|(k, p)| (p.first_ts, k, p)).collect();
-        let mut dirs: Vec<_> = archive.dir.iter().cloned().collect();
-        dirs.extend(archive.keep.iter().cloned());
+        let mut dirs: Vec<_> = archive.place.dir.iter().cloned().collect();
+        dirs.extend(archive.place.keep.iter().cloned());
         let mut runs = archive.runs.clone();
         let mut spilled = archive.records;
         let finish = |chunk: &[(i64, &FlowKey, &FlowPartial)]| -> Vec<FlowRecord> {
@@ -127,7 +130,7 @@ impl FlowTable {
             resident.sort_by(by_start);
         } else {
             // A folder of this table's own: its files go when the report does.
-            let own = Arc::new(spill_dir(archive.root.as_deref())?);
+            let own = Arc::new(spill_dir(archive.place.root.as_deref())?);
             for chunk in open.chunks(1 << 16) {
                 runs.push(write_flows(own.path(), finish(chunk))?);
                 spilled += chunk.len() as u64;

@@ -46,3 +46,41 @@ pub(super) fn spill_folder(
     *dir = Some(Arc::clone(&d));
     Ok(d)
 }
+
+/// Where an archive keeps its runs: a folder of the run in `root`, moved to the system's
+/// temporary folder when `root` cannot take a run (a full disk), once.
+#[derive(Debug, Clone, Default)]
+pub(super) struct SpillPlace {
+    /// Folder to make the temporary folder in (the system's when `None`).
+    pub root: Option<std::path::PathBuf>,
+    pub dir: Option<Arc<tempfile::TempDir>>,
+    /// Folders given up for another, kept for the runs already in them.
+    pub keep: Vec<Arc<tempfile::TempDir>>,
+    /// Why the runs moved, once they have.
+    pub moved: Option<String>,
+}
+
+impl SpillPlace {
+    /// Writes a run with `write` into the folder, or, when that fails and the runs have not
+    /// moved yet, into a new folder in the system's temporary folder.
+    pub fn write<T>(&mut self, mut write: impl FnMut(&Path) -> io::Result<T>) -> io::Result<T> {
+        let dir = spill_folder(&mut self.dir, self.root.as_deref())?;
+        match write(dir.path()) {
+            Ok(v) => Ok(v),
+            Err(e) if self.moved.is_none() && self.root.is_some() => {
+                let tmp = std::env::temp_dir();
+                self.moved = Some(format!(
+                    "cannot write to {}: {e}; writing temporary files to {} instead",
+                    dir.path().display(),
+                    tmp.display()
+                ));
+                self.keep.push(dir);
+                self.dir = None;
+                self.root = Some(tmp);
+                let dir = spill_folder(&mut self.dir, self.root.as_deref())?;
+                write(dir.path())
+            }
+            Err(e) => Err(e),
+        }
+    }
+}

@@ -21,16 +21,25 @@ pub(super) fn write_run<T: RunRecord>(
     static RUNS: AtomicU64 = AtomicU64::new(0);
     let n = RUNS.fetch_add(1, AtomicOrdering::Relaxed);
     let path = dir.join(format!("{name}-{n}.bin"));
-    let mut out = BufWriter::with_capacity(1 << 20, File::create(&path)?);
-    let mut buf = Vec::with_capacity(256);
-    for r in records {
-        buf.clear();
-        encode_into(r, &mut buf);
-        out.write_all(&(buf.len() as u32).to_le_bytes())?;
-        out.write_all(&buf)?;
+    let written = (|| {
+        let mut out = BufWriter::with_capacity(1 << 20, File::create(&path)?);
+        let mut buf = Vec::with_capacity(256);
+        for r in records {
+            buf.clear();
+            encode_into(r, &mut buf);
+            out.write_all(&(buf.len() as u32).to_le_bytes())?;
+            out.write_all(&buf)?;
+        }
+        out.flush()
+    })();
+    match written {
+        Ok(()) => Ok(path),
+        Err(e) => {
+            // A run cut short is of no use, and on a full disk its bytes are what others need.
+            let _ = std::fs::remove_file(&path);
+            Err(io::Error::new(e.kind(), format!("{}: {e}", path.display())))
+        }
     }
-    out.flush()?;
-    Ok(path)
 }
 
 struct RunReader {

@@ -167,3 +167,155 @@ fn the_same_file_named_twice_is_read_once() {
     assert_eq!(packets(&out), packets(common::analyze_into(&office).path()));
     assert_eq!(skipped(&out).len(), 2, "{:?}", skipped(&out));
 }
+
+/// A small tmpfs mounted for a test, unmounted when dropped: a disk that fills. Needs root.
+struct SmallDisk {
+    dir: tempfile::TempDir,
+}
+
+impl SmallDisk {
+    fn mount(size: &str) -> Option<SmallDisk> {
+        let root = Command::new("id").arg("-u").output().ok()?;
+        if String::from_utf8_lossy(&root.stdout).trim() != "0" {
+            common::skip("a full disk is a small tmpfs, and mounting one needs root");
+            return None;
+        }
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mounted = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(dir.path())
+            .status()
+            .expect("mount");
+        assert!(mounted.success(), "mount a tmpfs");
+        Some(SmallDisk { dir })
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(self.dir.path()).status();
+    }
+}
+
+#[test]
+fn a_full_output_disk_keeps_the_summary_and_exits_3_naming_the_cause() {
+    let Some(disk) = SmallDisk::mount("600k") else {
+        return;
+    };
+    let input_dir = tempfile::tempdir().expect("tempdir");
+    let big = input_dir.path().join("busy.pcap");
+    generate_bench(&big, 200_000);
+    let out = disk.path().join("report");
+    // An earlier complete report of another capture in the same folder.
+    let office = sample("office-ethernet.pcap");
+    let earlier = run_within(analyze_cmd(&[&office], &out), Duration::from_secs(60));
+    assert_eq!(earlier.status.code(), Some(0));
+    assert!(out.join("flows.csv").is_file());
+
+    // Few flows in memory: finished ones go to disk, which fills.
+    let mut cmd = analyze_cmd(&[&big], &out);
+    cmd.args(["--max-flows", "2000"]);
+    let run = run_within(cmd, Duration::from_secs(300));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains("No space left on device") && stderr.contains("flows.csv"),
+        "names the path and the cause: {stderr}"
+    );
+    assert!(
+        stderr.contains("writing temporary files to"),
+        "the spill moved off the full disk: {stderr}"
+    );
+    let summary = common::summary(&out);
+    let roomy = tempfile::tempdir().expect("tempdir");
+    let mut cmd = analyze_cmd(&[&big], roomy.path());
+    cmd.args(["--max-flows", "2000"]);
+    assert_eq!(
+        run_within(cmd, Duration::from_secs(300)).status.code(),
+        Some(0)
+    );
+    let expected = common::summary(roomy.path());
+    assert_eq!(summary["packets"], expected["packets"], "the new summary");
+    assert_eq!(summary["flows"], expected["flows"], "every flow counted");
+    // Nothing of the earlier report is left beside the new one.
+    for (name, _) in [("flows.csv", ()), ("conversations.csv", ())] {
+        assert!(
+            !out.join(name).exists() || stderr.matches(name).count() == 0,
+            "{name}: an old table beside the new summary"
+        );
+    }
+    let stray: Vec<_> = std::fs::read_dir(&out)
+        .expect("dir")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(stray.is_empty(), "temporary files left: {stray:?}");
+}
+
+#[test]
+fn a_full_disk_closes_the_capture_file_cleanly() {
+    use netanalyzer::capture::rotate::{CaptureInfo, RotatingWriter, Rotation};
+    let Some(disk) = SmallDisk::mount("256k") else {
+        return;
+    };
+    let info = CaptureInfo {
+        interface: "test0".into(),
+        filter: String::new(),
+        snaplen: 65535,
+        linktype: 1,
+        nanosecond: false,
+        hostname: "test".into(),
+        tool_version: "test",
+    };
+    let mut writer =
+        RotatingWriter::new(&disk.path().join("cap"), Rotation::default(), info).expect("writer");
+    let frame = [0x5au8; 1000];
+    let mut sent = 0u64;
+    let failure = loop {
+        match writer.write(1_700_000_000_000_000_000 + sent as i64 * 1000, 1000, &frame) {
+            Ok(()) => sent += 1,
+            Err(e) => break e,
+        }
+        assert!(sent < 10_000, "a 256 KB disk never filled");
+    };
+    assert!(failure.to_string().contains("No space left"), "{failure}");
+    let closed = writer.close().expect("closed cleanly").expect("a file");
+    assert!(
+        closed.extension().is_some_and(|e| e == "pcap"),
+        "{closed:?}"
+    );
+    let names: Vec<String> = std::fs::read_dir(disk.path())
+        .expect("dir")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        !names
+            .iter()
+            .any(|n| n.ends_with(".part") || n.ends_with(".tmp")),
+        "{names:?}"
+    );
+    let record: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(closed.with_extension("json")).expect("the file's record"),
+    )
+    .expect("json");
+    // The file is a valid capture of the frames its record counts.
+    let out = tempfile::tempdir().expect("tempdir");
+    let run = run_within(analyze_cmd(&[&closed], out.path()), Duration::from_secs(60));
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let packets = common::summary(out.path())["packets"]
+        .as_u64()
+        .expect("packets");
+    assert_eq!(record["packets"].as_u64(), Some(packets));
+    assert!(packets > 100 && packets <= sent, "{packets} of {sent}");
+}
