@@ -4,10 +4,11 @@
 //!
 //! A file is complete when `netanalyzer capture` has renamed it from `.part` and written its
 //! `.json` record beside it, or, for files written by other tools, when it has not changed for
-//! [`SETTLE`]. A restart rebuilds the running totals by reading the done files again (at disk
+//! [`SETTLE`]. A file is known by its name, size and modification time: one a ring rewrites in
+//! place under the same name is a new file, analyzed again once complete. A restart rebuilds the running totals by reading the done files again (at disk
 //! speed); files a ring has deleted since cannot be read again and drop out of the totals.
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
@@ -26,8 +27,57 @@ pub const STATE_FILE: &str = "follow-state.json";
 struct State {
     schema_version: u32,
     dir: String,
-    /// Done files, by name relative to the followed directory, in the order analyzed.
-    files: Vec<String>,
+    /// Done files, in the order analyzed.
+    files: Vec<DoneFile>,
+}
+
+/// A file analyzed: its name relative to the followed directory, and what it was then.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+enum DoneFile {
+    Stamped {
+        name: String,
+        #[serde(flatten)]
+        stamp: Stamp,
+    },
+    /// Schema 1 kept names only.
+    Name(String),
+}
+
+impl DoneFile {
+    fn name(&self) -> &str {
+        match self {
+            DoneFile::Stamped { name, .. } | DoneFile::Name(name) => name,
+        }
+    }
+
+    fn stamp(&self) -> Option<Stamp> {
+        match self {
+            DoneFile::Stamped { stamp, .. } => Some(*stamp),
+            DoneFile::Name(_) => None,
+        }
+    }
+}
+
+/// What a file was when it was read: a file rewritten in place under its name differs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+struct Stamp {
+    size: u64,
+    modified_ns: i128,
+}
+
+impl Stamp {
+    fn of(meta: &std::fs::Metadata) -> Stamp {
+        let modified_ns = meta
+            .modified()
+            .ok()
+            .and_then(|m| m.duration_since(SystemTime::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos() as i128);
+        Stamp {
+            size: meta.len(),
+            modified_ns,
+        }
+    }
 }
 
 /// A running analysis of a directory.
@@ -36,8 +86,9 @@ pub struct Follower {
     state_path: PathBuf,
     opts: Options,
     ctx: Option<Context>,
-    done: BTreeSet<String>,
-    order: Vec<String>,
+    /// The stamp each done file had when it was read (`None`: named by an older state file).
+    done: BTreeMap<String, Option<Stamp>>,
+    order: Vec<DoneFile>,
     analysis: Analysis,
 }
 
@@ -65,7 +116,7 @@ impl Follower {
             dir: dir.to_path_buf(),
             state_path,
             ctx: None,
-            done: BTreeSet::new(),
+            done: BTreeMap::new(),
             order: Vec::new(),
             analysis: Analysis {
                 total,
@@ -76,14 +127,15 @@ impl Follower {
             },
             opts,
         };
-        for name in state.files {
-            let path = follower.dir.join(&name);
-            if path.is_file() {
-                follower.ingest(&name, &path);
-            } else {
-                // Deleted since (a ring): remembered as done, no longer counted.
-                follower.done.insert(name.clone());
-                follower.order.push(name);
+        for done in state.files {
+            let path = follower.dir.join(done.name());
+            match std::fs::metadata(&path) {
+                Ok(meta) if meta.is_file() => follower.ingest(done.name(), &path, Stamp::of(&meta)),
+                _ => {
+                    // Deleted since (a ring): remembered as done, no longer counted.
+                    follower.done.insert(done.name().to_string(), done.stamp());
+                    follower.order.push(done);
+                }
             }
         }
         Ok(follower)
@@ -94,12 +146,12 @@ impl Follower {
         &self.analysis
     }
 
-    /// Files analyzed so far, in order.
-    pub fn done(&self) -> &[String] {
-        &self.order
+    /// Files analyzed so far, in order (a file rewritten in place is named again).
+    pub fn done(&self) -> Vec<&str> {
+        self.order.iter().map(DoneFile::name).collect()
     }
 
-    fn ingest(&mut self, name: &str, path: &Path) {
+    fn ingest(&mut self, name: &str, path: &Path, stamp: Stamp) {
         let ctx = *self.ctx.get_or_insert_with(|| {
             let base_ts = read::first_timestamp(path).unwrap_or(0);
             Context {
@@ -119,13 +171,16 @@ impl Follower {
             &mut None,
         );
         self.analysis.files.push(report);
-        self.done.insert(name.to_string());
-        self.order.push(name.to_string());
+        self.done.insert(name.to_string(), Some(stamp));
+        self.order.push(DoneFile::Stamped {
+            name: name.to_string(),
+            stamp,
+        });
     }
 
     /// Analyzes the files completed since the last call, in time order; returns how many.
     pub fn poll(&mut self) -> std::io::Result<usize> {
-        let mut ready: Vec<(Option<i64>, String, PathBuf)> = Vec::new();
+        let mut ready: Vec<(Option<i64>, String, PathBuf, Stamp)> = Vec::new();
         let now = SystemTime::now();
         for entry in std::fs::read_dir(&self.dir)? {
             let Ok(entry) = entry else { continue };
@@ -137,12 +192,19 @@ impl Follower {
             else {
                 continue;
             };
-            if self.done.contains(&name) || name.ends_with(".part") || name.ends_with(".json") {
+            if name.ends_with(".part") || name.ends_with(".json") || name.starts_with('.') {
                 continue;
             }
             let Ok(meta) = entry.metadata() else { continue };
             if !meta.is_file() {
                 continue;
+            }
+            let stamp = Stamp::of(&meta);
+            match self.done.get(&name) {
+                // Done, and as it was then (an older state file's names are taken as done).
+                Some(None) => continue,
+                Some(Some(done)) if *done == stamp => continue,
+                _ => {}
             }
             let recorded = path.with_extension("json").is_file();
             let settled = meta
@@ -153,12 +215,12 @@ impl Follower {
             if !(recorded || settled) || !read::looks_like_capture(&path) {
                 continue;
             }
-            ready.push((read::first_timestamp(&path), name, path));
+            ready.push((read::first_timestamp(&path), name, path, stamp));
         }
         ready.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
         let n = ready.len();
-        for (_, name, path) in ready {
-            self.ingest(&name, &path);
+        for (_, name, path, stamp) in ready {
+            self.ingest(&name, &path, stamp);
             self.save()?;
         }
         Ok(n)
@@ -166,7 +228,7 @@ impl Follower {
 
     fn save(&self) -> std::io::Result<()> {
         let state = State {
-            schema_version: 1,
+            schema_version: 2,
             dir: self.dir.display().to_string(),
             files: self.order.clone(),
         };

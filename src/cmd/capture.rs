@@ -25,12 +25,15 @@ pub fn run(args: CaptureArgs) -> anyhow::Result<u8> {
     use netanalyzer::capture::rotate::Rotation;
 
     if args.list_interfaces {
+        use std::io::Write as _;
+        let mut out = std::io::stdout().lock();
         for (name, desc) in live::list_interfaces()? {
             match desc {
-                Some(d) => println!("{name}\t{d}"),
-                None => println!("{name}"),
+                Some(d) => writeln!(out, "{name}\t{d}")?,
+                None => writeln!(out, "{name}")?,
             }
         }
+        out.flush()?;
         return Ok(exit::OK);
     }
     let (Some(interface), Some(base)) = (args.interface.clone(), args.write.clone()) else {

@@ -7,19 +7,22 @@ use crate::cli::GenerateArgs;
 
 /// `netanalyzer generate`.
 pub fn run(args: GenerateArgs) -> anyhow::Result<u8> {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
     match args.bench {
         Some(packets) => {
             netanalyzer::samples::write_bench(&args.out, packets, args.seed)
                 .with_context(|| format!("writing {}", args.out.display()))?;
-            println!("wrote {} ({packets} packets)", args.out.display());
+            writeln!(out, "wrote {} ({packets} packets)", args.out.display())?;
         }
         None => {
             let files = netanalyzer::samples::write_samples(&args.out)
                 .with_context(|| format!("writing samples to {}", args.out.display()))?;
             for f in files {
-                println!("wrote {}", f.display());
+                writeln!(out, "wrote {}", f.display())?;
             }
         }
     }
+    out.flush()?;
     Ok(exit::OK)
 }

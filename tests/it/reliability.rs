@@ -319,3 +319,98 @@ fn a_full_disk_closes_the_capture_file_cleanly() {
     assert_eq!(record["packets"].as_u64(), Some(packets));
     assert!(packets > 100 && packets <= sent, "{packets} of {sent}");
 }
+
+#[test]
+fn follow_reads_a_file_a_ring_rewrites_in_place_again() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let caps = dir.path().join("ring");
+    let reports = dir.path().join("reports");
+    std::fs::create_dir(&caps).expect("mkdir");
+    let first = sample("office-ethernet.pcap");
+    let second = sample("raw-ip.pcap");
+    let ring = caps.join("ring0.pcap");
+    std::fs::copy(&first, &ring).expect("copy");
+    let mut follower = bin()
+        .args(["analyze", "--follow", "--quiet", "--poll", "100ms", "--out"])
+        .arg(&reports)
+        .arg(&caps)
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start follow");
+    let count = |p: &Path| packets(common::analyze_into(p).path());
+    let (a, b) = (count(&first), count(&second));
+    let summary_packets = || {
+        std::fs::read_to_string(reports.join("summary.json"))
+            .ok()
+            .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+            .and_then(|s| s["packets"].as_u64())
+    };
+    let wait_for = |want: u64| {
+        let started = Instant::now();
+        while summary_packets() != Some(want) {
+            assert!(
+                started.elapsed() < Duration::from_secs(30),
+                "waited for {want} packets, have {:?}",
+                summary_packets()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    };
+    // Files without a capture record are taken once unchanged for 5 s.
+    wait_for(a);
+    // The ring comes round: the same name, new content, written in place.
+    std::fs::write(&ring, std::fs::read(&second).expect("read")).expect("rewrite");
+    wait_for(a + b);
+    let _ = Command::new("kill").arg(follower.id().to_string()).status();
+    let _ = follower.wait();
+    let state: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(reports.join("follow-state.json")).expect("state"),
+    )
+    .expect("json");
+    let names: Vec<&str> = state["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .filter_map(|f| f["name"].as_str())
+        .collect();
+    assert_eq!(names, ["ring0.pcap", "ring0.pcap"]);
+}
+
+#[test]
+fn every_mode_writing_into_a_closed_pipe_ends_quietly() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let report = common::analyze_into(&sample("office-ethernet.pcap"));
+    let office = sample("office-ethernet.pcap");
+    let out = dir.path().join("out");
+    let gen = dir.path().join("gen");
+    let report_dir = report.path().to_str().expect("utf-8 path");
+    let cases: Vec<Vec<&str>> = vec![
+        vec![
+            "analyze",
+            office.to_str().expect("utf-8"),
+            "--out",
+            out.to_str().expect("utf-8"),
+        ],
+        vec!["compare", report_dir, report_dir],
+        vec!["capture", "--list-interfaces"],
+        vec!["generate", "--out", gen.to_str().expect("utf-8")],
+        vec!["--help"],
+    ];
+    for args in cases {
+        let mut child = bin()
+            .args(&args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run");
+        // The reader goes away before anything is written, as `| head -c 0` would.
+        drop(child.stdout.take());
+        let out = child.wait_with_output().expect("wait");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+        assert!(
+            !stderr.contains("panicked") && !stderr.contains("Broken pipe"),
+            "{args:?}: {stderr}"
+        );
+    }
+}
