@@ -28,6 +28,9 @@ use crate::read::{
 /// Bytes searched for a record boundary after each cutting point.
 const GUESS_SEARCH: usize = 64 * 1024;
 
+/// Cutting points tried after each other, a part's length apart, before a part is cut anywhere.
+const GUESS_TRIES: usize = 4;
+
 /// Parts no smaller than this, whatever the records' size.
 const MIN_PART_BYTES: usize = 256 * 1024;
 
@@ -463,13 +466,19 @@ fn walk_parts<S: PartScanner>(
 /// `part_bytes` or more after it, or at the end of the file when there is none.
 fn next_cut<S: PartScanner>(buf: &[u8], scanner: &S, start: usize, part_bytes: usize) -> usize {
     let mut at = start.saturating_add(part_bytes);
-    while at < buf.len() {
+    for _ in 0..GUESS_TRIES {
+        if at >= buf.len() {
+            return buf.len();
+        }
         if let Some(guess) = scanner.guess_boundary(buf, at, at + GUESS_SEARCH) {
             return guess;
         }
         at = at.saturating_add(part_bytes);
     }
-    buf.len()
+    // Nothing like records here (noise, a stretch of zeros): the next part starts at a cut
+    // that is no boundary, and is walked again from the true one if the walk gets there. A
+    // search to the end would read the whole file before anything is walked.
+    at.min(buf.len())
 }
 
 /// The mean length of the first records from `first`, headers included.

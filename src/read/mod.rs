@@ -132,6 +132,12 @@ pub enum ReadErrorKind {
     /// An `if_tsresol` that cannot be represented.
     #[error("pcapng interface has an unusable timestamp resolution {0:#04x}")]
     BadTsResol(u8),
+    /// From here on the file holds only zeros (preallocated and never filled, or damaged).
+    #[error("the file holds only zeros from here on (at least {len} bytes): preallocated and never filled, or damaged")]
+    ZeroFilled {
+        /// Zero bytes seen.
+        len: usize,
+    },
     /// The operating system refused a read.
     #[error("read failed: {0}")]
     Io(String),

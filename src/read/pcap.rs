@@ -143,6 +143,9 @@ impl PcapScanner {
                 max: self.max_record,
             });
         }
+        if caplen == 0 && (ts_sec | ts_frac | origlen) == 0 && zero_filled(buf, at) {
+            return Err(ReadErrorKind::ZeroFilled { len: ZERO_RUN });
+        }
         let total = self.record_header_len + caplen as usize;
         if remaining < total {
             return Ok(Scan::NeedMore { need: total });
@@ -229,6 +232,26 @@ impl PcapScanner {
 }
 
 /// Pcap files made in memory, for tests here and elsewhere.
+/// Zero bytes from a record header on after which a file is taken to hold nothing more: a file
+/// preallocated and never filled, or zeroed by damage. A record of all zeros is otherwise read
+/// as a record (tshark does, and fuzzed files hold a few), but a 100 GB stretch of them is no
+/// capture.
+pub const ZERO_RUN: usize = 1 << 20;
+
+/// Records of a zero-filled stretch start 16 bytes apart, so one in every this many bytes is
+/// checked: a long stretch is found within this many bytes of its start, and a short one costs
+/// a scan of at most [`ZERO_RUN`] bytes per this many.
+const ZERO_CHECK_EVERY: usize = 64 * 1024;
+
+/// Whether the zero record header at `at` begins [`ZERO_RUN`] zero bytes.
+#[cold]
+fn zero_filled(buf: &[u8], at: usize) -> bool {
+    at % ZERO_CHECK_EVERY < 16
+        && buf
+            .get(at..at + ZERO_RUN)
+            .is_some_and(|run| run.iter().all(|&b| b == 0))
+}
+
 #[cfg(test)]
 pub(crate) mod fixtures {
     /// A pcap file of `records` (seconds, fraction, captured bytes, original length).

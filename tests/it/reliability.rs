@@ -414,3 +414,248 @@ fn every_mode_writing_into_a_closed_pipe_ends_quietly() {
         );
     }
 }
+
+/// Runs `cmd` to its end; its exit code and peak resident memory in MB (the high-water mark the
+/// kernel keeps for the process, read as it runs: a fork's own accounting starts from its
+/// parent's), or a failure when it outlives `limit`.
+fn run_measured(mut cmd: Command, limit: Duration) -> (Option<i32>, u64, String) {
+    let mut child = cmd
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run netanalyzer");
+    let status_file = format!("/proc/{}/status", child.id());
+    let started = Instant::now();
+    let mut peak_kb = 0u64;
+    let status = loop {
+        if let Ok(text) = std::fs::read_to_string(&status_file) {
+            let hwm = text
+                .lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok());
+            peak_kb = peak_kb.max(hwm.unwrap_or(0));
+        }
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            panic!("still running after {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    let mut stderr = String::new();
+    if let Some(mut e) = child.stderr.take() {
+        let _ = std::io::Read::read_to_string(&mut e, &mut stderr);
+    }
+    (status.code(), peak_kb / 1024, stderr)
+}
+
+fn pcap_header() -> Vec<u8> {
+    let mut b = vec![0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0];
+    b.extend_from_slice(&[0; 8]);
+    b.extend_from_slice(&65535u32.to_le_bytes());
+    b.extend_from_slice(&1u32.to_le_bytes());
+    b
+}
+
+fn pcap_record(out: &mut Vec<u8>, i: u32, frame: &[u8]) {
+    out.extend_from_slice(&(1_700_000_123 + i / 100_000).to_le_bytes());
+    out.extend_from_slice(&(i % 100_000 * 10).to_le_bytes());
+    out.extend_from_slice(&(frame.len() as u32).to_le_bytes());
+    out.extend_from_slice(&60u32.to_le_bytes());
+    out.extend_from_slice(frame);
+}
+
+#[test]
+fn ten_million_tiny_records_are_analyzed_in_bounded_memory() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("tiny.pcap");
+    let mut file = std::io::BufWriter::new(std::fs::File::create(&path).expect("create"));
+    let mut chunk = pcap_header();
+    // Ethernet headers alone (cut by a snap length of 14), from a thousand addresses.
+    for i in 0..10_000_000u32 {
+        let mut frame = [0u8; 14];
+        frame[..6].copy_from_slice(&[2, 0, 0, 0, (i >> 8) as u8 & 3, i as u8]);
+        frame[12..].copy_from_slice(&[0x08, 0x00]);
+        pcap_record(&mut chunk, i, &frame);
+        if chunk.len() > 1 << 20 {
+            std::io::Write::write_all(&mut file, &chunk).expect("write");
+            chunk.clear();
+        }
+    }
+    std::io::Write::write_all(&mut file, &chunk).expect("write");
+    drop(file);
+    let out = dir.path().join("out");
+    let (code, rss_mb, stderr) =
+        run_measured(analyze_cmd(&[&path], &out), Duration::from_secs(300));
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(packets(&out), 10_000_000);
+    assert!(rss_mb < 400, "peak RSS {rss_mb} MB");
+}
+
+#[test]
+fn a_folder_of_a_hundred_thousand_files_is_read_in_bounded_memory() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let folder = dir.path().join("many");
+    std::fs::create_dir(&folder).expect("mkdir");
+    let office = std::fs::read(sample("office-ethernet.pcap")).expect("sample");
+    // The file header and the first frame of a real capture, a hundred thousand times.
+    let first_frame_end =
+        24 + 16 + u32::from_le_bytes(office[32..36].try_into().expect("4")) as usize;
+    for i in 0..100_000 {
+        let sub = folder.join(format!("{:03}", i / 1000));
+        if i % 1000 == 0 {
+            std::fs::create_dir(&sub).expect("mkdir");
+        }
+        std::fs::write(sub.join(format!("{i:06}.pcap")), &office[..first_frame_end])
+            .expect("write");
+    }
+    let out = dir.path().join("out");
+    let mut cmd = analyze_cmd(&[&folder], &out);
+    cmd.args(["--format", "json"]);
+    let (code, rss_mb, stderr) = run_measured(cmd, Duration::from_secs(600));
+    assert_eq!(code, Some(0), "{stderr}");
+    let summary = common::summary(&out);
+    assert_eq!(summary["packets"], 100_000);
+    assert_eq!(summary["files"].as_array().map(Vec::len), Some(100_000));
+    assert!(rss_mb < 1000, "peak RSS {rss_mb} MB");
+}
+
+#[test]
+fn a_hundred_gigabytes_of_zeros_is_rejected_at_once() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let zeros = dir.path().join("zeros.bin");
+    let preallocated = dir.path().join("preallocated.pcap");
+    let mut header = pcap_header();
+    pcap_record(&mut header, 0, &[0u8; 60]);
+    std::fs::write(&preallocated, &header).expect("write");
+    for path in [&zeros, &preallocated] {
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(path)
+            .expect("open");
+        // Sparse: no disk is used.
+        file.set_len(100 << 30).expect("sparse file");
+    }
+    let out = dir.path().join("out");
+    let (code, rss_mb, stderr) = run_measured(
+        analyze_cmd(&[&zeros, &preallocated], &out),
+        Duration::from_secs(60),
+    );
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("zeros.bin: at byte offset 0: not a pcap"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("preallocated.pcap") && stderr.contains("only zeros"),
+        "{stderr}"
+    );
+    // The frame, and the zero records (read as tshark reads them) up to where the stretch of
+    // zeros is recognised: within 64 KiB of its start.
+    let read = packets(&out);
+    assert!((1..=1 + 65_536 / 16).contains(&read), "{read} frames");
+    assert!(rss_mb < 300, "peak RSS {rss_mb} MB");
+}
+
+#[test]
+fn a_pcapng_of_ten_thousand_interfaces_is_analyzed() {
+    let block = |out: &mut Vec<u8>, kind: u32, body: &[u8]| {
+        let len = 12 + body.len().div_ceil(4) * 4;
+        out.extend_from_slice(&kind.to_le_bytes());
+        out.extend_from_slice(&(len as u32).to_le_bytes());
+        out.extend_from_slice(body);
+        out.resize(out.len() + (len - 12 - body.len()), 0);
+        out.extend_from_slice(&(len as u32).to_le_bytes());
+    };
+    let mut bytes = Vec::new();
+    let mut shb = 0x1a2b_3c4du32.to_le_bytes().to_vec();
+    shb.extend_from_slice(&[1, 0, 0, 0]);
+    shb.extend_from_slice(&u64::MAX.to_le_bytes());
+    block(&mut bytes, 0x0a0d_0d0a, &shb);
+    let frame = {
+        let mut f = vec![0u8; 60];
+        f[..6].copy_from_slice(&[0xff; 6]);
+        f[12..14].copy_from_slice(&[0x08, 0x06]);
+        f
+    };
+    // Each interface described just before its one frame: every frame changes the state the
+    // parts were cut with.
+    for i in 0..10_000u32 {
+        let mut idb = 1u16.to_le_bytes().to_vec();
+        idb.extend_from_slice(&[0, 0]);
+        idb.extend_from_slice(&65535u32.to_le_bytes());
+        block(&mut bytes, 1, &idb);
+        let mut epb = i.to_le_bytes().to_vec();
+        epb.extend_from_slice(&0u32.to_le_bytes());
+        epb.extend_from_slice(&(1_700_000_000_000_000u64 as u32 + i).to_le_bytes());
+        epb.extend_from_slice(&60u32.to_le_bytes());
+        epb.extend_from_slice(&60u32.to_le_bytes());
+        epb.extend_from_slice(&frame);
+        block(&mut bytes, 6, &epb);
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("interfaces.pcapng");
+    std::fs::write(&path, &bytes).expect("write");
+    let out = dir.path().join("out");
+    let (code, rss_mb, stderr) =
+        run_measured(analyze_cmd(&[&path], &out), Duration::from_secs(120));
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(packets(&out), 10_000);
+    assert!(rss_mb < 300, "peak RSS {rss_mb} MB");
+}
+
+#[test]
+fn a_record_claiming_four_gigabytes_is_an_error_not_an_allocation() {
+    use std::io::Write as _;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut pcap = pcap_header();
+    pcap_record(&mut pcap, 0, &[0u8; 60]);
+    let mut claim = pcap.clone();
+    claim.extend_from_slice(&[0; 8]);
+    claim.extend_from_slice(&0xffff_fff0u32.to_le_bytes());
+    claim.extend_from_slice(&60u32.to_le_bytes());
+    claim.extend_from_slice(&[0; 100]);
+    let mut ng = Vec::new();
+    ng.extend_from_slice(&0x0a0d_0d0au32.to_le_bytes());
+    ng.extend_from_slice(&28u32.to_le_bytes());
+    ng.extend_from_slice(&0x1a2b_3c4du32.to_le_bytes());
+    ng.extend_from_slice(&[1, 0, 0, 0]);
+    ng.extend_from_slice(&u64::MAX.to_le_bytes());
+    ng.extend_from_slice(&28u32.to_le_bytes());
+    ng.extend_from_slice(&6u32.to_le_bytes());
+    ng.extend_from_slice(&0xffff_fff0u32.to_le_bytes());
+    ng.extend_from_slice(&[0; 100]);
+    let mut paths = Vec::new();
+    for (name, bytes) in [("claim.pcap", claim), ("claim.pcapng", ng)] {
+        let plain = dir.path().join(name);
+        std::fs::write(&plain, &bytes).expect("write");
+        let gz = dir.path().join(format!("{name}.gz"));
+        let mut enc = flate2::write::GzEncoder::new(
+            std::fs::File::create(&gz).expect("create"),
+            flate2::Compression::fast(),
+        );
+        enc.write_all(&bytes).expect("gzip");
+        enc.finish().expect("gzip");
+        paths.push(plain);
+        paths.push(gz);
+    }
+    let inputs: Vec<&Path> = paths.iter().map(|p| p.as_path()).collect();
+    let out = dir.path().join("out");
+    let (code, rss_mb, stderr) = run_measured(analyze_cmd(&inputs, &out), Duration::from_secs(60));
+    assert_eq!(code, Some(1), "{stderr}");
+    for p in &paths {
+        let name = p.file_name().and_then(|n| n.to_str()).expect("name");
+        assert!(
+            stderr
+                .lines()
+                .any(|l| l.contains(name) && l.contains("byte offset")),
+            "{name}: {stderr}"
+        );
+    }
+    assert_eq!(packets(&out), 2, "the one frame before each pcap's claim");
+    assert!(rss_mb < 300, "peak RSS {rss_mb} MB");
+}
