@@ -144,7 +144,7 @@ impl Follower {
             if !meta.is_file() {
                 continue;
             }
-            let recorded = path.with_extension("json").is_file();
+            let recorded = crate::capture::rotate::record_path(&path).is_file();
             let settled = meta
                 .modified()
                 .ok()
