@@ -1,5 +1,5 @@
 //! Records to metrics: decode a window of records in parallel (a mapped file's parts are walked
-//! and decoded at once, in `parts`; a gzip stream's records come in batches), fold each part or
+//! and decoded at once, in `parts`; a stream's records come in batches), fold each part or
 //! batch into a partial [`Aggregate`], merge the partials in record order.
 //!
 //! Memory is bounded by the window (a few parts or batches) plus the tables that grow with
