@@ -6,7 +6,8 @@
 # input size.
 #
 # Also the same capture compressed with `gzip -1`: netanalyzer on it, inflating alone with the same
-# library (examples/inflate.rs), and zcat.
+# library (examples/inflate.rs), and zcat; and with `zstd -T1` (level 3): netanalyzer on it and
+# `zstd -dc`, the same library's command line.
 #
 # Usage: scripts/bench.sh [PACKETS]        (default 2000000; RUNS=3, SCALING=1 to run it)
 # Results are also saved under benches/runs/<date>-<host>/.
@@ -18,8 +19,8 @@ runs=${RUNS:-3}
 scaling=${SCALING:-1}
 work=${BENCH_DIR:-/tmp/netanalyzer-bench}
 mkdir -p "$work"
-for tool in tshark tcpdump capinfos gzip zcat /usr/bin/time; do
-    command -v "$tool" >/dev/null || { echo "bench: $tool is missing (apt-get install tshark tcpdump time)"; exit 2; }
+for tool in tshark tcpdump capinfos gzip zcat zstd /usr/bin/time; do
+    command -v "$tool" >/dev/null || { echo "bench: $tool is missing (apt-get install tshark tcpdump time zstd)"; exit 2; }
 done
 
 cargo build --release --quiet --example inflate
@@ -30,6 +31,8 @@ capture="$work/bench-$packets.pcap"
 bytes=$(stat -c %s "$capture")
 gz="$capture.gz"
 [ -f "$gz" ] || gzip -1 -c "$capture" > "$gz"
+zst="$capture.zst"
+[ -f "$zst" ] || zstd -q -T1 -c "$capture" > "$zst"
 # warm_cache FILE...: drops the files' cached pages, then reads them back, so the cache holds them
 # as read from disk (large folios) rather than as the generator's small writes left them.
 warm_cache() {
@@ -38,7 +41,7 @@ warm_cache() {
         cat "$f" > /dev/null
     done
 }
-warm_cache "$capture" "$gz"
+warm_cache "$capture" "$gz" "$zst"
 "$bin" analyze "$capture" --out "$work/warmup" --quiet   # and the binary
 
 out_dir="benches/runs/$(date -u +%Y-%m-%d)-$(hostname -s)"
@@ -86,7 +89,7 @@ median_run() {
 
 reports="$work/reports"
 tools=(netanalyzer netanalyzer-1-thread tshark-conv-ip tshark-io-stat tcpdump capinfos capinfos-c cat
-    netanalyzer-gz inflate-only-gz zcat-gz)
+    netanalyzer-gz inflate-only-gz zcat-gz netanalyzer-zst zstd-dc-zst)
 # set_cmd NAME: the command line of tool NAME, in the array cmd.
 set_cmd() {
     case $1 in
@@ -102,6 +105,9 @@ set_cmd() {
         netanalyzer-gz) cmd=("$bin" analyze "$gz" --out "$reports" --quiet) ;;
         inflate-only-gz) cmd=("$inflate" "$gz") ;;
         zcat-gz) cmd=(zcat "$gz") ;;
+        # The same capture as `zstd -T1`: analysis should take no longer than `zstd -dc` alone.
+        netanalyzer-zst) cmd=("$bin" analyze "$zst" --out "$reports" --quiet) ;;
+        zstd-dc-zst) cmd=(zstd -dc "$zst") ;;
     esac
 }
 # Round after round, each tool once a round: a slow spell of the machine (it has neighbours)

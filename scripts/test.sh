@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs every check and test of netanalyzer on a Debian machine with Rust (rustup) installed.
 # Installs what the tests need when missing: from Debian's packages tshark, capinfos, chromium,
-# libpcap-dev, iproute2, influxdb, victoria-metrics and python3-venv; Python's duckdb into a
-# virtual environment of its own (target/py, so Debian's externally managed python3 is left
+# libpcap-dev, iproute2, zstd, xz-utils, influxdb, victoria-metrics and python3-venv; Python's
+# duckdb into a virtual environment of its own (target/py, so Debian's externally managed python3 is left
 # alone). The servers are started by the tests themselves on 127.0.0.1 with free ports and
 # temporary directories, and stopped after. Capture tests need root for network namespaces.
 # A test that cannot run here says SKIPPED and is counted in the closing line; under CI (CI set)
@@ -24,6 +24,8 @@ command -v tshark >/dev/null 2>&1 || need+=(tshark)
 command -v capinfos >/dev/null 2>&1 || need+=(wireshark-common)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v ip >/dev/null 2>&1 || need+=(iproute2)
+command -v zstd >/dev/null 2>&1 || need+=(zstd)
+command -v xz >/dev/null 2>&1 || need+=(xz-utils)
 [ -e /usr/include/pcap.h ] || [ -e /usr/include/pcap/pcap.h ] || need+=(libpcap-dev)
 command -v influxd >/dev/null 2>&1 || need+=(influxdb)
 command -v victoria-metrics >/dev/null 2>&1 || need+=(victoria-metrics)

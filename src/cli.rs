@@ -53,9 +53,11 @@ pub enum Command {
         netanalyzer capture -i eth0 -f \"tcp port 443\" -w /var/cap/web --rotate-size 100MB --ring 48\n  \
         netanalyzer capture -i any -w cap/office --rotate-time 15m --rotate-packets 1000000 --snaplen 256\n  \
         netanalyzer capture -i eth0 -w cap/t --rotate-time 1h --rotate-align --stop-after 1d\n  \
+        netanalyzer capture -i eth0 -w cap/z --rotate-size 1GB --compress zstd    # NAME.pcap.zst\n  \
         netanalyzer capture --list-interfaces\n\n\
-        Files are named PREFIX-YYYYMMDDTHHMMSSZ-NNNNNN.pcap, written as .pcap.part and renamed when\n\
-        complete, each with a .json record beside it. SIGINT/SIGTERM stop cleanly (exit 0);\n\
+        Files are named PREFIX-YYYYMMDDTHHMMSSZ-NNNNNN.pcap (.pcap.zst with --compress zstd), written\n\
+        as NAME.part and renamed when complete, each with a NAME.json record beside it (the .pcap\n\
+        or .pcap.zst dropped). SIGINT/SIGTERM stop cleanly (exit 0);\n\
         SIGUSR1 prints the counters.\n\n\
         EXIT STATUS:\n  \
         0  stopped by a signal or a --stop-after limit\n  \
@@ -324,6 +326,11 @@ pub struct CaptureArgs {
     /// Keep only the newest N files (and their records).
     #[arg(long)]
     pub ring: Option<usize>,
+    /// Compress each file as it is written: NAME.pcap.zst (zstd level 3, with checksums;
+    /// `zstd -dc NAME.pcap.zst | tshark -r -` reads it). --rotate-size counts the bytes before
+    /// compression.
+    #[arg(long, value_name = "FORMAT")]
+    pub compress: Option<CaptureCompression>,
     /// Stop by itself: a duration (10m), a frame count (5000packets) or a file count (6files).
     #[arg(long, value_name = "LIMIT", value_parser = parse_stop_after)]
     pub stop_after: Vec<StopLimit>,
@@ -333,6 +340,13 @@ pub struct CaptureArgs {
     /// No status lines.
     #[arg(short, long)]
     pub quiet: bool,
+}
+
+/// `capture --compress` formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CaptureCompression {
+    /// Zstandard
+    Zstd,
 }
 
 /// One `--stop-after` limit.

@@ -37,8 +37,8 @@ struct State {
 enum DoneFile {
     Stamped {
         name: String,
-        #[serde(flatten)]
-        stamp: Stamp,
+        size: u64,
+        modified_ns: i64,
     },
     /// Schema 1 kept names only.
     Name(String),
@@ -53,17 +53,22 @@ impl DoneFile {
 
     fn stamp(&self) -> Option<Stamp> {
         match self {
-            DoneFile::Stamped { stamp, .. } => Some(*stamp),
+            DoneFile::Stamped {
+                size, modified_ns, ..
+            } => Some(Stamp {
+                size: *size,
+                modified_ns: *modified_ns,
+            }),
             DoneFile::Name(_) => None,
         }
     }
 }
 
 /// What a file was when it was read: a file rewritten in place under its name differs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Stamp {
     size: u64,
-    modified_ns: i128,
+    modified_ns: i64,
 }
 
 impl Stamp {
@@ -72,7 +77,7 @@ impl Stamp {
             .modified()
             .ok()
             .and_then(|m| m.duration_since(SystemTime::UNIX_EPOCH).ok())
-            .map_or(0, |d| d.as_nanos() as i128);
+            .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX));
         Stamp {
             size: meta.len(),
             modified_ns,
@@ -174,7 +179,8 @@ impl Follower {
         self.done.insert(name.to_string(), Some(stamp));
         self.order.push(DoneFile::Stamped {
             name: name.to_string(),
-            stamp,
+            size: stamp.size,
+            modified_ns: stamp.modified_ns,
         });
     }
 
@@ -206,7 +212,7 @@ impl Follower {
                 Some(Some(done)) if *done == stamp => continue,
                 _ => {}
             }
-            let recorded = path.with_extension("json").is_file();
+            let recorded = crate::capture::rotate::record_path(&path).is_file();
             let settled = meta
                 .modified()
                 .ok()
@@ -238,5 +244,37 @@ impl Follower {
             serde_json::to_vec_pretty(&state).map_err(std::io::Error::other)?,
         )?;
         std::fs::rename(&tmp, &self.state_path)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn state_files_of_both_schemas_are_read() {
+        let v1 = r#"{"schema_version":1,"dir":"/cap","files":["a.pcap","b.pcap"]}"#;
+        let state: State = serde_json::from_str(v1).expect("schema 1");
+        assert_eq!(state.files[1], DoneFile::Name("b.pcap".into()));
+        assert_eq!(state.files[1].stamp(), None);
+        let v2 = State {
+            schema_version: 2,
+            dir: "/cap".into(),
+            files: vec![DoneFile::Stamped {
+                name: "a.pcap".into(),
+                size: 314,
+                modified_ns: 1_764_000_000_123_456_789,
+            }],
+        };
+        let text = serde_json::to_string(&v2).expect("json");
+        let back: State = serde_json::from_str(&text).expect("schema 2");
+        assert_eq!(back.files, v2.files);
+        assert_eq!(
+            back.files[0].stamp(),
+            Some(Stamp {
+                size: 314,
+                modified_ns: 1_764_000_000_123_456_789
+            })
+        );
     }
 }

@@ -4,7 +4,7 @@
 //!
 //! ```text
 //! capture  libpcap -> rotated pcap files with a metadata record each (feature `capture`)
-//! read     capture files -> windows of Records (pcap, pcapng, gzip, folders; mmap, zero-copy)
+//! read     capture files -> windows of Records (pcap, pcapng, compressed, pipes, folders; mmap, zero-copy)
 //! wire     header formats -> views over their bytes (fields, lengths checked once)
 //! decode   one Record's bytes -> Frame (protocols at every layer, outer IP and transport)
 //! analyze  batches of Frames -> partial aggregates (in parallel) -> merged Metrics

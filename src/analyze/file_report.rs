@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use crate::read::{Format, ReadError};
+use crate::read::{Compression, Format, ReadError};
 
 /// Frames and bytes of one link type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,8 +23,8 @@ pub struct FileReport {
     pub path: PathBuf,
     /// Container format, when recognised.
     pub format: Option<Format>,
-    /// Whether it was gzip-compressed.
-    pub compressed: bool,
+    /// How it was compressed, if it was.
+    pub compression: Option<Compression>,
     /// Size on disk.
     pub size_bytes: u64,
     /// Frames per link type.
@@ -47,7 +47,7 @@ impl FileReport {
         FileReport {
             path,
             format: None,
-            compressed: false,
+            compression: None,
             size_bytes: 0,
             linktypes: Vec::new(),
             packets: 0,

@@ -1,5 +1,5 @@
 //! Records to metrics: decode a window of records in parallel (a mapped file's parts are walked
-//! and decoded at once, in `parts`; a gzip stream's records come in batches), fold each part or
+//! and decoded at once, in `parts`; a stream's records come in batches), fold each part or
 //! batch into a partial [`Aggregate`], merge the partials in record order.
 //!
 //! Memory is bounded by the window (a few parts or batches) plus the tables that grow with
@@ -112,19 +112,8 @@ pub fn analyze_paths_with(
     mut packets: Option<PacketSink<'_>>,
 ) -> Analysis {
     let inputs = read::discover(paths, opts.walk);
-    let mut files: Vec<(Option<i64>, PathBuf)> = inputs
-        .files
-        .into_iter()
-        .map(|p| (read::first_timestamp(&p), p))
-        .collect();
-    // Time order; files with no readable frame keep their place at the end.
-    files.sort_by(|a, b| match (a.0, b.0) {
-        (Some(x), Some(y)) => x.cmp(&y).then_with(|| a.1.cmp(&b.1)),
-        (Some(_), None) => std::cmp::Ordering::Less,
-        (None, Some(_)) => std::cmp::Ordering::Greater,
-        (None, None) => a.1.cmp(&b.1),
-    });
-    let base_ts = files.iter().find_map(|f| f.0).unwrap_or(0);
+    let files = order_inputs(inputs.files);
+    let base_ts = files.iter().filter_map(|f| f.0).min().unwrap_or(0);
     let ctx = Context {
         base_ts,
         interval_ns: opts.interval_ns.max(1),
@@ -148,15 +137,22 @@ pub fn analyze_paths_with(
             ..FileReport::empty(missing)
         });
     }
-    for (_, path) in files {
-        reports.push(analyze_file(
-            &path,
-            &ctx,
-            opts,
-            &mut total,
-            progress,
-            &mut packets,
-        ));
+    for (_, input) in files {
+        let (path, opened) = match input {
+            Input::File(path) => (path, None),
+            Input::Pipe(path, opened) => (path, Some(*opened)),
+        };
+        reports.push(rayon::scope(|_| {
+            read_file(
+                &path,
+                opened,
+                &ctx,
+                opts,
+                &mut total,
+                progress,
+                &mut packets,
+            )
+        }));
     }
     Analysis {
         total,
@@ -165,6 +161,47 @@ pub fn analyze_paths_with(
         interval_ns: ctx.interval_ns,
         base_ts,
     }
+}
+
+/// An input to read: a file, or a pipe already opened (it can be opened only once).
+enum Input {
+    File(PathBuf),
+    Pipe(PathBuf, Box<Result<CaptureReader, ReadError>>),
+}
+
+/// The inputs with their first timestamps, in the order they are read: files by time (those
+/// with no readable frame at the end); a pipe (`-`, a FIFO) is opened here, once, its first
+/// timestamp peeked, and it keeps its place in the order given, the files around it ordered.
+fn order_inputs(paths: Vec<PathBuf>) -> Vec<(Option<i64>, Input)> {
+    let mut pipes = Vec::new();
+    let mut files: Vec<(Option<i64>, PathBuf)> = Vec::new();
+    for (i, path) in paths.into_iter().enumerate() {
+        if read::is_pipe(&path) {
+            let mut opened = CaptureReader::open(&path);
+            let ts = opened.as_mut().ok().and_then(CaptureReader::peek_timestamp);
+            pipes.push((i, (ts, Input::Pipe(path, Box::new(opened)))));
+        } else {
+            files.push((read::first_timestamp(&path), path));
+        }
+    }
+    files.sort_by(|a, b| match (a.0, b.0) {
+        (Some(x), Some(y)) => x.cmp(&y).then_with(|| a.1.cmp(&b.1)),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => a.1.cmp(&b.1),
+    });
+    let total = files.len() + pipes.len();
+    let mut pipes = pipes.into_iter().peekable();
+    let mut files = files.into_iter().map(|(ts, p)| (ts, Input::File(p)));
+    let mut out = Vec::with_capacity(total);
+    for i in 0..total {
+        let next = match pipes.next_if(|(at, _)| *at == i) {
+            Some((_, pipe)) => Some(pipe),
+            None => files.next().or_else(|| pipes.next().map(|(_, p)| p)),
+        };
+        out.extend(next);
+    }
+    out
 }
 
 /// Reads one file, merging what it holds into `total`.
@@ -178,11 +215,13 @@ pub fn analyze_file(
 ) -> FileReport {
     // Run by a worker of the pool: the reading loop hands work to the pool at every window,
     // and a thread outside it would wait to be woken each time.
-    rayon::scope(|_| read_file(path, ctx, opts, total, progress, packets))
+    rayon::scope(|_| read_file(path, None, ctx, opts, total, progress, packets))
 }
 
+/// Reads `path`, or the reader `opened` from it already.
 fn read_file(
     path: &Path,
+    opened: Option<Result<CaptureReader, ReadError>>,
     ctx: &Context,
     opts: &Options,
     total: &mut Aggregate,
@@ -193,7 +232,7 @@ fn read_file(
         size_bytes: std::fs::metadata(path).map(|m| m.len()).unwrap_or(0),
         ..FileReport::empty(path.to_path_buf())
     };
-    let mut reader = match CaptureReader::open(path) {
+    let mut reader = match opened.unwrap_or_else(|| CaptureReader::open(path)) {
         Ok(r) => r,
         Err(e) => {
             report.error = Some(e);
@@ -202,7 +241,7 @@ fn read_file(
     };
     report.format = Some(reader.format());
     reader.set_batch_bytes(opts.batch_bytes);
-    report.compressed = reader.compressed();
+    report.compression = reader.compression();
     if parts::analyze_parts(
         &mut reader,
         ctx,

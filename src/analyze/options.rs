@@ -15,7 +15,7 @@ pub struct Options {
     pub batch_size: usize,
     /// Bytes of frames per batch at most, whatever the record count.
     pub batch_bytes: usize,
-    /// Batches per window of a gzip stream (a multiple of the worker count keeps every core
+    /// Batches per window of a stream (a multiple of the worker count keeps every core
     /// busy); for a mapped file, the fewest parts planned ahead of the merge.
     pub batches_per_window: usize,
     /// Count the top N addresses and ports of every interval (0: off; for InfluxDB).

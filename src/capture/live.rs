@@ -42,6 +42,8 @@ pub struct CaptureOptions {
     pub base: PathBuf,
     /// Rotation and ring.
     pub rotation: Rotation,
+    /// Compress each file (`Some(Compression::Zstd)`: `….pcap.zst`).
+    pub compression: Option<crate::read::Compression>,
     /// Stop conditions.
     pub stop_after: StopAfter,
 }
@@ -178,7 +180,8 @@ pub fn run(
         hostname: hostname(),
         tool_version: env!("CARGO_PKG_VERSION"),
     };
-    let writer = RotatingWriter::new(&opts.base, opts.rotation.clone(), info)?;
+    let mut writer = RotatingWriter::new(&opts.base, opts.rotation.clone(), info)?;
+    writer.set_compression(opts.compression)?;
 
     let closed_files = Arc::new(AtomicU64::new(0));
     let (tx, rx) = sync_channel::<Message>(1024);

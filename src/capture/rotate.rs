@@ -1,13 +1,13 @@
-//! Captured frames to rotated pcap files: `PREFIX-YYYYMMDDTHHMMSSZ-NNNNNN.pcap`, written as
-//! `….pcap.part` and renamed only once complete and flushed, each described by a `….json`
-//! beside it; rotation by size, time (optionally aligned to wall-clock boundaries) and packet
-//! count; a ring that keeps the newest N files.
+//! Captured frames to rotated pcap files: `PREFIX-YYYYMMDDTHHMMSSZ-NNNNNN.pcap` (`.pcap.zst`
+//! when Zstandard-compressed), written as `….part` and renamed only once complete and flushed,
+//! each described by a `….json` beside it; rotation by size, time (optionally aligned to
+//! wall-clock boundaries) and packet count; a ring that keeps the newest N files.
 //!
 //! No libpcap here: frames come in as (timestamp, original length, bytes), so the rotation and
 //! ring logic is tested on its own.
 
 use std::fs::{self, File};
-use std::io::{self, BufWriter};
+use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -15,7 +15,12 @@ use pcap_file::pcap::{PcapHeader, PcapPacket, PcapWriter};
 use pcap_file::{DataLink, TsResolution};
 use serde::Serialize;
 
+use crate::read::Compression;
 use crate::text::time::rfc3339_ns;
+
+/// The zstd level of compressed files: the `zstd` command's default, fast enough for a busy
+/// link on one core.
+const ZSTD_LEVEL: i32 = 3;
 
 /// When to start a new file; any condition that is met rotates.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -89,10 +94,85 @@ pub struct FileRecord {
     pub bytes: u64,
     /// Drops that libpcap reported while this file was open.
     pub drops: Drops,
+    /// "zstd" for a compressed file; absent for a plain one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub compression: Option<Compression>,
+}
+
+/// Where a file's bytes go: the file, or a zstd encoder in front of it.
+/// A file whose last bytes could not be written (a full disk).
+enum Unfinished {
+    /// A plain pcap, to be cut after its last whole record.
+    Plain(File),
+    /// A compressed one, whose frame could not be ended.
+    Compressed(io::Error),
+}
+
+enum Sink {
+    Plain(BufWriter<File>),
+    Zstd(zstd::stream::write::Encoder<'static, BufWriter<File>>),
+}
+
+impl Sink {
+    fn new(file: File, compression: Option<Compression>) -> io::Result<Sink> {
+        let file = BufWriter::with_capacity(1 << 20, file);
+        Ok(match compression {
+            None => Sink::Plain(file),
+            Some(Compression::Zstd) => {
+                let mut encoder = zstd::stream::write::Encoder::new(file, ZSTD_LEVEL)?;
+                // As the `zstd` command writes by default: damage is found when decoded.
+                encoder.include_checksum(true)?;
+                Sink::Zstd(encoder)
+            }
+            Some(other) => {
+                return Err(io::Error::new(
+                    io::ErrorKind::Unsupported,
+                    format!("capture writes zstd-compressed files, not {other}"),
+                ))
+            }
+        })
+    }
+
+    /// Ends the compressed frame and flushes; returns the file.
+    fn finish(self) -> Result<File, Unfinished> {
+        let buffered = match self {
+            Sink::Plain(b) => b,
+            Sink::Zstd(encoder) => encoder.finish().map_err(Unfinished::Compressed)?,
+        };
+        buffered.into_inner().map_err(|e| {
+            let (file, _unwritten) = e.into_inner().into_parts();
+            Unfinished::Plain(file)
+        })
+    }
+}
+
+impl Write for Sink {
+    #[inline]
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Sink::Plain(b) => b.write(buf),
+            Sink::Zstd(e) => e.write(buf),
+        }
+    }
+
+    #[inline]
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        match self {
+            Sink::Plain(b) => b.write_all(buf),
+            Sink::Zstd(e) => e.write_all(buf),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Sink::Plain(b) => b.flush(),
+            Sink::Zstd(e) => e.flush(),
+        }
+    }
 }
 
 struct Current {
-    writer: PcapWriter<BufWriter<File>>,
+    writer: PcapWriter<Sink>,
     part: PathBuf,
     name: String,
     sequence: u64,
@@ -118,6 +198,7 @@ pub struct RotatingWriter {
     closed: Vec<PathBuf>,
     closed_this_run: Vec<PathBuf>,
     drops: Drops,
+    compression: Option<Compression>,
 }
 
 fn now_ns() -> i64 {
@@ -175,7 +256,22 @@ impl RotatingWriter {
             closed,
             closed_this_run: Vec::new(),
             drops: Drops::default(),
+            compression: None,
         })
+    }
+
+    /// Writes the files compressed (`Some(Compression::Zstd)`, named `….pcap.zst`) from the next
+    /// file on; only zstd is written. [`Rotation::max_bytes`] counts the pcap bytes before
+    /// compression.
+    pub fn set_compression(&mut self, compression: Option<Compression>) -> io::Result<()> {
+        if let Some(c) = compression.filter(|c| *c != Compression::Zstd) {
+            return Err(io::Error::new(
+                io::ErrorKind::Unsupported,
+                format!("capture writes zstd-compressed files, not {c}"),
+            ));
+        }
+        self.compression = compression;
+        Ok(())
     }
 
     /// Records libpcap's running drop counters (called now and then by the capture loop).
@@ -199,10 +295,14 @@ impl RotatingWriter {
         let opened_ns = now_ns();
         // Named for its first frame's time, so names sort in capture order.
         let name = format!(
-            "{}-{}-{:06}.pcap",
+            "{}-{}-{:06}.pcap{}",
             self.prefix,
             compact_time(first_ts),
-            self.sequence
+            self.sequence,
+            match self.compression {
+                Some(Compression::Zstd) => ".zst",
+                _ => "",
+            }
         );
         let part = self.dir.join(format!("{name}.part"));
         let header = PcapHeader {
@@ -218,8 +318,8 @@ impl RotatingWriter {
         // The record's room is taken now: a disk that fills while the file is written still
         // has it when the file is closed.
         fs::write(self.record_tmp(&name), [b' '; RECORD_ROOM])?;
-        let file = BufWriter::with_capacity(1 << 20, File::create(&part)?);
-        let writer = PcapWriter::with_header(file, header).map_err(io::Error::other)?;
+        let sink = Sink::new(File::create(&part)?, self.compression)?;
+        let writer = PcapWriter::with_header(sink, header).map_err(io::Error::other)?;
         let boundary_ns = self.rotation.max_duration.map(|d| {
             let step = d.as_nanos().max(1) as i64;
             if self.rotation.align_to_clock {
@@ -314,13 +414,21 @@ impl RotatingWriter {
             return Ok(None);
         };
         let mut cur = cur;
-        let file = match cur.writer.into_writer().into_inner() {
+        let file = match cur.writer.into_writer().finish() {
             Ok(file) => file,
-            Err(unflushed) => {
+            Err(Unfinished::Compressed(e)) => {
+                // A compressed frame cannot be cut short and stay valid: the file stays as the
+                // `.part` it is, readable up to where it ends.
+                let _ = fs::remove_file(self.record_tmp(&cur.name));
+                return Err(io::Error::new(
+                    e.kind(),
+                    format!("finishing {}: {e}", cur.part.display()),
+                ));
+            }
+            Err(Unfinished::Plain(file)) => {
                 // A full disk, most likely: what is on disk ends inside a record, perhaps inside
                 // the file header. Cut it after its last whole record, so that it is a valid
                 // capture of the frames it holds, and describe those.
-                let (file, _lost) = unflushed.into_inner().into_parts();
                 let kept = match cut_after_last_record(&file, &cur.part) {
                     Ok(kept) => kept,
                     Err(e) => {
@@ -368,9 +476,10 @@ impl RotatingWriter {
                         .dropped_by_interface
                         .min(self.drops.dropped_by_interface),
             },
+            compression: self.compression,
         };
         let json = serde_json::to_vec_pretty(&record).map_err(io::Error::other)?;
-        let meta = done.with_extension("json");
+        let meta = record_path(&done);
         let tmp = self.record_tmp(&cur.name);
         write_in_place(&tmp, &[json.as_slice(), b"\n"].concat())?;
         fs::rename(&tmp, &meta)?;
@@ -380,7 +489,7 @@ impl RotatingWriter {
             while self.closed.len() > keep.max(1) {
                 let old = self.closed.remove(0);
                 let _ = fs::remove_file(&old);
-                let _ = fs::remove_file(old.with_extension("json"));
+                let _ = fs::remove_file(record_path(&old));
             }
         }
         Ok(Some(done))
@@ -462,6 +571,16 @@ fn cut_after_last_record(file: &File, path: &Path) -> io::Result<Kept> {
     Ok(kept)
 }
 
+/// The record beside the capture file `file`: `NAME.json` for `NAME.pcap` and `NAME.pcap.zst`
+/// alike.
+pub fn record_path(file: &Path) -> PathBuf {
+    let plain = match file.extension() {
+        Some(ext) if ext == "zst" => file.with_extension(""),
+        _ => file.to_path_buf(),
+    };
+    plain.with_extension("json")
+}
+
 fn existing_files(dir: &Path, prefix: &str) -> Vec<PathBuf> {
     let Ok(entries) = fs::read_dir(dir) else {
         return Vec::new();
@@ -469,9 +588,10 @@ fn existing_files(dir: &Path, prefix: &str) -> Vec<PathBuf> {
     entries
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| {
-            p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with(&format!("{prefix}-")) && n.ends_with(".pcap"))
+            p.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
+                n.starts_with(&format!("{prefix}-"))
+                    && (n.ends_with(".pcap") || n.ends_with(".pcap.zst"))
+            })
         })
         .collect()
 }
@@ -587,6 +707,110 @@ mod tests {
         w.write(3, 60, &[0; 60]).expect("write");
         w.close().expect("close");
         assert_eq!(pcaps(dir.path()).len(), 3);
+    }
+
+    /// Files in `dir` whose names end with `ext`, sorted.
+    fn files_ending(dir: &Path, ext: &str) -> Vec<String> {
+        let mut v: Vec<String> = fs::read_dir(dir)
+            .expect("dir")
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(ext))
+            .collect();
+        v.sort();
+        v
+    }
+
+    /// 35 frames of different sizes into `dir`, 10 to a file.
+    fn write_frames(dir: &Path, compression: Option<Compression>, ring: Option<usize>) {
+        let rotation = Rotation {
+            max_packets: Some(10),
+            ring,
+            ..Rotation::default()
+        };
+        let mut w = RotatingWriter::new(&dir.join("z"), rotation, info()).expect("writer");
+        w.set_compression(compression).expect("zstd");
+        for i in 0..35u32 {
+            let frame: Vec<u8> = (0..60 + i * 7).map(|b| (b * 31 + i) as u8).collect();
+            w.write(1_000_000_000 + i64::from(i) * 1000, 2000, &frame)
+                .expect("write");
+        }
+        w.close().expect("close");
+    }
+
+    #[test]
+    fn zstd_files_decode_to_the_plain_files_and_keep_the_rename_rule() {
+        let (plain, packed) = (
+            tempfile::tempdir().expect("dir"),
+            tempfile::tempdir().expect("dir"),
+        );
+        write_frames(plain.path(), None, None);
+        write_frames(packed.path(), Some(Compression::Zstd), None);
+        let plain_files = files_ending(plain.path(), ".pcap");
+        let packed_files = files_ending(packed.path(), ".pcap.zst");
+        assert_eq!(plain_files.len(), 4, "{plain_files:?}");
+        assert_eq!(
+            packed_files,
+            plain_files
+                .iter()
+                .map(|f| format!("{f}.zst"))
+                .collect::<Vec<_>>()
+        );
+        assert!(files_ending(packed.path(), ".pcap").is_empty());
+        assert!(files_ending(packed.path(), ".part").is_empty());
+        let mut frames = 0;
+        for (p, z) in plain_files.iter().zip(&packed_files) {
+            let raw = fs::read(packed.path().join(z)).expect("zst");
+            assert_eq!(&raw[..4], &[0x28, 0xb5, 0x2f, 0xfd], "{z}: a zstd frame");
+            let decoded = zstd::decode_all(raw.as_slice()).expect("decodes");
+            assert!(
+                decoded == fs::read(plain.path().join(p)).expect("pcap"),
+                "{z} does not decode to {p}"
+            );
+            // Our reader takes it as the stream it is, with every frame.
+            let mut reader =
+                crate::read::CaptureReader::open(&packed.path().join(z)).expect("open");
+            assert_eq!(reader.compression(), Some(Compression::Zstd));
+            let mut batch = vec![Vec::new()];
+            while reader.next_window(&mut batch, 100).is_some() {
+                frames += batch[0].len();
+            }
+            assert_eq!(reader.error(), None);
+            // The record is NAME.json, as a plain file's, naming the compressed file.
+            let record = record_path(&packed.path().join(z));
+            assert_eq!(record, packed.path().join(p).with_extension("json"));
+            let meta: serde_json::Value =
+                serde_json::from_str(&fs::read_to_string(record).expect("record")).expect("json");
+            assert_eq!(meta["file"], z.as_str());
+            assert_eq!(meta["compression"], "zstd");
+            let plain_meta =
+                fs::read_to_string(plain.path().join(p).with_extension("json")).expect("record");
+            assert!(!plain_meta.contains("compression"), "{plain_meta}");
+        }
+        assert_eq!(frames, 35);
+    }
+
+    #[test]
+    fn a_zstd_ring_keeps_the_newest_and_counts_the_files_already_there() {
+        let dir = tempfile::tempdir().expect("dir");
+        write_frames(dir.path(), Some(Compression::Zstd), Some(3));
+        assert_eq!(files_ending(dir.path(), ".pcap.zst").len(), 3);
+        // A restart with the same ring: the earlier files count, the oldest go with their records.
+        write_frames(dir.path(), Some(Compression::Zstd), Some(3));
+        let files = files_ending(dir.path(), ".pcap.zst");
+        assert_eq!(files.len(), 3, "{files:?}");
+        assert_eq!(files_ending(dir.path(), ".json").len(), 3);
+    }
+
+    #[test]
+    fn only_zstd_is_written() {
+        let dir = tempfile::tempdir().expect("dir");
+        let mut w = RotatingWriter::new(&dir.path().join("t"), Rotation::default(), info())
+            .expect("writer");
+        let err = w
+            .set_compression(Some(Compression::Xz))
+            .expect_err("xz is not written");
+        assert!(err.to_string().contains("not xz"), "{err}");
     }
 
     #[test]

@@ -69,6 +69,9 @@ pub fn run(args: CaptureArgs) -> anyhow::Result<u8> {
             ring: args.ring,
         },
         stop_after,
+        compression: args.compress.map(|c| match c {
+            crate::cli::CaptureCompression::Zstd => netanalyzer::read::Compression::Zstd,
+        }),
     };
     let stop = Arc::new(AtomicBool::new(false));
     let status = Arc::new(AtomicBool::new(false));

@@ -5,40 +5,11 @@ use std::fs::File;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
-use flate2::read::MultiGzDecoder;
+use super::stream;
 
-use super::{gzip, pcap, pcapng};
-
-/// Whether the file at `path` starts like a capture (pcap, pcapng, or a gzip of either).
+/// Whether the file at `path` starts like a capture (pcap, pcapng, or either compressed).
 pub fn looks_like_capture(path: &Path) -> bool {
-    let Ok(mut file) = File::open(path) else {
-        return false;
-    };
-    let mut head = [0u8; 4];
-    let Ok(n) = read_up_to(&mut file, &mut head) else {
-        return false;
-    };
-    if n >= 2 && head[..2] == gzip::MAGIC {
-        let Ok(file) = File::open(path) else {
-            return false;
-        };
-        let mut decoder = MultiGzDecoder::new(file);
-        let mut inner = [0u8; 4];
-        let mut got = 0;
-        while got < 4 {
-            match decoder.read(&mut inner[got..]) {
-                Ok(0) | Err(_) => break,
-                Ok(k) => got += k,
-            }
-        }
-        return got == 4 && is_capture_magic(inner);
-    }
-    n == 4 && is_capture_magic(head)
-}
-
-fn is_capture_magic(head: [u8; 4]) -> bool {
-    let magic = u32::from_le_bytes(head);
-    magic == pcapng::SHB_TYPE || pcap::is_pcap_magic(magic)
+    stream::starts_like_capture(path)
 }
 
 /// The capture files named on the command line, with folders expanded.

@@ -1,17 +1,19 @@
-//! Capture files to records: pcap and pcapng, plain or gzip-compressed, files or whole folders.
+//! Capture files to records: pcap and pcapng, plain or compressed (gzip, Zstandard, xz), files,
+//! whole folders, FIFOs and standard input.
 //!
 //! A [`CaptureReader`] hands out *windows*: batches of [`Record`]s that point into one byte buffer
-//! (the memory map of a plain file, or the current decompressed chunk of a `.gz`), found in one
+//! (the memory map of a plain file, or the current chunk of a stream: a compressed file or a
+//! pipe), found in one
 //! sequential pass that reads only record headers. Frame bytes are never copied. A damaged file
 //! stops at the damage with a [`ReadError`] naming the byte offset; everything before it is kept.
 
-mod gzip;
 mod inputs;
 mod mmap;
 pub mod pcap;
 pub mod pcapng;
 mod prefetch;
 mod sigbus;
+mod stream;
 
 use std::fs::File;
 use std::io;
@@ -24,6 +26,7 @@ use inputs::read_up_to;
 pub use inputs::{discover, is_stdin, looks_like_capture, Inputs, Walk, STDIN};
 pub use mmap::{Change, FileBytes};
 pub use prefetch::{prefetch, prefetch_ahead, prefetch_value};
+pub use stream::Compression;
 
 /// One captured frame: where its bytes are and what the file says about it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -150,9 +153,14 @@ pub enum ReadErrorKind {
         /// Its size when the change was seen.
         now: u64,
     },
-    /// The gzip stream is damaged.
-    #[error("gzip stream is damaged: {0}")]
-    Gzip(String),
+    /// The compressed stream is damaged (or cut short).
+    #[error("{compression} stream is damaged: {why}")]
+    Damaged {
+        /// The compression.
+        compression: Compression,
+        /// The decoder's message.
+        why: String,
+    },
 }
 
 fn changed_message(was: u64, now: u64) -> String {
@@ -172,7 +180,8 @@ fn changed_message(was: u64, now: u64) -> String {
     }
 }
 
-/// A read error with the byte offset where it happened (in the decompressed stream for `.gz`).
+/// A read error with the byte offset where it happened (in the decompressed stream for a
+/// compressed file).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize)]
 #[error("at byte offset {offset}: {message}")]
 pub struct ReadError {
@@ -318,13 +327,13 @@ impl Scanner {
     }
 }
 
-/// The bytes a window's records point into: the whole memory-mapped file, or one decompressed
-/// chunk of a `.gz`. Shared, so a window can be decoded while the next one is being scanned.
+/// The bytes a window's records point into: the whole memory-mapped file, or one chunk of a
+/// stream. Shared, so a window can be decoded while the next one is being scanned.
 pub type Chunk = Arc<dyn AsRef<[u8]> + Send + Sync>;
 
 enum Bytes {
     Whole(Arc<FileBytes>),
-    Stream(Box<gzip::GzStream>),
+    Stream(Box<stream::Stream>),
 }
 
 impl Bytes {
@@ -342,6 +351,9 @@ const SCAN_PREFETCH_BYTES: usize = 4096;
 /// How far ahead of the scan the mapped file is paged in, in one system call.
 const POPULATE_AHEAD: usize = 32 * 1024 * 1024;
 
+/// How far into a stream [`CaptureReader::peek_timestamp`] reads for the first record.
+pub const PEEK_LIMIT: usize = 64 * 1024 * 1024;
+
 /// Mapped bytes already processed are released from memory once there are this many.
 const RELEASE_AT_LEAST: usize = 16 * 1024 * 1024;
 
@@ -351,7 +363,6 @@ pub struct CaptureReader {
     bytes: Bytes,
     scanner: Scanner,
     pos: usize,
-    compressed: bool,
     file_len: u64,
     done: bool,
     error: Option<ReadError>,
@@ -367,31 +378,48 @@ pub struct CaptureReader {
 }
 
 impl CaptureReader {
-    /// Opens `path`, recognising pcap, pcapng and gzip by content, not by name.
+    /// Opens `path`, recognising pcap, pcapng and their compressions by content, not by name.
+    ///
+    /// A plain regular file is mapped; a compressed one, a FIFO, and `-` (standard input) are
+    /// read as a stream, once: such an input cannot be opened a second time.
     pub fn open(path: &Path) -> Result<CaptureReader, ReadError> {
         let io_err = |e: io::Error| ReadError::new(0, ReadErrorKind::Io(e.to_string()));
+        if is_stdin(path) {
+            return CaptureReader::open_stream(path, Box::new(io::stdin()), 0);
+        }
         let mut file = File::open(path).map_err(io_err)?;
-        let file_len = file.metadata().map_err(io_err)?.len();
-        let mut magic = [0u8; 2];
-        let n = read_up_to(&mut file, &mut magic).map_err(io_err)?;
-        let compressed = n == 2 && magic == gzip::MAGIC;
-        let bytes = if compressed {
-            let file = File::open(path).map_err(io_err)?;
-            let stream = gzip::GzStream::open(file);
-            if stream.buf.as_ref().as_ref().len() < pcap::FILE_HEADER_LEN {
-                // Damaged before a file header's worth: that is the error, not the length.
-                if let Some(e) = stream.error.clone() {
-                    return Err(e);
-                }
-            }
-            Bytes::Stream(Box::new(stream))
-        } else {
-            Bytes::Whole(Arc::new(mmap::map_file(file).map_err(io_err)?))
-        };
+        let meta = file.metadata().map_err(io_err)?;
+        if !meta.is_file() {
+            // A FIFO (or a device): its length says nothing, and it cannot be mapped.
+            return CaptureReader::open_stream(path, Box::new(file), meta.len());
+        }
+        let mut head = [0u8; stream::HEAD_LEN];
+        let n = read_up_to(&mut file, &mut head).map_err(io_err)?;
+        if Compression::sniff(&head[..n]).is_some() {
+            io::Seek::rewind(&mut file).map_err(io_err)?;
+            return CaptureReader::open_stream(path, Box::new(file), meta.len());
+        }
+        let bytes = Bytes::Whole(Arc::new(mmap::map_file(file).map_err(io_err)?));
         let (scanner, pos) = Scanner::detect(bytes.slice()).map_err(|k| ReadError::new(0, k))?;
-        Ok(CaptureReader::new(
-            path, bytes, scanner, pos, compressed, file_len,
-        ))
+        Ok(CaptureReader::new(path, bytes, scanner, pos, meta.len()))
+    }
+
+    /// A reader over the stream `raw` (compressed or not, told by its first bytes).
+    fn open_stream(
+        path: &Path,
+        raw: Box<dyn io::Read + Send>,
+        file_len: u64,
+    ) -> Result<CaptureReader, ReadError> {
+        let stream = stream::Stream::open(raw)?;
+        if stream.buf.as_ref().as_ref().len() < pcap::FILE_HEADER_LEN {
+            // Damaged before a file header's worth: that is the error, not the length.
+            if let Some(e) = stream.error.clone() {
+                return Err(e);
+            }
+        }
+        let bytes = Bytes::Stream(Box::new(stream));
+        let (scanner, pos) = Scanner::detect(bytes.slice()).map_err(|k| ReadError::new(0, k))?;
+        Ok(CaptureReader::new(path, bytes, scanner, pos, file_len))
     }
 
     /// A reader over a capture already in memory (`name` is used in messages only).
@@ -399,7 +427,7 @@ impl CaptureReader {
         let (scanner, pos) = Scanner::detect(&bytes).map_err(|k| ReadError::new(0, k))?;
         let len = bytes.len() as u64;
         let bytes = Bytes::Whole(Arc::new(FileBytes::Owned(bytes)));
-        Ok(CaptureReader::new(name, bytes, scanner, pos, false, len))
+        Ok(CaptureReader::new(name, bytes, scanner, pos, len))
     }
 
     fn new(
@@ -407,7 +435,6 @@ impl CaptureReader {
         bytes: Bytes,
         scanner: Scanner,
         pos: usize,
-        compressed: bool,
         file_len: u64,
     ) -> CaptureReader {
         CaptureReader {
@@ -415,7 +442,6 @@ impl CaptureReader {
             bytes,
             scanner,
             pos,
-            compressed,
             file_len,
             done: false,
             error: None,
@@ -436,17 +462,30 @@ impl CaptureReader {
         self.scanner.format()
     }
 
-    /// Whether the file is gzip-compressed.
+    /// Whether the file is compressed.
     pub fn compressed(&self) -> bool {
-        self.compressed
+        self.compression().is_some()
     }
 
-    /// Size of the file on disk.
+    /// How the file is compressed, if it is.
+    pub fn compression(&self) -> Option<Compression> {
+        match &self.bytes {
+            Bytes::Whole(_) => None,
+            Bytes::Stream(s) => s.compression(),
+        }
+    }
+
+    /// Whether the input is read as a stream (compressed, or a pipe), once, rather than mapped.
+    pub fn is_stream(&self) -> bool {
+        matches!(self.bytes, Bytes::Stream(_))
+    }
+
+    /// Size of the file on disk (0 for a pipe).
     pub fn file_len(&self) -> u64 {
         self.file_len
     }
 
-    /// Bytes of the file consumed so far (compressed bytes are estimated for `.gz`).
+    /// Bytes of the file consumed so far (raw bytes read, for a stream).
     pub fn progress(&self) -> u64 {
         match &self.bytes {
             Bytes::Whole(_) => self.pos as u64,
@@ -467,7 +506,7 @@ impl CaptureReader {
 
     /// The bytes and the scanner of a file read whole, with the offset of the next record: such
     /// a file can be cut into parts walked at once from guessed record boundaries (`analyze`
-    /// does). `None` for a gzip stream, and once the file is done.
+    /// does). `None` for a stream, and once the file is done.
     pub fn mapped_parts(&self) -> Option<(Arc<FileBytes>, MappedScanner, usize)> {
         let Bytes::Whole(bytes) = &self.bytes else {
             return None;
@@ -647,6 +686,35 @@ impl CaptureReader {
         })
     }
 
+    /// The timestamp of the next record, which stays to be handed out by
+    /// [`CaptureReader::next_window`]: for a stream opened once, whose first timestamp is needed
+    /// before it is read. A stream is read ahead as far as its first record (at most
+    /// [`PEEK_LIMIT`] bytes). `None` when there is no record, or none that near.
+    pub fn peek_timestamp(&mut self) -> Option<i64> {
+        loop {
+            if self.done {
+                return None;
+            }
+            // A copy: the state a scan changes (pcapng's interfaces) is read again later.
+            let mut scanner = self.scanner.clone();
+            let mut pos = self.pos;
+            let need = match scanner.next(self.bytes.slice(), &mut pos) {
+                Ok(Scan::Record(r)) => return Some(r.ts_ns),
+                Ok(Scan::NeedMore { need }) => need,
+                Ok(Scan::End) => 1,
+                Err(_) => return None,
+            };
+            let Bytes::Stream(s) = &mut self.bytes else {
+                return None;
+            };
+            if s.eof || (*s.buf).as_ref().len() >= PEEK_LIMIT {
+                return None;
+            }
+            // Nothing consumed: the bytes scanned so far stay, and the position in them.
+            s.fill(0, self.pos + need);
+        }
+    }
+
     /// Releases the mapped pages below the window handed out last and pages in the ones ahead.
     ///
     /// The system calls (a tenth of the work on a large file) run as tasks of the worker pool,
@@ -697,8 +765,19 @@ fn page_work(bytes: &Arc<FileBytes>, work: impl FnOnce(&FileBytes) + Send + 'sta
     }
 }
 
+/// Whether `path` names an input that can be read only once, as it comes: `-` (standard input)
+/// or a FIFO (anything neither a regular file nor a folder).
+pub fn is_pipe(path: &Path) -> bool {
+    is_stdin(path) || std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
+}
+
 /// The timestamp of the first record of `path`, for ordering the files of a folder by time.
+/// `None` for a pipe ([`is_pipe`]), which opening here would use up: see
+/// [`CaptureReader::peek_timestamp`].
 pub fn first_timestamp(path: &Path) -> Option<i64> {
+    if is_pipe(path) {
+        return None;
+    }
     let mut reader = CaptureReader::open(path).ok()?;
     if let Bytes::Whole(bytes) = &reader.bytes {
         // Only the first record: a window would scan megabytes and page in more.
@@ -753,6 +832,49 @@ mod tests {
         assert!(reader.next_window(&mut batches, 100).is_some());
         let sizes: Vec<usize> = batches.iter().map(Vec::len).collect();
         assert_eq!(sizes, [3, 3, 3, 1, 0, 0, 0, 0]);
+    }
+
+    #[test]
+    fn a_peeked_timestamp_stays_to_be_read() {
+        // A first record larger than the stream's first chunk: the peek reads on for it.
+        let mut bytes = vec![0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0];
+        bytes.extend_from_slice(&[0; 8]);
+        bytes.extend_from_slice(&262_144u32.to_le_bytes());
+        bytes.extend_from_slice(&1u32.to_le_bytes());
+        for (i, len) in [(7u32, 200_000u32), (8, 60), (9, 60)] {
+            bytes.extend_from_slice(&i.to_le_bytes());
+            bytes.extend_from_slice(&0u32.to_le_bytes());
+            bytes.extend_from_slice(&len.to_le_bytes());
+            bytes.extend_from_slice(&len.to_le_bytes());
+            bytes.extend(std::iter::repeat_n(i as u8, len as usize));
+        }
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("big-first.pcap.zst");
+        std::fs::write(&path, zstd::encode_all(bytes.as_slice(), 3).expect("zstd")).expect("write");
+        let mut reader = CaptureReader::open(&path).expect("open");
+        assert_eq!(reader.compression(), Some(Compression::Zstd));
+        assert!(reader.is_stream());
+        assert_eq!(reader.peek_timestamp(), Some(7_000_000_000));
+        assert_eq!(reader.peek_timestamp(), Some(7_000_000_000));
+        let mut batches = vec![Vec::new()];
+        let mut seen = Vec::new();
+        while let Some(chunk) = reader.next_window(&mut batches, 10) {
+            for r in &batches[0] {
+                let data = &(*chunk).as_ref()[r.data_offset..r.data_offset + r.caplen as usize];
+                assert!(data
+                    .iter()
+                    .all(|&b| i64::from(b) * 1_000_000_000 == r.ts_ns));
+                seen.push((r.ts_ns / 1_000_000_000, r.caplen));
+            }
+        }
+        assert_eq!(seen, [(7, 200_000), (8, 60), (9, 60)]);
+        assert_eq!(reader.error(), None);
+        // A file is mapped, and its peek reads nothing ahead.
+        let plain = dir.path().join("big-first.pcap");
+        std::fs::write(&plain, &bytes).expect("write");
+        let mut reader = CaptureReader::open(&plain).expect("open");
+        assert!(!reader.is_stream() && !reader.compressed());
+        assert_eq!(reader.peek_timestamp(), Some(7_000_000_000));
     }
 
     proptest! {

@@ -390,7 +390,10 @@ pub fn write<W: Write>(
                     f.format
                         .map(|x| format!("{x:?}").to_lowercase())
                         .unwrap_or_else(|| "?".into()),
-                    if f.compressed { " (gzip)" } else { "" }
+                    match (f.compressed, f.compression) {
+                        (false, _) => String::new(),
+                        (true, c) => format!(" ({})", c.map_or("gzip", |c| c.name())),
+                    }
                 )),
                 text(
                     f.link_types

@@ -132,8 +132,12 @@ pub struct FileSummary {
     pub path: String,
     /// "pcap", "pcapng", or null when unrecognised.
     pub format: Option<crate::read::Format>,
-    /// Gzip-compressed.
+    /// Compressed (gzip, zstd or xz).
     pub compressed: bool,
+    /// "zstd" or "xz"; absent for plain and gzip inputs (gzip was the only compression when
+    /// `compressed` came, so a summary of a `.gz` reads as before).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub compression: Option<crate::read::Compression>,
     /// Size on disk.
     pub size_bytes: u64,
     /// Frames per link type.
@@ -433,7 +437,10 @@ impl Report {
             .map(|f| FileSummary {
                 path: f.path.display().to_string(),
                 format: f.format,
-                compressed: f.compressed,
+                compressed: f.compression.is_some(),
+                compression: f
+                    .compression
+                    .filter(|c| *c != crate::read::Compression::Gzip),
                 size_bytes: f.size_bytes,
                 link_types: linktype_summaries(
                     f.linktypes.iter().map(|l| (l.linktype, l.packets, l.bytes)),

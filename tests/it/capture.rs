@@ -257,6 +257,67 @@ fn every_admitted_datagram_is_captured_once_in_order_across_rotations() {
 }
 
 #[test]
+fn zstd_files_hold_every_datagram_and_read_with_zstd_dc_and_tshark() {
+    let Some(ns) = Namespaces::create("z") else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let child = start_capture(
+        &ns,
+        dir.path(),
+        &["--rotate-packets", "500", "--compress", "zstd"],
+    );
+    send(&ns, 1500);
+    let log = stop(child);
+    assert!(
+        files(dir.path(), ".part").is_empty(),
+        "a .part file was left"
+    );
+    assert!(
+        files(dir.path(), ".pcap").is_empty(),
+        "a plain file was written"
+    );
+    let packed = files(dir.path(), ".pcap.zst");
+    assert!(packed.len() >= 3, "{} files: {log}", packed.len());
+    let mut all = Vec::new();
+    for p in &packed {
+        let (seqs, other) = datagrams(p);
+        assert_eq!(other, 0);
+        let record = netanalyzer::capture::rotate::record_path(p);
+        let meta: Value =
+            serde_json::from_str(&std::fs::read_to_string(&record).expect("record")).expect("json");
+        assert_eq!(meta["packets"].as_u64(), Some(seqs.len() as u64));
+        assert_eq!(meta["compression"], "zstd");
+        // `zstd -dc FILE | tshark -r -` reads the same frames.
+        let has = |tool: &str| Command::new(tool).arg("--version").output().is_ok();
+        if !has("zstd") || !has("tshark") {
+            common::skip(
+                "zstd -dc | tshark -r - needs zstd and tshark (apt-get install zstd tshark)",
+            );
+        } else {
+            let piped = Command::new("sh")
+                .arg("-c")
+                .arg("zstd -dc \"$1\" | tshark -r - -T fields -e udp.dstport")
+                .arg("sh")
+                .arg(p)
+                .output()
+                .expect("zstd -dc | tshark");
+            let text = String::from_utf8_lossy(&piped.stdout);
+            let frames = text.lines().filter(|l| l.trim() == "9999").count();
+            assert_eq!(
+                frames,
+                seqs.len(),
+                "{}: tshark through zstd -dc",
+                p.display()
+            );
+        }
+        all.extend(seqs);
+    }
+    let expected: Vec<u32> = (1..=1500).collect();
+    assert_eq!(all, expected, "every datagram, in order, none twice");
+}
+
+#[test]
 fn the_ring_keeps_exactly_the_newest_files() {
     let Some(ns) = Namespaces::create("g") else {
         return;

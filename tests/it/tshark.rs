@@ -13,6 +13,7 @@ use std::path::Path;
 use std::process::Command;
 
 use crate::common::{analyze_into, read_csv, samples};
+use crate::compressed::{xz, zstd};
 use netanalyzer::text::time::rfc3339_ns;
 use serde_json::Value;
 
@@ -45,6 +46,94 @@ fn epoch_ns(s: &str) -> i64 {
         + frac[..9].parse::<i64>().expect("fraction")
 }
 
+/// What tshark counts in a file: frames, bytes on the wire and captured, first and last
+/// timestamps, frames per protocol.
+struct Totals {
+    packets: u64,
+    bytes: u64,
+    captured: u64,
+    first: i64,
+    last: i64,
+    protos: BTreeMap<String, u64>,
+}
+
+fn tshark_totals(file: &Path) -> Totals {
+    let fields = tshark(
+        file,
+        &[
+            "-T",
+            "fields",
+            "-e",
+            "frame.len",
+            "-e",
+            "frame.cap_len",
+            "-e",
+            "frame.time_epoch",
+            "-e",
+            "frame.protocols",
+        ],
+    );
+    let mut t = Totals {
+        packets: 0,
+        bytes: 0,
+        captured: 0,
+        first: i64::MAX,
+        last: i64::MIN,
+        protos: BTreeMap::new(),
+    };
+    for line in fields.lines() {
+        let cols: Vec<&str> = line.split('\t').collect();
+        t.packets += 1;
+        t.bytes += cols[0].parse::<u64>().expect("len");
+        t.captured += cols[1].parse::<u64>().expect("cap_len");
+        // Frames without a timestamp (pcapng Simple Packet Blocks) have an empty field.
+        if !cols[2].is_empty() {
+            let ts = epoch_ns(cols[2]);
+            t.first = t.first.min(ts);
+            t.last = t.last.max(ts);
+        }
+        let set: BTreeSet<&str> = cols[3].split(':').collect();
+        for p in set {
+            *t.protos.entry(p.to_string()).or_default() += 1;
+        }
+    }
+    t
+}
+
+/// Our summary's totals are tshark's.
+fn assert_totals(summary: &Value, t: &Totals, name: &str) {
+    assert!(t.packets > 0, "{name}: tshark read no packets");
+    assert_eq!(summary["packets"], t.packets, "{name}: packets");
+    assert_eq!(summary["bytes"], t.bytes, "{name}: bytes");
+    assert_eq!(
+        summary["captured_bytes"], t.captured,
+        "{name}: captured_bytes"
+    );
+    assert_eq!(
+        summary["first_timestamp"],
+        rfc3339_ns(t.first),
+        "{name}: first"
+    );
+    assert_eq!(
+        summary["last_timestamp"],
+        rfc3339_ns(t.last),
+        "{name}: last"
+    );
+    let ours = summary["protocols"].as_object().expect("protocols");
+    for (proto, counts) in ours {
+        let theirs = t.protos.get(proto).copied().unwrap_or(0);
+        assert_eq!(
+            counts["frames"], theirs,
+            "{name}: frames with {proto}: ours vs tshark"
+        );
+    }
+    let has = |p: &str| ours.get(p).is_some_and(|c| c["frames"].as_u64() > Some(0));
+    assert!(
+        has("tcp") && has("udp") && (has("ip") || has("ipv6")),
+        "{name}: the sample should exercise IP, TCP and UDP"
+    );
+}
+
 #[test]
 fn totals_timestamps_and_protocols_equal_tshark() {
     if !tshark_available() {
@@ -53,67 +142,35 @@ fn totals_timestamps_and_protocols_equal_tshark() {
     for sample in samples() {
         let dir = analyze_into(&sample);
         let summary: Value = common::summary(dir.path());
-        let fields = tshark(
-            &sample,
-            &[
-                "-T",
-                "fields",
-                "-e",
-                "frame.len",
-                "-e",
-                "frame.cap_len",
-                "-e",
-                "frame.time_epoch",
-                "-e",
-                "frame.protocols",
-            ],
+        assert_totals(
+            &summary,
+            &tshark_totals(&sample),
+            &sample.display().to_string(),
         );
-        let (mut packets, mut bytes, mut captured) = (0u64, 0u64, 0u64);
-        let (mut first, mut last) = (i64::MAX, i64::MIN);
-        let mut protos: BTreeMap<String, u64> = BTreeMap::new();
-        for line in fields.lines() {
-            let cols: Vec<&str> = line.split('\t').collect();
-            packets += 1;
-            bytes += cols[0].parse::<u64>().expect("len");
-            captured += cols[1].parse::<u64>().expect("cap_len");
-            // Frames without a timestamp (pcapng Simple Packet Blocks) have an empty field.
-            if !cols[2].is_empty() {
-                let ts = epoch_ns(cols[2]);
-                first = first.min(ts);
-                last = last.max(ts);
-            }
-            let set: BTreeSet<&str> = cols[3].split(':').collect();
-            for p in set {
-                *protos.entry(p.to_string()).or_default() += 1;
-            }
+    }
+}
+
+#[test]
+fn zstd_and_xz_captures_total_as_tshark_on_the_plain_file() {
+    if !tshark_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    for sample in samples()
+        .into_iter()
+        .filter(|s| !s.to_string_lossy().ends_with(".gz"))
+    {
+        let bytes = std::fs::read(&sample).expect("sample");
+        let theirs = tshark_totals(&sample);
+        let name = sample.file_name().expect("name").to_string_lossy();
+        for (ext, compressed) in [("zst", zstd(&bytes)), ("xz", xz(&bytes))] {
+            let path = dir.path().join(format!("{name}.{ext}"));
+            std::fs::write(&path, compressed).expect("write");
+            let out = analyze_into(&path);
+            let summary = common::summary(out.path());
+            assert_totals(&summary, &theirs, &path.display().to_string());
+            assert_eq!(summary["files"][0]["compressed"], true);
         }
-        let name = sample.display();
-        assert!(packets > 0, "{name}: tshark read no packets");
-        assert_eq!(summary["packets"], packets, "{name}: packets");
-        assert_eq!(summary["bytes"], bytes, "{name}: bytes");
-        assert_eq!(
-            summary["captured_bytes"], captured,
-            "{name}: captured_bytes"
-        );
-        assert_eq!(
-            summary["first_timestamp"],
-            rfc3339_ns(first),
-            "{name}: first"
-        );
-        assert_eq!(summary["last_timestamp"], rfc3339_ns(last), "{name}: last");
-        let ours = summary["protocols"].as_object().expect("protocols");
-        for (proto, counts) in ours {
-            let theirs = protos.get(proto).copied().unwrap_or(0);
-            assert_eq!(
-                counts["frames"], theirs,
-                "{name}: frames with {proto}: ours vs tshark"
-            );
-        }
-        let has = |p: &str| ours.get(p).is_some_and(|c| c["frames"].as_u64() > Some(0));
-        assert!(
-            has("tcp") && has("udp") && (has("ip") || has("ipv6")),
-            "{name}: the sample should exercise IP, TCP and UDP"
-        );
     }
 }
 
