@@ -65,6 +65,28 @@ export NETANALYZER_SKIP_LOG="$tmp/skipped.log"
 : >"$NETANALYZER_SKIP_LOG"
 status=0
 cargo test --all-features --no-fail-fast 2>&1 | tee "$tmp/test.log" || status=$?
+# The fuzz targets keep building, and run once over the samples' first records (without
+# cargo-fuzz's instrumentation a libFuzzer binary given files runs each once; fuzz/README.md
+# tells how to fuzz).
+echo "== fuzz targets (fuzz/) over the samples"
+fuzz_seeds="$tmp/fuzz-seeds"
+mkdir -p "$fuzz_seeds"
+for f in samples/*.pcap samples/*.pcapng samples/formats/*.pcap; do
+    head -c 16384 "$f" >"$fuzz_seeds/$(basename "$f")"
+    # The parts target reads its first byte as a selector: 7 means the rest is the whole file.
+    { printf '\007'; head -c 16384 "$f"; } >"$fuzz_seeds/parts-$(basename "$f")"
+done
+if ! cargo build --quiet -p netanalyzer-fuzz 2>&1 | tee "$tmp/fuzz.log"; then
+    status=1
+else
+    for target in read decode parts; do
+        if ! "target/debug/$target" "$fuzz_seeds"/* >>"$tmp/fuzz.log" 2>&1; then
+            echo "fuzz target $target failed on a sample:"
+            tail -40 "$tmp/fuzz.log"
+            status=1
+        fi
+    done
+fi
 skipped=$(sort -u "$NETANALYZER_SKIP_LOG" | wc -l)
 if [ "$skipped" -gt 0 ]; then
     echo "== skipped tests (they passed without running what they check):"

@@ -11,6 +11,8 @@ fuzz_target!(|data: &[u8]| {
         base_ts: 0,
         interval_ns: 1_000_000_000,
         collect_packets: true,
+        // The top talkers and ports per interval are counted too.
+        interval_top: 3,
     };
     let Ok(mut reader) = CaptureReader::from_bytes("fuzz".as_ref(), data.to_vec()) else {
         return;

@@ -13,7 +13,7 @@ use rustc_hash::FxHashMap;
 
 use rayon::prelude::*;
 
-use super::echoes::{merge_echoes, Echo, EchoKey};
+use super::echoes::{merge_echoes, Echo, EchoEvent, EchoKey};
 use super::flow_record::FlowRecord;
 use super::flows::{FlowEvent, FlowKey, FlowPartial};
 use super::hist::{Distribution, LinearHist};
@@ -127,6 +127,10 @@ pub struct Aggregate {
     pub flow_events: ShardedEvents<FlowEvent>,
     /// ICMP echo exchanges not yet matched.
     pub echoes: FxHashMap<EchoKey, Echo>,
+    /// This batch's echo requests and replies in record order, matched by the merge (as flows
+    /// are): matched within the batch, an exchange that spans batches was counted differently
+    /// by batches of other sizes.
+    pub echo_events: Vec<EchoEvent>,
     /// Matched echo round trips, ns.
     pub echo_rtt: Distribution,
     /// Echo requests seen.
@@ -360,15 +364,11 @@ impl Aggregate {
             id: frame.icmp_id,
             seq: frame.icmp_seq,
         };
-        let e = self.echoes.entry(key).or_insert(Echo {
-            request: i64::MAX,
-            reply: i64::MAX,
+        self.echo_events.push(EchoEvent {
+            key,
+            ts,
+            is_request,
         });
-        if is_request {
-            e.request = e.request.min(ts);
-        } else {
-            e.reply = e.reply.min(ts);
-        }
     }
 
     /// Adds `later`, the aggregate of the batch of records right after this one's, respecting
@@ -452,7 +452,7 @@ impl Aggregate {
         self.finished.append(later.finished);
         self.echoes_untracked += merge_echoes(
             &mut self.echoes,
-            later.echoes,
+            later.echo_events,
             limits.max_echoes,
             &mut self.echo_rtt,
         );

@@ -13,6 +13,8 @@ mod file_report;
 mod flow_record;
 mod flows;
 mod fold;
+#[doc(hidden)]
+pub mod fuzzing;
 mod hist;
 mod interarrival;
 mod interval_top;

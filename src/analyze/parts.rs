@@ -32,7 +32,7 @@ const GUESS_SEARCH: usize = 64 * 1024;
 const GUESS_TRIES: usize = 4;
 
 /// Parts no smaller than this, whatever the records' size.
-const MIN_PART_BYTES: usize = 256 * 1024;
+pub(super) const MIN_PART_BYTES: usize = 256 * 1024;
 
 /// A part of the file to walk: from `start` (a guessed record boundary, but for the first
 /// part) up to the first record at or after `limit`.
@@ -217,6 +217,30 @@ pub(super) fn analyze_parts(
     progress: &mut (dyn FnMut(u64) + Send),
     packets: &mut Option<PacketSink<'_>>,
 ) -> bool {
+    analyze_parts_with(
+        reader,
+        ctx,
+        opts,
+        MIN_PART_BYTES,
+        total,
+        report,
+        progress,
+        packets,
+    )
+}
+
+/// [`analyze_parts`] with parts of at least `min_part_bytes` (tiny parts for the fuzz targets).
+#[allow(clippy::too_many_arguments)]
+pub(super) fn analyze_parts_with(
+    reader: &mut CaptureReader,
+    ctx: &Context,
+    opts: &Options,
+    min_part_bytes: usize,
+    total: &mut Aggregate,
+    report: &mut FileReport,
+    progress: &mut (dyn FnMut(u64) + Send),
+    packets: &mut Option<PacketSink<'_>>,
+) -> bool {
     let Some((bytes, scanner, first)) = reader.mapped_parts() else {
         return false;
     };
@@ -228,12 +252,16 @@ pub(super) fn analyze_parts(
         }
         progress(n)
     };
+    let sizes = Sizes {
+        per_part: opts.batch_size.max(1),
+        min_part_bytes: min_part_bytes.max(1),
+    };
     let (pos, stop) = match scanner {
         MappedScanner::Pcap(s) => walk_parts(
-            file, s, first, ctx, opts, total, report, reader, progress, packets,
+            file, s, first, sizes, ctx, opts, total, report, reader, progress, packets,
         ),
         MappedScanner::PcapNg(s) => walk_parts(
-            file, s, first, ctx, opts, total, report, reader, progress, packets,
+            file, s, first, sizes, ctx, opts, total, report, reader, progress, packets,
         ),
     };
     reader.walk_ended(pos, stop);
@@ -286,12 +314,21 @@ struct Merging<'r, 'p, S> {
     packets: &'r mut Option<PacketSink<'p>>,
 }
 
+/// How large the parts are cut.
+#[derive(Debug, Clone, Copy)]
+struct Sizes {
+    /// Records a part, about.
+    per_part: usize,
+    /// Bytes a part at least.
+    min_part_bytes: usize,
+}
+
 /// Parts walked and folded by any worker as soon as planned, merged in file order by whichever
 /// worker finds the next one folded: no worker waits for the others at the end of a window.
 struct Pipeline<'a, 'r, 'p, S> {
     walker: Walker<'a>,
     opts: &'a Options,
-    per_part: usize,
+    sizes: Sizes,
     parts_ahead: u64,
     /// Folded parts not yet merged, by number.
     folded: Mutex<BTreeMap<u64, Part<S>>>,
@@ -307,8 +344,9 @@ impl<'a, S: PartScanner> Pipeline<'a, '_, '_, S> {
         'a: 's,
     {
         let len = self.walker.buf.len();
-        let part_bytes = (m.mean_record * self.per_part)
-            .clamp(MIN_PART_BYTES, self.opts.batch_bytes.max(MIN_PART_BYTES));
+        let floor = self.sizes.min_part_bytes;
+        let part_bytes =
+            (m.mean_record * self.sizes.per_part).clamp(floor, self.opts.batch_bytes.max(floor));
         let mut planned_any = false;
         while m.planned_parts < m.next + self.parts_ahead
             && m.planned < len
@@ -402,6 +440,7 @@ fn walk_parts<S: PartScanner>(
     file: &FileBytes,
     mut scanner: S,
     mut first: usize,
+    sizes: Sizes,
     ctx: &Context,
     opts: &Options,
     total: &mut Aggregate,
@@ -411,7 +450,7 @@ fn walk_parts<S: PartScanner>(
     packets: &mut Option<PacketSink<'_>>,
 ) -> (usize, Option<Result<Scan, ReadErrorKind>>) {
     let buf: &[u8] = file;
-    let per_part = opts.batch_size.max(1);
+    let per_part = sizes.per_part;
     scanner.settle(buf, &mut first);
     let mean_record = mean_record_len(buf, &scanner, first);
     let pipeline = Pipeline {
@@ -423,7 +462,7 @@ fn walk_parts<S: PartScanner>(
             spare: Mutex::default(),
         },
         opts,
-        per_part,
+        sizes,
         parts_ahead: (PARTS_AHEAD_PER_WORKER * rayon::current_num_threads())
             .max(opts.batches_per_window)
             .max(1) as u64,
@@ -496,153 +535,26 @@ fn mean_record_len<S: PartScanner>(buf: &[u8], scanner: &S, first: usize) -> usi
 
 #[cfg(test)]
 mod tests {
-    use std::path::Path;
-
     use super::*;
-    use crate::analyze::{fold_batch, Limits, PacketColumns};
+    use crate::analyze::fuzzing;
     use crate::read::pcap::fixtures::tricky_file;
     use crate::read::pcap::{PcapScanner, MAGIC_MODIFIED, MAGIC_NSEC, MAGIC_USEC};
     use crate::read::pcapng;
     use crate::read::ReadError;
 
-    fn context() -> Context {
-        Context {
-            base_ts: 1_700_000_000_000_000_000,
-            interval_ns: 1_000_000_000,
-            collect_packets: true,
-            interval_top: 0,
-        }
-    }
-
-    /// Everything an aggregate counted, with the tables in key order.
-    fn digest(a: &Aggregate, rows: &[PacketColumns]) -> String {
-        fn sorted<T: std::fmt::Debug>(items: impl Iterator<Item = T>) -> Vec<String> {
-            let mut out: Vec<String> = items.map(|i| format!("{i:?}")).collect();
-            out.sort();
-            out
-        }
-        format!(
-            "{} {} {} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {} {:?} {:?} {:?} {:?} {:?} {:?} {:?} \
-             {:?} {:?} {} {} {} {} {} {:?}",
-            a.packets,
-            a.bytes,
-            a.captured_bytes,
-            a.first_ts,
-            a.last_ts,
-            a.min_ts,
-            a.max_ts,
-            a.linktypes,
-            a.protos,
-            a.stops,
-            a.undecoded_linktype,
-            a.sizes,
-            a.interarrival,
-            a.tcp_flags,
-            sorted(a.icmp_types.iter()),
-            sorted(a.timeseries.iter()),
-            sorted(a.flows.iter()),
-            sorted(a.conversations.iter()),
-            sorted(a.echoes.iter()),
-            a.echo_rtt,
-            a.echo_requests,
-            a.echo_replies,
-            a.flows_untracked,
-            a.addresses_untracked,
-            a.reassembled,
-            rows,
-        )
-    }
-
-    /// The analysis of `bytes` record after record, one walk: what the parts must give.
-    fn by_records(bytes: &[u8]) -> (String, Option<ReadError>) {
-        let ctx = context();
-        let mut reader =
-            CaptureReader::from_bytes(Path::new("test.pcap"), bytes.to_vec()).expect("capture");
-        let mut total = Aggregate::default();
-        let mut rows = Vec::new();
-        let mut batches = vec![Vec::new(); 3];
-        while let Some(chunk) = reader.next_window(&mut batches, 500) {
-            let buf: &[u8] = (*chunk).as_ref();
-            for batch in batches.iter().filter(|b| !b.is_empty()) {
-                let mut part = fold_batch(buf, batch, &ctx);
-                rows.push(std::mem::take(&mut part.packet_rows));
-                total.merge(part, &Limits::default());
-            }
-        }
-        total.finish();
-        (digest(&total, &merged(rows)), reader.error().cloned())
-    }
-
-    /// Rows of batches as one batch.
-    fn merged(batches: Vec<PacketColumns>) -> Vec<PacketColumns> {
-        let mut all = PacketColumns::default();
-        for b in batches {
-            all.ts.extend(b.ts);
-            all.len.extend(b.len);
-            all.caplen.extend(b.caplen);
-            all.linktype.extend(b.linktype);
-            all.protos.extend(b.protos);
-            all.src.extend(b.src);
-            all.dst.extend(b.dst);
-            all.ip_proto.extend(b.ip_proto);
-            all.sport.extend(b.sport);
-            all.dport.extend(b.dport);
-            all.tcp_flags.extend(b.tcp_flags);
-        }
-        vec![all]
-    }
-
-    /// The analysis of `bytes` in parts of about `per_part` records.
-    fn by_parts(bytes: &[u8], per_part: usize) -> (String, Option<ReadError>, FileReport) {
-        let ctx = context();
-        let opts = Options {
-            batch_size: per_part,
-            batches_per_window: 3,
-            ..Options::default()
-        };
-        let mut reader =
-            CaptureReader::from_bytes(Path::new("test.pcap"), bytes.to_vec()).expect("capture");
-        let mut total = Aggregate::default();
-        let mut report = FileReport::empty("test.pcap".into());
-        let mut consumed = 0;
-        let mut rows = Vec::new();
-        let mut sink = |cols: PacketColumns| rows.push(cols);
-        let walked = analyze_parts(
-            &mut reader,
-            &ctx,
-            &opts,
-            &mut total,
-            &mut report,
-            &mut |n| consumed += n,
-            &mut Some(&mut sink),
-        );
-        assert!(walked, "a file in memory is walked in parts");
-        total.finish();
-        assert_eq!(consumed, bytes.len() as u64, "progress adds up to the file");
-        (
-            digest(&total, &merged(rows)),
-            reader.error().cloned(),
-            report,
-        )
+    /// The error that stops the single walk over `bytes`.
+    fn single_walk_error(bytes: &[u8]) -> Option<ReadError> {
+        let walked = fuzzing::by_records(bytes, 500).expect("capture");
+        walked.error().cloned()
     }
 
     fn assert_parts_give_the_single_walk(bytes: &[u8]) {
-        let (expected, expected_error) = by_records(bytes);
         // Part sizes: the floor (many parts, guesses inside fake headers), and records capped
         // below what a part holds (walks resumed where they stopped).
-        for per_part in [1, 300, 100_000] {
-            let (got, error, report) = by_parts(bytes, per_part);
-            assert_eq!(error, expected_error, "{per_part} records a part");
-            assert!(
-                got == expected,
-                "{per_part} records a part: the aggregates differ"
-            );
-            let packets: u64 = expected
-                .split(' ')
-                .next()
-                .and_then(|n| n.parse().ok())
-                .unwrap_or(0);
-            assert_eq!(report.packets, packets, "{per_part} records a part");
+        if let Err(difference) =
+            fuzzing::parts_vs_single_with(bytes, &[1, 300, 100_000], MIN_PART_BYTES)
+        {
+            panic!("{difference}");
         }
     }
 
@@ -672,13 +584,13 @@ mod tests {
         let mut damaged = bytes.clone();
         let at = starts[4000];
         damaged[at + 8..at + 12].copy_from_slice(&u32::MAX.to_le_bytes());
-        let (_, error) = by_records(&damaged);
+        let error = single_walk_error(&damaged);
         assert_eq!(error.as_ref().map(|e| e.offset), Some(at as u64));
         assert_parts_give_the_single_walk(&damaged);
         // A file cut short in the middle of a record.
         let mut cut = bytes.clone();
         cut.truncate(starts[5000] + 19);
-        let (_, error) = by_records(&cut);
+        let error = single_walk_error(&cut);
         assert!(matches!(
             error.map(|e| e.kind),
             Some(ReadErrorKind::Truncated { .. })
@@ -741,13 +653,13 @@ mod tests {
         let mut damaged = bytes.clone();
         let at = starts[starts.len() * 2 / 3];
         damaged[at + 4] ^= 0x40;
-        let (_, error) = by_records(&damaged);
+        let error = single_walk_error(&damaged);
         assert_eq!(error.as_ref().map(|e| e.offset), Some(at as u64));
         assert_parts_give_the_single_walk(&damaged);
         // Cut short inside a block.
         let mut cut = bytes.clone();
         cut.truncate(starts[starts.len() / 2] + 30);
-        let (_, error) = by_records(&cut);
+        let error = single_walk_error(&cut);
         assert!(matches!(
             error.map(|e| e.kind),
             Some(ReadErrorKind::Truncated { .. })
@@ -764,11 +676,11 @@ mod tests {
     /// Analyzes the file at `path` in parts of `per_part` records, calling `between` once, after
     /// the first part is merged.
     fn by_parts_of_file(
-        path: &Path,
+        path: &std::path::Path,
         per_part: usize,
         between: impl FnOnce() + Send,
     ) -> (String, Option<ReadError>) {
-        let ctx = context();
+        let ctx = fuzzing::context();
         let opts = Options {
             batch_size: per_part,
             batches_per_window: 3,
@@ -778,7 +690,7 @@ mod tests {
         let mut total = Aggregate::default();
         let mut report = FileReport::empty("test.pcap".into());
         let mut rows = Vec::new();
-        let mut sink = |cols: PacketColumns| rows.push(cols);
+        let mut sink = |cols: crate::analyze::PacketColumns| rows.push(cols);
         let mut between = Some(between);
         let walked = analyze_parts(
             &mut reader,
@@ -795,7 +707,10 @@ mod tests {
         );
         assert!(walked, "a mapped file is walked in parts");
         total.finish();
-        (digest(&total, &merged(rows)), reader.error().cloned())
+        (
+            fuzzing::digest(&total, &fuzzing::merged(rows)),
+            reader.error().cloned(),
+        )
     }
 
     #[test]
@@ -825,7 +740,9 @@ mod tests {
                 }
             );
             assert_eq!(error.offset, cut as u64, "named where the file changed");
-            let (expected, _) = by_records(&bytes[..cut]);
+            let expected = fuzzing::by_records(&bytes[..cut], 500)
+                .expect("capture")
+                .digest;
             assert!(got == expected, "the records before the cut, all of them");
         }
     }
@@ -849,7 +766,7 @@ mod tests {
             matches!(error.kind, ReadErrorKind::Changed { now, .. } if now == bytes.len() as u64 + 100)
         );
         assert_eq!(error.offset, bytes.len() as u64);
-        let (expected, _) = by_records(&bytes);
+        let expected = fuzzing::by_records(&bytes, 500).expect("capture").digest;
         assert!(got == expected, "every record of the file as it was");
     }
 }
