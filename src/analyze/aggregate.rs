@@ -20,7 +20,7 @@ use super::hist::{Distribution, LinearHist};
 use super::interarrival::InterArrival;
 use super::packets::PacketColumns;
 use super::pairs::{add_endpoints, ConvEvent, ConvKey, ConvStats, EndpointStats};
-use super::shards::{ShardedEvents, Shards};
+use super::shards::{ShardedEvents, Shards, SHARDS};
 use super::tables::{self, push_conversation, push_flow, Overflow};
 use crate::decode::{ip_proto, Addr, Flow, Frame, Proto};
 use crate::read::Record;
@@ -430,17 +430,24 @@ impl Aggregate {
                 *x += y;
             }
         }
-        // Datagrams reassembled here count for their flows before the batch's own packets
-        // and for their conversations after them, as when both were merged table by table.
-        let mut datagram_flows = ShardedEvents::default();
+        // A datagram reassembled here counts for its flows where the frame that completed it
+        // stands among the batch's own (so in file order, however the file was cut into
+        // batches), and for its conversations after them (their counters do not depend on the
+        // order).
+        let mut datagram_flows: Vec<([u32; SHARDS], ShardedEvents<FlowEvent>)> = Vec::new();
         let mut datagram_convs = ShardedEvents::default();
         for piece in &later.fragments {
             if let Some(datagram) = self.reassembler.add(piece) {
-                self.add_datagram(piece, &datagram, &mut datagram_flows, &mut datagram_convs);
+                let mut flows = ShardedEvents::default();
+                self.add_datagram(piece, &datagram, &mut flows, &mut datagram_convs);
+                datagram_flows.push((piece.flow_events_before, flows));
             }
         }
+        let interleaved =
+            (!datagram_flows.is_empty()).then(|| interleave(&later.flow_events, &datagram_flows));
+        let none = ShardedEvents::default();
         self.apply_events(
-            [&datagram_flows, &later.flow_events],
+            [interleaved.as_ref().unwrap_or(&later.flow_events), &none],
             [&later.conv_events, &datagram_convs],
             limits,
         );
@@ -587,4 +594,24 @@ fn min_opt(a: Option<i64>, b: Option<i64>) -> Option<i64> {
         (x, None) => x,
         (None, y) => y,
     }
+}
+/// The batch's flow events with the flows of each datagram it completed placed, shard by shard,
+/// after the events counted before the datagram's last fragment.
+fn interleave(
+    batch: &ShardedEvents<FlowEvent>,
+    datagrams: &[([u32; SHARDS], ShardedEvents<FlowEvent>)],
+) -> ShardedEvents<FlowEvent> {
+    let mut out = ShardedEvents::default();
+    for (shard, list) in out.lists.iter_mut().enumerate() {
+        let own = &batch.lists[shard];
+        let mut taken = 0;
+        for (before, flows) in datagrams {
+            let at = (before[shard] as usize).clamp(taken, own.len());
+            list.extend_from_slice(&own[taken..at]);
+            list.extend_from_slice(&flows.lists[shard]);
+            taken = at;
+        }
+        list.extend_from_slice(&own[taken..]);
+    }
+    out
 }

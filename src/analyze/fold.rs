@@ -105,14 +105,22 @@ pub(super) fn fold_record(
     agg.add(ctx, rec, frame);
     if let Some(info) = &frame.fragment {
         let interval = (rec.ts_ns - ctx.base_ts).div_euclid(ctx.interval_ns);
-        agg.fragments.push(Piece::new(
+        let mut piece = Piece::new(
             info,
             &buf[start..end],
             rec.ts_ns,
             u64::from(rec.origlen),
             interval,
             frame.protos.bits(),
-        ));
+        );
+        for (before, list) in piece
+            .flow_events_before
+            .iter_mut()
+            .zip(&agg.flow_events.lists)
+        {
+            *before = list.len() as u32;
+        }
+        agg.fragments.push(piece);
     }
     if ctx.collect_packets {
         agg.packet_rows.push(rec, frame);

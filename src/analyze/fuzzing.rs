@@ -359,6 +359,19 @@ mod tests {
 
     /// The check sees a difference: two files that differ in one frame's timestamp.
     #[test]
+    fn a_reassembled_datagram_counts_for_its_flow_where_its_last_fragment_stands() {
+        // Found by the parts target in a corpus seed: DNS over IPv6 whose answer comes in three
+        // fragments. Applied before the batch's own packets, the answer began the flow when the
+        // query shared its batch, and followed it otherwise.
+        let seed = include_bytes!(
+            "../../fuzz/regressions/parts/reassembled-datagram-applied-out-of-order"
+        );
+        if let Err(difference) = parts_vs_single(seed) {
+            panic!("{difference}");
+        }
+    }
+
+    #[test]
     fn a_difference_is_told() {
         let bytes = tricky_file(false, MAGIC_USEC, 10);
         let mut other = bytes.clone();

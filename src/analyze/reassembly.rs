@@ -48,6 +48,9 @@ pub struct Piece {
     pub interval: i64,
     /// Protocols its frame already counted ([`crate::decode::ProtoSet`] bits).
     pub protos: u64,
+    /// Flow events of its batch, per shard, up to and including its frame's: where the flows
+    /// of the datagram it completes go among them.
+    pub flow_events_before: [u32; super::shards::SHARDS],
 }
 
 impl Piece {
@@ -77,6 +80,7 @@ impl Piece {
             frame_len,
             interval,
             protos,
+            flow_events_before: [0; super::shards::SHARDS],
         }
     }
 }
@@ -194,6 +198,7 @@ mod tests {
             frame_len: 0,
             interval: 0,
             protos: 0,
+            flow_events_before: [0; crate::analyze::shards::SHARDS],
         }
     }
 
