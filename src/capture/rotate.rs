@@ -517,57 +517,30 @@ struct Kept {
     last_ts: Option<i64>,
 }
 
-/// Cuts the pcap file `file` (at `path`, for messages) after its last whole record, writing a
-/// file header first when even that is cut short; returns the frames it keeps.
+/// Cuts the pcap file `file` (at `path`) after its last whole record; returns the frames it
+/// keeps. The project's own reader finds them: it stops at the record cut short.
 fn cut_after_last_record(file: &File, path: &Path) -> io::Result<Kept> {
-    use std::io::{Read, Seek, SeekFrom};
-    let named = |e: io::Error| io::Error::new(e.kind(), format!("{}: {e}", path.display()));
-    let len = file.metadata().map_err(named)?.len();
-    // The writer's handle is write-only.
-    let mut reader = io::BufReader::with_capacity(1 << 16, File::open(path).map_err(named)?);
-    reader.seek(SeekFrom::Start(0)).map_err(named)?;
-    let mut header = [0u8; FILE_HEADER as usize];
-    if len < FILE_HEADER || reader.read_exact(&mut header).is_err() {
-        // Not even the header made it: an empty capture is still a valid one. The header
-        // the writer meant to write is lost with its buffer; the size it needs is tiny.
-        return Err(io::Error::new(
-            io::ErrorKind::StorageFull,
-            format!(
-                "{}: the disk filled before the file header was written",
-                path.display()
-            ),
-        ));
-    }
-    let big_endian =
-        header[..4] == [0xa1, 0xb2, 0xc3, 0xd4] || header[..4] == [0xa1, 0xb2, 0x3c, 0x4d];
-    let nanos = header[..4] == [0xa1, 0xb2, 0x3c, 0x4d] || header[..4] == [0x4d, 0x3c, 0xb2, 0xa1];
-    let u32_at = |b: &[u8], at: usize| {
-        let v = [b[at], b[at + 1], b[at + 2], b[at + 3]];
-        if big_endian {
-            u32::from_be_bytes(v)
-        } else {
-            u32::from_le_bytes(v)
-        }
-    };
+    let named =
+        |kind: io::ErrorKind, e: String| io::Error::new(kind, format!("{}: {e}", path.display()));
+    let mut reader = crate::read::CaptureReader::open(path).map_err(|e| {
+        // Not even the file header made it.
+        let why = format!("the disk filled before the file header was written ({e})");
+        named(io::ErrorKind::StorageFull, why)
+    })?;
     let mut kept = Kept::default();
-    let mut end = FILE_HEADER;
-    let mut record = [0u8; RECORD_HEADER as usize];
-    while end + RECORD_HEADER <= len && reader.read_exact(&mut record).is_ok() {
-        let caplen = u64::from(u32_at(&record, 8));
-        if end + RECORD_HEADER + caplen > len {
-            break;
+    let mut batches = vec![Vec::new()];
+    while reader.next_window(&mut batches, 1 << 16).is_some() {
+        for r in &batches[0] {
+            kept.packets += 1;
+            kept.captured += u64::from(r.caplen);
+            kept.bytes += u64::from(r.origlen);
+            kept.last_ts = Some(r.ts_ns);
         }
-        reader.seek_relative(caplen as i64).map_err(named)?;
-        end += RECORD_HEADER + caplen;
-        kept.packets += 1;
-        kept.captured += caplen;
-        kept.bytes += u64::from(u32_at(&record, 12));
-        let frac = i64::from(u32_at(&record, 4));
-        let secs = i64::from(u32_at(&record, 0));
-        kept.last_ts = Some(secs * 1_000_000_000 + if nanos { frac } else { frac * 1000 });
     }
+    let end = reader.error().map_or(reader.file_len(), |e| e.offset);
     drop(reader);
-    file.set_len(end).map_err(named)?;
+    file.set_len(end)
+        .map_err(|e| named(e.kind(), e.to_string()))?;
     Ok(kept)
 }
 
