@@ -160,8 +160,7 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<u8> {
     if let Some(file) = rows.parquet.take() {
         extra(file.finish(), "packets.parquet");
     }
-    for (path, e) in &failed {
-        let _ = path;
+    for (_, e) in &failed {
         eprintln!("netanalyzer: {e}");
     }
     if args.timings {
@@ -202,12 +201,11 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<u8> {
         if summary_failed {
             // The run's temporary files (flows and pairs written to disk) may be what filled
             // the disk: with them gone, the summary's few kilobytes are tried once more.
-            let summary = serde_json::to_vec_pretty(&report.summary)?;
+            let summary = report.summary.clone();
             drop(report);
             drop(analysis);
             match report::atomic_write(out_dir, "summary.json", |w| {
-                std::io::Write::write_all(w, &summary)?;
-                std::io::Write::write_all(w, b"\n")
+                report::write_summary(w, &summary)
             }) {
                 Ok(path) => eprintln!(
                     "netanalyzer: wrote {} once the run's temporary files were removed",

@@ -69,10 +69,7 @@ pub fn write_all(
     if outputs.contains(&Output::Json) {
         jobs.push((
             "summary.json",
-            Box::new(|w| {
-                serde_json::to_writer_pretty(&mut *w, &report.summary)?;
-                w.write_all(b"\n")
-            }),
+            Box::new(|w| write_summary(w, &report.summary)),
         ));
     }
     if outputs.contains(&Output::Csv) {
@@ -102,20 +99,29 @@ pub fn write_all(
         ));
     }
     // The files are independent: format them on all cores.
-    let staged: Vec<(&str, io::Result<PathBuf>)> = jobs
+    let staged: Vec<(PathBuf, io::Result<PathBuf>)> = jobs
         .par_iter()
-        .map(|(name, body)| (*name, atomic_write(staging.path(), name, |w| body(w))))
+        .map(|(name, body)| {
+            let (staged, target) = (staging.path().join(name), dir.join(name));
+            let result = write_whole(&staged, &target, |w| body(w)).map(|()| staged);
+            (target, result)
+        })
         .collect();
     let mut written = Written::default();
-    for (name, result) in staged {
-        let target = dir.join(name);
-        match result.and_then(|from| fs::rename(from, &target)) {
+    for (target, result) in staged {
+        let moved = result.and_then(|staged| {
+            fs::rename(staged, &target).map_err(|e| {
+                io::Error::new(
+                    e.kind(),
+                    format!("moving {} into place: {e}", target.display()),
+                )
+            })
+        });
+        match moved {
             Ok(()) => written.files.push(target),
             Err(e) => {
                 // An older report beside the new ones would read as part of this run.
                 let _ = fs::remove_file(&target);
-                let e =
-                    io::Error::new(e.kind(), strip_staging(&e.to_string(), staging.path(), dir));
                 written.failed.push((target, e));
             }
         }
@@ -123,9 +129,28 @@ pub fn write_all(
     Ok(written)
 }
 
-/// A message about a file in the staging folder, naming the report's own path instead.
-fn strip_staging(message: &str, staging: &Path, dir: &Path) -> String {
-    message.replace(&staging.display().to_string(), &dir.display().to_string())
+/// Writes `summary` as summary.json holds it.
+pub fn write_summary(w: &mut impl Write, summary: &Summary) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *w, summary)?;
+    w.write_all(b"\n")
+}
+
+/// Writes the file at `path` whole through `body`, removing it when that fails; the error
+/// names `shown`, the path the file is written for.
+fn write_whole(
+    path: &Path,
+    shown: &Path,
+    body: impl FnOnce(&mut BufWriter<File>) -> io::Result<()>,
+) -> io::Result<()> {
+    let result = (|| {
+        let mut w = BufWriter::with_capacity(1 << 20, File::create(path)?);
+        body(&mut w)?;
+        w.flush()
+    })();
+    result.map_err(|e| {
+        let _ = fs::remove_file(path);
+        io::Error::new(e.kind(), format!("writing {}: {e}", shown.display()))
+    })
 }
 
 /// Writes `name` in `dir` through a temporary file renamed into place once complete.
@@ -136,22 +161,7 @@ pub fn atomic_write(
 ) -> io::Result<PathBuf> {
     let path = dir.join(name);
     let tmp = dir.join(format!(".{name}.tmp"));
-    let result = (|| {
-        let mut w = BufWriter::with_capacity(1 << 20, File::create(&tmp)?);
-        body(&mut w)?;
-        w.flush()
-    })();
-    match result {
-        Ok(()) => {
-            fs::rename(&tmp, &path)?;
-            Ok(path)
-        }
-        Err(e) => {
-            let _ = fs::remove_file(&tmp);
-            Err(io::Error::new(
-                e.kind(),
-                format!("writing {}: {e}", path.display()),
-            ))
-        }
-    }
+    write_whole(&tmp, &path, body)?;
+    fs::rename(&tmp, &path)?;
+    Ok(path)
 }
