@@ -199,10 +199,7 @@ impl<S: PartScanner> Stitch<S> {
                 break;
             }
         }
-        self.ended = Some(Some(Err(ReadErrorKind::Changed {
-            was: change.was,
-            now: change.now,
-        })));
+        self.ended = Some(Some(Err(change.kind())));
     }
 }
 

@@ -39,6 +39,16 @@ pub struct Change {
     pub intact: usize,
 }
 
+impl Change {
+    /// The error that names this change.
+    pub fn kind(&self) -> super::ReadErrorKind {
+        super::ReadErrorKind::Changed {
+            was: self.was,
+            now: self.now,
+        }
+    }
+}
+
 impl std::ops::Deref for FileBytes {
     type Target = [u8];
     fn deref(&self) -> &[u8] {

@@ -343,6 +343,14 @@ impl Bytes {
             Bytes::Stream(s) => (*s.buf).as_ref(),
         }
     }
+
+    /// How a mapped file changed since it was mapped, if it did (a stream cannot tell).
+    fn changed(&self) -> Option<mmap::Change> {
+        match self {
+            Bytes::Whole(b) => b.changed(),
+            Bytes::Stream(_) => None,
+        }
+    }
 }
 
 /// How far ahead of a single walk over records the file's cache lines are loaded.
@@ -560,18 +568,9 @@ impl CaptureReader {
         pos: usize,
         stop: &Option<Result<Scan, ReadErrorKind>>,
     ) -> Option<(u64, ReadErrorKind)> {
-        let change = match &self.bytes {
-            Bytes::Whole(bytes) => bytes.changed(),
-            Bytes::Stream(_) => None,
-        };
+        let change = self.bytes.changed();
         match (change, stop) {
-            (Some(c), _) => Some((
-                c.intact as u64,
-                ReadErrorKind::Changed {
-                    was: c.was,
-                    now: c.now,
-                },
-            )),
+            (Some(c), _) => Some((c.intact as u64, c.kind())),
             (None, Some(Err(kind @ ReadErrorKind::Changed { .. }))) => {
                 Some((pos as u64, kind.clone()))
             }
@@ -594,10 +593,7 @@ impl CaptureReader {
         }
         self.manage_pages();
         // A mapped file that changed is walked only as far as it is intact.
-        let change = match &self.bytes {
-            Bytes::Whole(b) => b.changed(),
-            Bytes::Stream(_) => None,
-        };
+        let change = self.bytes.changed();
         let window_start = self.pos;
         let mut current = 0;
         let mut batch_start = 0;
@@ -636,13 +632,7 @@ impl CaptureReader {
                         if let Some(e) = damaged {
                             self.error = Some(e);
                         } else if let Some(c) = change {
-                            self.error = Some(ReadError::new(
-                                c.intact as u64,
-                                ReadErrorKind::Changed {
-                                    was: c.was,
-                                    now: c.now,
-                                },
-                            ));
+                            self.error = Some(ReadError::new(c.intact as u64, c.kind()));
                         } else if let Scan::NeedMore { need } = scan {
                             let offset = base + self.pos as u64;
                             self.error = Some(ReadError::new(
