@@ -269,12 +269,7 @@ fn a_closed_pipe_is_a_quiet_end() {
         "line protocol first: {}",
         String::from_utf8_lossy(&first)
     );
-    let left: Vec<_> = std::fs::read_dir(dir.path())
-        .expect("dir")
-        .filter_map(Result::ok)
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with('.'))
-        .collect();
+    let left = common::hidden_files(dir.path());
     assert!(left.is_empty(), "temporary files left: {left:?}");
 }
 

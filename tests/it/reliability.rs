@@ -7,26 +7,14 @@ use std::time::{Duration, Instant};
 
 use crate::common::{self, bin, generate_bench, sample};
 
-/// Runs `cmd`, killing it when it outlives `limit`: a hang is a failure, not a stuck test run.
+/// Runs `cmd`, killing it when it outlives `limit`.
 fn run_within(mut cmd: Command, limit: Duration) -> Output {
-    let mut child = cmd
+    let child = cmd
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .expect("run netanalyzer");
-    let started = Instant::now();
-    while child.try_wait().expect("wait").is_none() {
-        if started.elapsed() > limit {
-            let _ = child.kill();
-            let out = child.wait_with_output().expect("output");
-            panic!(
-                "still running after {limit:?}: {}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    child.wait_with_output().expect("output")
+    common::finish_within(child, limit)
 }
 
 fn analyze_cmd(inputs: &[&Path], out: &Path) -> Command {
@@ -116,8 +104,7 @@ fn a_folder_with_a_link_loop_a_second_link_and_a_fifo_counts_each_capture_once()
     std::os::unix::fs::symlink("evidence/a.pcap", root.join("latest.pcap")).expect("link");
     std::os::unix::fs::symlink("evidence", root.join("shared")).expect("link");
     let fifo = root.join("pipe.pcap");
-    let made = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo");
-    assert!(made.success(), "mkfifo");
+    common::mkfifo(&fifo);
 
     let alone = |name: &str| packets(common::analyze_into(&sample(name)).path());
     let expected = alone("office-ethernet.pcap") + alone("raw-ip.pcap");
@@ -248,12 +235,7 @@ fn a_full_output_disk_keeps_the_summary_and_exits_3_naming_the_cause() {
             "{name}: an old table beside the new summary"
         );
     }
-    let stray: Vec<_> = std::fs::read_dir(&out)
-        .expect("dir")
-        .filter_map(Result::ok)
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with('.'))
-        .collect();
+    let stray = common::hidden_files(&out);
     assert!(stray.is_empty(), "temporary files left: {stray:?}");
 }
 

@@ -5,39 +5,13 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Stdio};
+use std::time::Duration;
 
-use crate::common::{self, bin, summary};
+use crate::common::{self, bin, finish_within, mkfifo, summary};
 use crate::compressed::{xz, zstd};
 
 /// Waits for `child` at most `secs` seconds (a stream opened twice would block for ever).
-fn finish_within(mut child: Child, secs: u64) -> Output {
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    loop {
-        if child.try_wait().expect("wait").is_some() {
-            return child.wait_with_output().expect("output");
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let out = child.wait_with_output().expect("output");
-            panic!(
-                "analyze did not finish within {secs} s: {}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
-fn mkfifo(path: &Path) {
-    let ok = Command::new("mkfifo")
-        .arg(path)
-        .status()
-        .is_ok_and(|s| s.success());
-    assert!(ok, "mkfifo {}", path.display());
-}
-
 /// Writes `bytes` into the FIFO at `path` from a thread (opening it blocks until read).
 fn feed_fifo(path: &Path, bytes: Vec<u8>) -> std::thread::JoinHandle<()> {
     let path = path.to_path_buf();
@@ -96,7 +70,7 @@ fn a_fifo_reads_as_the_file_it_carries_plain_or_compressed() {
         let writer = feed_fifo(&fifo, carried);
         let out = dir.path().join(format!("{name}.out"));
         let child = analyze_cmd(&[&fifo], &out).spawn().expect("run");
-        let run = finish_within(child, 60);
+        let run = finish_within(child, Duration::from_secs(60));
         writer.join().expect("writer");
         assert!(
             run.status.success(),
@@ -134,7 +108,7 @@ fn stdin_is_read_once_in_its_place_among_files() {
     let bytes = zstd(&std::fs::read(&streamed).expect("sample"));
     let mut stdin = child.stdin.take().expect("stdin");
     let writer = std::thread::spawn(move || stdin.write_all(&bytes).expect("feed stdin"));
-    let run = finish_within(child, 60);
+    let run = finish_within(child, Duration::from_secs(60));
     writer.join().expect("writer");
     assert!(
         run.status.success(),
@@ -177,7 +151,7 @@ fn a_damaged_stream_on_stdin_names_it_and_keeps_what_came_before() {
         .expect("run");
     let mut stdin = child.stdin.take().expect("stdin");
     let writer = std::thread::spawn(move || stdin.write_all(&cut).expect("feed stdin"));
-    let run = finish_within(child, 60);
+    let run = finish_within(child, Duration::from_secs(60));
     writer.join().expect("writer");
     assert_eq!(run.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&run.stderr);
