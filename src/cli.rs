@@ -108,9 +108,13 @@ pub struct AnalyzeArgs {
     /// Entries in the summary's top lists (talkers, ports, conversations).
     #[arg(long, default_value_t = 10)]
     pub top: usize,
-    /// Outputs to write, comma-separated: json, csv, html.
+    /// Outputs to write, comma-separated: json, csv (every CSV table, the logs too), html, or
+    /// one application log alone: dns, tls, quic, http, ssh.
     #[arg(long, value_delimiter = ',', default_value = "json,csv,html")]
     pub format: Vec<Format>,
+    /// Skip the application layer: no services in flows.csv, no dns/tls/quic/http/ssh logs.
+    #[arg(long)]
+    pub no_app: bool,
     /// Also write Parquet tables, comma-separated: flows (flows.parquet), packets
     /// (packets.parquet, one row per frame: large and slower). Plain `--parquet` means flows.
     #[arg(long, value_delimiter = ',', num_args = 0.., default_missing_value = "flows")]
@@ -273,10 +277,21 @@ pub struct LoadArgs {
 pub enum Format {
     /// summary.json
     Json,
-    /// timeseries, protocols, conversations, flows, endpoints and ports as CSV
+    /// timeseries, protocols, conversations, flows, endpoints, ports and the dns, tls, quic,
+    /// http and ssh logs as CSV
     Csv,
     /// report.html, a self-contained page with charts and tables
     Html,
+    /// dns.csv alone: DNS queries and their responses (Zeek's dns.log)
+    Dns,
+    /// tls.csv alone: TLS connections with JA3, JA3S and JA4 (Zeek's ssl.log)
+    Tls,
+    /// quic.csv alone: QUIC connections (Zeek's quic.log)
+    Quic,
+    /// http.csv alone: HTTP requests and responses (Zeek's http.log)
+    Http,
+    /// ssh.csv alone: SSH banners and HASSH
+    Ssh,
 }
 
 /// `capture` flags.

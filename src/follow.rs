@@ -164,6 +164,7 @@ impl Follower {
                 interval_ns: self.opts.interval_ns.max(1),
                 collect_packets: false,
                 interval_top: self.opts.interval_top,
+                app: self.opts.app,
             }
         });
         self.analysis.base_ts = ctx.base_ts;

@@ -13,6 +13,7 @@ fuzz_target!(|data: &[u8]| {
         collect_packets: true,
         // The top talkers and ports per interval are counted too.
         interval_top: 3,
+        app: true,
     };
     let Ok(mut reader) = CaptureReader::from_bytes("fuzz".as_ref(), data.to_vec()) else {
         return;

@@ -13,6 +13,7 @@ use rustc_hash::FxHashMap;
 
 use rayon::prelude::*;
 
+use super::app::{LogRow, Payloads};
 use super::echoes::{merge_echoes, Echo, EchoEvent, EchoKey};
 use super::flow_record::FlowRecord;
 use super::flows::{FlowEvent, FlowKey, FlowPartial};
@@ -21,10 +22,10 @@ use super::interarrival::InterArrival;
 use super::packets::PacketColumns;
 use super::pairs::{add_endpoints, ConvEvent, ConvKey, ConvStats, EndpointStats};
 use super::shards::{ShardedEvents, Shards, SHARDS};
-use super::tables::{self, push_conversation, push_flow, Overflow};
+use super::tables::{self, push_conversation, push_flow, Overflow, Sessions};
 use crate::decode::{ip_proto, Addr, Flow, Frame, Proto};
 use crate::read::Record;
-use crate::store::{ConvArchive, FlowArchive, FlowTable};
+use crate::store::{ConvArchive, FlowArchive, FlowTable, LogArchive};
 
 /// Counters of one time interval.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,7 +81,7 @@ impl Default for Limits {
 }
 
 /// Everything counted over a run of consecutive records.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 pub struct Aggregate {
     /// Frames.
     pub packets: u64,
@@ -125,6 +126,12 @@ pub struct Aggregate {
     pub conv_events: ShardedEvents<ConvEvent>,
     /// This batch's packets for the flow table, applied by the merge.
     pub flow_events: ShardedEvents<FlowEvent>,
+    /// This batch's payloads for the application layer, read by the merge.
+    pub payloads: Payloads,
+    /// Each open flow's application-layer session (in the running total).
+    pub sessions: Sessions,
+    /// Rows of the application layer's logs (in the running total).
+    pub logs: LogArchive,
     /// ICMP echo exchanges not yet matched.
     pub echoes: FxHashMap<EchoKey, Echo>,
     /// This batch's echo requests and replies in record order, matched by the merge (as flows
@@ -169,6 +176,7 @@ pub struct Aggregate {
 #[derive(Debug, Default)]
 pub struct BatchBuffers {
     flows: ShardedEvents<FlowEvent>,
+    payloads: Payloads,
     conversations: ShardedEvents<ConvEvent>,
     sizes: LinearHist,
     interarrival: InterArrival,
@@ -182,6 +190,7 @@ impl Aggregate {
         buffers.conversations.reserve(events);
         Aggregate {
             flow_events: buffers.flows,
+            payloads: buffers.payloads,
             conv_events: buffers.conversations,
             sizes: buffers.sizes,
             interarrival: buffers.interarrival,
@@ -202,6 +211,8 @@ pub struct Context {
     pub collect_packets: bool,
     /// Count the top N addresses and ports per interval (0: off).
     pub interval_top: usize,
+    /// Run the application layer (services and logs).
+    pub app: bool,
 }
 
 impl Aggregate {
@@ -449,6 +460,7 @@ impl Aggregate {
         self.apply_events(
             [interleaved.as_ref().unwrap_or(&later.flow_events), &none],
             [&later.conv_events, &datagram_convs],
+            &later.payloads,
             limits,
         );
         if later.interval_talkers.top > 0 {
@@ -472,12 +484,14 @@ impl Aggregate {
         self.reassembled += later.reassembled;
         let mut buffers = BatchBuffers {
             flows: later.flow_events,
+            payloads: later.payloads,
             conversations: later.conv_events,
             sizes: later.sizes,
             interarrival: later.interarrival,
             echo_rtt: later.echo_rtt,
         };
         buffers.flows.clear();
+        buffers.payloads.clear();
         buffers.conversations.clear();
         buffers.sizes.clear();
         buffers.interarrival.clear();
@@ -522,16 +536,24 @@ impl Aggregate {
         &mut self,
         flow_lists: [&ShardedEvents<FlowEvent>; 2],
         conv_lists: [&ShardedEvents<ConvEvent>; 2],
+        payloads: &Payloads,
         limits: &Limits,
     ) {
-        let Overflow { evicted, pairs } = tables::apply_events(
+        let Overflow {
+            evicted,
+            pairs,
+            rows,
+        } = tables::apply_events(
             &mut self.flows,
             &mut self.conversations,
+            &mut self.sessions,
             flow_lists,
             conv_lists,
+            payloads,
             limits.max_flows,
             limits.max_conversations,
         );
+        self.add_rows(rows);
         if !pairs.is_empty() {
             let frames: u64 = pairs.iter().map(|(_, c)| c.packets[0] + c.packets[1]).sum();
             if let Err(e) = self.conv_archive.spill(pairs) {
@@ -574,6 +596,31 @@ impl Aggregate {
     pub fn for_each_pair(&self, each: impl FnMut(&ConvKey, &ConvStats)) -> std::io::Result<()> {
         self.conv_archive
             .for_each_pair(self.conversations.iter(), each)
+    }
+
+    /// Finishes the application layer's sessions of the flows still open: their last rows are
+    /// written and their services set. The end of the run: a payload read after this starts a
+    /// new session.
+    pub fn finish_sessions(&mut self) {
+        let rows: Vec<Vec<LogRow>> = self
+            .flows
+            .maps
+            .par_iter_mut()
+            .zip(self.sessions.maps.par_iter_mut())
+            .map(|(flows, sessions)| {
+                let mut rows = Vec::new();
+                super::app::finish_all(flows, sessions, &mut rows);
+                rows
+            })
+            .collect();
+        self.add_rows(rows.into_iter().flatten());
+    }
+
+    fn add_rows(&mut self, rows: impl IntoIterator<Item = LogRow>) {
+        if let Err(e) = self.logs.extend(rows) {
+            self.spill_error
+                .get_or_insert_with(|| format!("cannot write log rows to disk: {e}"));
+        }
     }
 
     /// Every flow of the run, still open or finished early, in start order (see

@@ -195,6 +195,7 @@ mod tests {
             community_id: Default::default(),
             handshake_rtt_ns: None,
             frame_bytes: 54,
+            services: crate::analyze::app::Services::NONE,
         }
     }
 

@@ -51,6 +51,8 @@ pub struct FlowRecord {
     pub handshake_rtt_ns: Option<i64>,
     /// Frame bytes on the wire, both directions (for the ports table).
     pub frame_bytes: u64,
+    /// The services the application layer found.
+    pub services: super::app::Services,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -67,13 +69,7 @@ enum TcpState {
 impl FlowRecord {
     /// Orients and finishes a flow.
     pub fn finish(key: &FlowKey, p: &FlowPartial) -> FlowRecord {
-        let tcp = key.proto == ip_proto::TCP;
-        let flipped = tcp && p.first_flags & (tf::SYN | tf::ACK) == (tf::SYN | tf::ACK);
-        let o = if flipped {
-            1 - p.first_dir as usize
-        } else {
-            p.first_dir as usize
-        };
+        let (o, flipped) = originator(key, p);
         let r = 1 - o;
         let ends = [key.lo(), key.hi()];
         let mut history = History::new();
@@ -128,12 +124,64 @@ impl FlowRecord {
             ),
             handshake_rtt_ns: handshake.then(|| p.ack_ts[o] - p.syn_ts[o]),
             frame_bytes: p.frame_bytes[0] + p.frame_bytes[1],
+            services: p.services,
         }
     }
 
     /// The `conn_state` called `name`, as a record holds it; `None` when no record has it.
     pub fn known_conn_state(name: &str) -> Option<&'static str> {
         CONN_STATES.iter().copied().find(|s| *s == name)
+    }
+}
+
+/// The direction (0: lo to hi) the originator sent in: the first packet's, unless it is a
+/// SYN-ACK (then the flow is `flipped`).
+pub fn originator(key: &FlowKey, p: &FlowPartial) -> (usize, bool) {
+    let flipped =
+        key.proto == ip_proto::TCP && p.first_flags & (tf::SYN | tf::ACK) == (tf::SYN | tf::ACK);
+    let first = p.first_dir as usize;
+    (if flipped { 1 - first } else { first }, flipped)
+}
+
+/// A flow's identity in the logs that join with flows.csv: its Community ID and endpoints,
+/// originator first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FlowId {
+    /// Community ID v1.
+    pub community_id: CommunityId,
+    /// Originator address.
+    pub orig_h: IpAddr,
+    /// Originator port.
+    pub orig_p: u16,
+    /// Responder address.
+    pub resp_h: IpAddr,
+    /// Responder port.
+    pub resp_p: u16,
+    /// IP protocol.
+    pub proto: u8,
+}
+
+impl FlowId {
+    /// The identity of the flow `key` as its partial `p` orients it.
+    pub fn of(key: &FlowKey, p: &FlowPartial) -> FlowId {
+        let (o, _) = originator(key, p);
+        let ends = [key.lo(), key.hi()];
+        let (orig, resp) = (ends[o], ends[1 - o]);
+        let (orig_h, resp_h) = (to_ip(key.version, orig.0), to_ip(key.version, resp.0));
+        FlowId {
+            community_id: community_id(
+                octets(orig_h).as_ref(),
+                octets(resp_h).as_ref(),
+                key.proto,
+                orig.1,
+                resp.1,
+            ),
+            orig_h,
+            orig_p: orig.1,
+            resp_h,
+            resp_p: resp.1,
+            proto: key.proto,
+        }
     }
 }
 

@@ -7,6 +7,7 @@
 
 use crate::decode::{ip_proto, tcp_flags as tf, Addr, Flow};
 
+use super::app::Services;
 use super::community_id::icmp_ports;
 
 /// A flow's canonical key.
@@ -121,6 +122,10 @@ pub struct FlowPartial {
     pub ack_ts: [i64; 2],
     /// TCP payload bytes by sequence numbers, per direction.
     pub seq_span: [SeqSpan; 2],
+    /// The services the application layer found.
+    pub services: Services,
+    /// The application layer has nothing more to learn of the flow.
+    app_done: bool,
     history: [u8; 16],
     history_len: u8,
 }
@@ -259,6 +264,8 @@ impl FlowPartial {
             synack_ts: [i64::MAX; 2],
             ack_ts: [i64::MAX; 2],
             seq_span: [SeqSpan::default(); 2],
+            services: Services::NONE,
+            app_done: false,
             history: [0; 16],
             history_len: 0,
         };
@@ -352,10 +359,23 @@ impl FlowPartial {
             self.ack_ts[d] = self.ack_ts[d].min(later.ack_ts[d]);
             self.seq_span[d].merge(&later.seq_span[d]);
         }
+        self.services = self.services.union(later.services);
+        self.app_done |= later.app_done;
         for &h in &later.history[..later.history_len as usize] {
             let (dir, letter) = ((h & DIR_BIT != 0) as usize, h & !DIR_BIT);
             self.event(dir, letter);
         }
+    }
+
+    /// Whether the application layer has nothing more to learn of the flow.
+    #[inline]
+    pub fn app_done(&self) -> bool {
+        self.app_done
+    }
+
+    /// Notes that the application layer has nothing more to learn of the flow.
+    pub fn set_app_done(&mut self) {
+        self.app_done = true;
     }
 
     /// The history letters in the order first seen, each with its direction (0: lo to hi).

@@ -103,6 +103,10 @@ pub(super) fn fold_record(
     let end = (start + rec.caplen as usize).min(buf.len());
     decode_into(frame, rec.linktype, &buf[start..end]);
     agg.add(ctx, rec, frame);
+    if ctx.app {
+        agg.payloads
+            .push(frame.innermost(), &buf[start..end], rec.ts_ns);
+    }
     if let Some(info) = &frame.fragment {
         let interval = (rec.ts_ns - ctx.base_ts).div_euclid(ctx.interval_ns);
         let mut piece = Piece::new(

@@ -23,6 +23,7 @@ pub fn context() -> Context {
         interval_ns: 1_000_000_000,
         collect_packets: true,
         interval_top: 0,
+        app: true,
     }
 }
 

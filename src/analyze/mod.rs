@@ -7,6 +7,7 @@
 
 mod aggregate;
 mod anomaly;
+pub mod app;
 mod community_id;
 mod echoes;
 mod file_report;
@@ -34,7 +35,7 @@ use rayon::prelude::*;
 pub use aggregate::{Aggregate, BatchBuffers, Context, Limits, PortStats};
 pub use anomaly::{Anomaly, Evidence};
 pub use file_report::{FileReport, LinkTypeCount};
-pub use flow_record::FlowRecord;
+pub use flow_record::{FlowId, FlowRecord};
 pub use flows::{FlowKey, FlowPartial};
 pub use fold::fold_batch;
 pub use hist::{Distribution, LogHist, Stats};
@@ -121,12 +122,14 @@ pub fn analyze_paths_with(
         interval_ns: opts.interval_ns.max(1),
         collect_packets: packets.is_some(),
         interval_top: opts.interval_top,
+        app: opts.app,
     };
     let mut total = Aggregate::default();
     total.conv_archive.set_limit(opts.limits.max_conversations);
     if let Some(dir) = &opts.spill_dir {
         total.finished.set_root(dir.clone());
         total.conv_archive.set_root(dir.clone());
+        total.logs.set_root(dir.clone());
     }
     let mut reports = Vec::with_capacity(files.len());
     for (missing, why) in inputs.missing {
@@ -156,6 +159,7 @@ pub fn analyze_paths_with(
             )
         }));
     }
+    total.finish_sessions();
     Analysis {
         total,
         files: reports,

@@ -20,6 +20,8 @@ pub struct Options {
     pub batches_per_window: usize,
     /// Count the top N addresses and ports of every interval (0: off; for InfluxDB).
     pub interval_top: usize,
+    /// Run the application layer: services, and the dns, tls, quic, http and ssh logs.
+    pub app: bool,
     /// Where flows finished early are written (the system's temporary folder when `None`).
     pub spill_dir: Option<PathBuf>,
     /// How folders among the inputs are walked.
@@ -37,6 +39,7 @@ impl Default for Options {
             batch_bytes: 8 << 20,
             batches_per_window: 2 * rayon::current_num_threads(),
             interval_top: 0,
+            app: true,
             spill_dir: None,
             walk: crate::read::Walk::default(),
         }

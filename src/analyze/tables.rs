@@ -5,6 +5,7 @@
 
 use rayon::prelude::*;
 
+use super::app::{self, LogRow, Payloads, Session};
 use super::flows::{FlowEvent, FlowKey, FlowPartial, Segment};
 use super::pairs::{ConvEvent, ConvKey, ConvStats};
 use super::shards::{hash_of, shard_of, ShardedEvents, Shards, Table, SHARDS};
@@ -17,16 +18,24 @@ pub(super) struct Overflow {
     pub(super) evicted: Vec<(FlowKey, FlowPartial)>,
     /// Address pairs of the shards that held more than their share of the pair limit.
     pub(super) pairs: Vec<(ConvKey, ConvStats)>,
+    /// Log rows the application layer wrote.
+    pub(super) rows: Vec<LogRow>,
 }
+
+/// The application layer's part of the tables: each flow's session, by shard.
+pub(super) type Sessions = Shards<FlowKey, Option<Box<Session>>>;
 
 /// Adds a batch's flow and conversation events to the tables, each list in turn, all shards at
 /// once, each shard keeping its share of `max_flows` flows and `max_conversations` pairs; returns
 /// what they could not keep.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn apply_events(
     flows: &mut Shards<FlowKey, FlowPartial>,
     conversations: &mut Shards<ConvKey, ConvStats>,
+    sessions: &mut Sessions,
     flow_lists: [&ShardedEvents<FlowEvent>; 2],
     conv_lists: [&ShardedEvents<ConvEvent>; 2],
+    payloads: &Payloads,
     max_flows: usize,
     max_conversations: usize,
 ) -> Overflow {
@@ -37,8 +46,9 @@ pub(super) fn apply_events(
         .maps
         .par_iter_mut()
         .zip(conversations.maps.par_iter_mut())
+        .zip(sessions.maps.par_iter_mut())
         .enumerate()
-        .map(|(shard, (flows, conversations))| {
+        .map(|(shard, ((flows, conversations), sessions))| {
             for list in flow_lists {
                 flows.apply_all(
                     &list.lists[shard],
@@ -73,15 +83,26 @@ pub(super) fn apply_events(
                     },
                 );
             }
+            let mut rows = Vec::new();
+            app::apply_payloads(
+                flows,
+                sessions,
+                &payloads.lists[shard],
+                &payloads.bytes[shard],
+                &mut rows,
+            );
             // A full shard's pairs all go to disk: their counters add up exactly later.
             let pairs = if conversations.len() > max_conversations {
                 conversations.drain()
             } else {
                 Vec::new()
             };
+            let mut evicted = evict_idle(flows, max_flows);
+            app::finish_flows(&mut evicted, sessions, &mut rows);
             Overflow {
-                evicted: evict_idle(flows, max_flows),
+                evicted,
                 pairs,
+                rows,
             }
         })
         .collect();
@@ -89,6 +110,7 @@ pub(super) fn apply_events(
     for o in outcomes {
         all.evicted.extend(o.evicted);
         all.pairs.extend(o.pairs);
+        all.rows.extend(o.rows);
     }
     all
 }

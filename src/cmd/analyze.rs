@@ -7,6 +7,7 @@ use anyhow::{bail, Context as _};
 use super::{exit, influx};
 use crate::cli::{self, AnalyzeArgs};
 use crate::console;
+use netanalyzer::analyze::app::Log;
 use netanalyzer::analyze::{self, Options};
 use netanalyzer::read;
 use netanalyzer::report::parquet_files::{self, PacketsFile};
@@ -33,6 +34,7 @@ impl Settings {
         let want_influx = args.influx || args.influx_out.is_some();
         let opts = Options {
             interval_top: if want_influx { args.top } else { 0 },
+            app: !args.no_app,
             interval_ns: args.interval,
             limits: analyze::Limits {
                 max_flows: args.max_flows,
@@ -53,6 +55,11 @@ impl Settings {
                 cli::Format::Json => Output::Json,
                 cli::Format::Csv => Output::Csv,
                 cli::Format::Html => Output::Html,
+                cli::Format::Dns => Output::Log(Log::Dns),
+                cli::Format::Tls => Output::Log(Log::Tls),
+                cli::Format::Quic => Output::Log(Log::Quic),
+                cli::Format::Http => Output::Log(Log::Http),
+                cli::Format::Ssh => Output::Log(Log::Ssh),
             })
             .collect();
         let capture_name = args.capture_name.clone().unwrap_or_else(|| {

@@ -73,6 +73,9 @@ pub struct Flow {
     pub tcp_seq: u32,
     /// Transport payload length by the headers' own lengths (not the captured bytes).
     pub payload_len: u32,
+    /// Where the transport payload starts in the frame's captured bytes (TCP and UDP; for a
+    /// reassembled datagram, in the datagram's bytes).
+    pub payload_at: u32,
     /// ICMP/ICMPv6 echo identifier.
     pub icmp_id: u16,
     /// ICMP/ICMPv6 echo sequence number.

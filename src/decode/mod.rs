@@ -126,6 +126,12 @@ struct Fragment {
 const MAX_DEPTH: u8 = 100;
 
 impl Decoder<'_> {
+    /// Where `part`, a slice of the frame being decoded, starts in it.
+    #[inline]
+    fn offset_of(&self, part: &[u8]) -> u32 {
+        (part.as_ptr() as usize).saturating_sub(self.base) as u32
+    }
+
     #[inline]
     fn mark(&mut self, p: Proto) {
         self.frame.protos.insert(p);

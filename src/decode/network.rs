@@ -211,7 +211,7 @@ impl Decoder<'_> {
         if self.frame.fragment.is_some() {
             return;
         }
-        let start = (payload.as_ptr() as usize).saturating_sub(self.base);
+        let start = self.offset_of(payload) as usize;
         self.frame.fragment = Some(FragmentInfo {
             version: ip.ip_version,
             src: ip.src,

@@ -16,7 +16,9 @@ impl Decoder<'_> {
         }
         let (sport, dport) = (h.source_port(), h.destination_port());
         let payload_len = reported - h.header_len() as u32;
+        let payload_at = self.offset_of(h.payload());
         if let Some(f) = self.flow(slot) {
+            f.payload_at = payload_at;
             f.has_transport = true;
             f.sport = sport;
             f.dport = dport;
@@ -53,7 +55,9 @@ impl Decoder<'_> {
             udp_len.min(reported)
         };
         let payload_len = len.saturating_sub(header_len);
+        let payload_at = self.offset_of(h.payload());
         if let Some(f) = self.flow(slot) {
+            f.payload_at = payload_at;
             f.has_transport = true;
             f.sport = sport;
             f.dport = dport;

@@ -6,8 +6,11 @@ use std::io::{self, Write};
 use rayon::prelude::*;
 
 use super::summary::Report;
+use crate::analyze::app::logs::ID_COLUMNS;
+use crate::analyze::app::{Cell, Log, LogRow};
 use crate::analyze::{Analysis, FlowRecord};
 use crate::decode::{ip_proto, Proto};
+use crate::store::SortedRows;
 use crate::text::digits::{push_digits, push_uint};
 use crate::text::time::rfc3339_ns;
 
@@ -341,6 +344,7 @@ pub fn flows<W: Write>(out: W, report: &Report) -> io::Result<W> {
             "id.resp_h",
             "id.resp_p",
             "proto",
+            "service",
             "duration",
             "orig_bytes",
             "resp_bytes",
@@ -364,6 +368,14 @@ pub fn flows<W: Write>(out: W, report: &Report) -> io::Result<W> {
             Some(name) => w.text(name),
             None => w.uint(f.proto),
         }
+        .text(
+            if f.services.is_empty() {
+                std::borrow::Cow::Borrowed("-")
+            } else {
+                std::borrow::Cow::Owned(f.services.to_string())
+            }
+            .as_bytes(),
+        )
         .secs(f.duration_ns)
         .uint(f.orig_bytes)
         .uint(f.resp_bytes)
@@ -379,6 +391,40 @@ pub fn flows<W: Write>(out: W, report: &Report) -> io::Result<W> {
     report
         .flows
         .for_each_chunk(1 << 16, |chunk| w.rows_parallel(chunk, row))?;
+    w.finish()
+}
+
+/// `NAME.csv` of an application log: the row's time and flow, then the log's own columns.
+pub fn log<W: Write>(out: W, log: Log, rows: &SortedRows<LogRow>) -> io::Result<W> {
+    let mut header: Vec<&str> = ID_COLUMNS.to_vec();
+    header.extend_from_slice(log.columns());
+    let mut w = CsvWriter::new(out, &header)?;
+    let row = |w: &mut CsvWriter<Vec<u8>>, r: &LogRow| {
+        w.secs(r.ts_ns)
+            .text(r.flow.community_id)
+            .ip(r.flow.orig_h)
+            .uint(r.flow.orig_p)
+            .ip(r.flow.resp_h)
+            .uint(r.flow.resp_p);
+        match ip_proto::name(r.flow.proto) {
+            Some(name) => w.text(name),
+            None => w.uint(r.flow.proto),
+        };
+        let mut text = String::new();
+        for cell in &r.cells {
+            match cell {
+                Cell::Count(n) => w.uint(*n),
+                Cell::Interval(ns) => w.secs(*ns),
+                other => {
+                    text.clear();
+                    other.write_to(&mut text);
+                    w.text(&text)
+                }
+            };
+        }
+        w.end_row()
+    };
+    rows.for_each_chunk(1 << 16, |chunk| w.rows_parallel(chunk, row))?;
     w.finish()
 }
 

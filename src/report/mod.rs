@@ -9,6 +9,7 @@ pub mod html;
 #[cfg(feature = "parquet")]
 pub mod parquet;
 pub mod parquet_files;
+pub mod services;
 pub mod summary;
 pub mod svg;
 
@@ -31,6 +32,20 @@ pub enum Output {
     Csv,
     /// `report.html`.
     Html,
+    /// One application log's CSV table alone (the CSV tables include them all).
+    Log(crate::analyze::app::Log),
+}
+
+/// The file an application log is written to.
+pub fn log_file_name(log: crate::analyze::app::Log) -> &'static str {
+    use crate::analyze::app::Log;
+    match log {
+        Log::Dns => "dns.csv",
+        Log::Tls => "tls.csv",
+        Log::Quic => "quic.csv",
+        Log::Http => "http.csv",
+        Log::Ssh => "ssh.csv",
+    }
 }
 
 /// What [`write_all`] did.
@@ -91,6 +106,14 @@ pub fn write_all(
             Box::new(|w| csv::endpoints(w, report).map(drop)),
         ));
         jobs.push(("ports.csv", Box::new(|w| csv::ports(w, report).map(drop))));
+    }
+    for (&log, rows) in crate::analyze::app::Log::ALL.iter().zip(&report.logs) {
+        if outputs.contains(&Output::Csv) || outputs.contains(&Output::Log(log)) {
+            jobs.push((
+                log_file_name(log),
+                Box::new(move |w| csv::log(w, log, rows).map(drop)),
+            ));
+        }
     }
     if outputs.contains(&Output::Html) {
         jobs.push((

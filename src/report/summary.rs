@@ -10,13 +10,16 @@ use serde::Serialize;
 
 use super::conversations::{conversation_tables, endpoint_table, ConversationTable, EndpointTable};
 pub use super::conversations::{Conversation, Talker};
+pub use super::services::{DnsSummary, NameCount, ServerPort, ServiceCount, UnusualPort};
+use super::services::{LogDigest, ServiceTally};
+use crate::analyze::app::{Log, LogRow};
 use crate::analyze::{Analysis, Anomaly, Distribution, Evidence, FlowRecord, PortStats, Stats};
 use crate::decode::{ip_proto, linktype, tcp_flags, Layer, Proto};
-use crate::store::{FlowTable, Top};
+use crate::store::{FlowTable, SortedRows, Top};
 use crate::text::time::rfc3339_ns;
 
 /// Version of the `summary.json` schema.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Protocols always listed in `protocols`, even at zero.
 pub const CORE_PROTOCOLS: [Proto; 10] = [
@@ -77,14 +80,31 @@ pub struct Summary {
     pub interarrival: Interarrival,
     /// TCP.
     pub tcp: TcpSummary,
+    /// Traffic per service the application layer found, by Zeek's name.
+    pub services: BTreeMap<&'static str, ServiceCount>,
+    /// Services found on ports they are not known on.
+    pub unusual_ports: Vec<UnusualPort>,
+    /// DNS in numbers (dns.csv).
+    pub dns: DnsSummary,
+    /// Names asked of DNS, the most asked first.
+    pub top_domains: Vec<NameCount>,
+    /// Server names of TLS and QUIC ClientHellos.
+    pub top_server_names: Vec<NameCount>,
+    /// HTTP Host headers.
+    pub top_http_hosts: Vec<NameCount>,
+    /// HTTP User-Agent headers.
+    pub top_user_agents: Vec<NameCount>,
+    /// Rows of each application log.
+    pub log_rows: BTreeMap<&'static str, u64>,
     /// ICMP and ICMPv6.
     pub icmp: IcmpSummary,
     /// Flows (5-tuples).
     pub flows: FlowsSummary,
     /// Addresses by bytes sent plus received.
     pub top_talkers: Vec<Talker>,
-    /// Transport ports by bytes.
-    pub top_ports: Vec<PortSummary>,
+    /// Server (responder) ports by bytes, with the services found on them; ports.csv lists
+    /// every port at either end.
+    pub top_ports: Vec<ServerPort>,
     /// Address pairs by bytes.
     pub top_conversations: Vec<Conversation>,
     /// Distinct IP address pairs (all of `conversations.csv`).
@@ -322,6 +342,10 @@ pub struct Report {
     pub endpoints: EndpointTable,
     /// Every port, by bytes.
     pub ports: Vec<PortSummary>,
+    /// Every server port, by bytes.
+    pub server_ports: Vec<ServerPort>,
+    /// The application layer's logs, in [`Log::ALL`] order, each in time order.
+    pub logs: Vec<SortedRows<LogRow>>,
 }
 
 fn ns_to_s(ns: i64) -> f64 {
@@ -411,7 +435,13 @@ impl Report {
             (Some(e), _) | (None, Some(e)) => e,
             (None, None) => endpoint_table(&FxHashMap::default(), top),
         };
+        let logs = Log::ALL
+            .iter()
+            .map(|&l| t.logs.table(l))
+            .collect::<io::Result<Vec<_>>>()?;
+        let log_digest = LogDigest::of(&logs, top)?;
         let FlowDigest {
+            services,
             conn_states,
             by_protocol,
             handshake_rtt,
@@ -419,6 +449,7 @@ impl Report {
             ports,
             top_flows,
         } = FlowDigest::of(&flows, top)?;
+        let server_ports = services.server_ports();
 
         let flags = tcp_flags::NAMES
             .iter()
@@ -524,7 +555,15 @@ impl Report {
                 finished_early: t.finished.records(),
             },
             top_talkers: endpoints.top().iter().take(top).cloned().collect(),
-            top_ports: ports.iter().take(top).cloned().collect(),
+            top_ports: server_ports.iter().take(top).cloned().collect(),
+            services: services.services(),
+            unusual_ports: services.unusual_ports(),
+            dns: log_digest.dns,
+            top_domains: log_digest.top_domains,
+            top_server_names: log_digest.top_server_names,
+            top_http_hosts: log_digest.top_http_hosts,
+            top_user_agents: log_digest.top_user_agents,
+            log_rows: log_digest.rows,
             top_conversations: conversations.top().iter().take(top).cloned().collect(),
             conversations_total: conversations.len(),
             endpoints_total: endpoints.len(),
@@ -551,12 +590,15 @@ impl Report {
             conversations,
             endpoints,
             ports,
+            server_ports,
+            logs,
         })
     }
 }
 
 /// What the report needs from every flow, gathered in one pass in start order.
 struct FlowDigest {
+    services: ServiceTally,
     conn_states: BTreeMap<&'static str, u64>,
     by_protocol: BTreeMap<String, u64>,
     handshake_rtt: Distribution,
@@ -569,12 +611,18 @@ impl FlowDigest {
     fn of(flows: &FlowTable, top: usize) -> io::Result<FlowDigest> {
         let mut traffic = TrafficTally::new(top);
         let mut kinds = KindTally::new();
+        let mut services = ServiceTally::default();
         flows.for_each_chunk(1 << 16, |chunk| {
-            // Two halves of the work side by side, each over every flow: no partial tables to
+            // Parts of the work side by side, each over every flow: no partial tables to
             // merge, and each count sees the flows in table order.
             rayon::join(
                 || chunk.iter().for_each(|f| traffic.add(f)),
-                || chunk.iter().for_each(|f| kinds.add(f)),
+                || {
+                    chunk.iter().for_each(|f| {
+                        kinds.add(f);
+                        services.add(f);
+                    })
+                },
             );
             Ok(())
         })?;
@@ -604,6 +652,7 @@ impl FlowDigest {
                 .then_with(|| (a.protocol, a.port).cmp(&(b.protocol, b.port)))
         });
         Ok(FlowDigest {
+            services,
             conn_states: kinds.conn_states,
             by_protocol,
             handshake_rtt: kinds.handshake_rtt,

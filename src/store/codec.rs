@@ -6,7 +6,8 @@
 
 use std::net::IpAddr;
 
-use crate::analyze::{ConvKey, ConvStats, EndpointStats, FlowRecord};
+use crate::analyze::app::{Cell, Log, LogRow};
+use crate::analyze::{ConvKey, ConvStats, EndpointStats, FlowId, FlowRecord};
 use crate::decode::Addr;
 
 /// A record that can be written to a run and read back.
@@ -43,6 +44,11 @@ impl Encoder<'_> {
 
     /// A 16-bit number.
     pub fn u16(&mut self, v: u16) {
+        self.out.extend_from_slice(&v.to_le_bytes());
+    }
+
+    /// A 32-bit number.
+    pub fn u32(&mut self, v: u32) {
         self.out.extend_from_slice(&v.to_le_bytes());
     }
 
@@ -123,6 +129,11 @@ impl<'a> Decoder<'a> {
         self.take().map(u64::from_le_bytes)
     }
 
+    /// A 32-bit number.
+    pub fn u32(&mut self) -> Option<u32> {
+        self.take().map(u32::from_le_bytes)
+    }
+
     /// A signed 64-bit number.
     pub fn i64(&mut self) -> Option<i64> {
         self.take().map(i64::from_le_bytes)
@@ -156,6 +167,88 @@ impl<'a> Decoder<'a> {
     }
 }
 
+impl RunRecord for LogRow {
+    fn encode(&self, out: &mut Encoder<'_>) {
+        out.u8(Log::ALL.iter().position(|l| *l == self.log).unwrap_or(0) as u8);
+        out.i64(self.ts_ns);
+        out.text(&self.flow.community_id);
+        out.ip(self.flow.orig_h);
+        out.u16(self.flow.orig_p);
+        out.ip(self.flow.resp_h);
+        out.u16(self.flow.resp_p);
+        out.u8(self.flow.proto);
+        out.u32(self.cells.len() as u32);
+        for cell in &self.cells {
+            match cell {
+                Cell::Empty => out.u8(0),
+                Cell::Text(t) => {
+                    out.u8(1);
+                    out.text(t);
+                }
+                Cell::Count(n) => {
+                    out.u8(2);
+                    out.u64(*n);
+                }
+                Cell::Interval(ns) => {
+                    out.u8(3);
+                    out.i64(*ns);
+                }
+                Cell::Bool(b) => {
+                    out.u8(4);
+                    out.u8(u8::from(*b));
+                }
+                Cell::List(items) => {
+                    out.u8(5);
+                    out.u32(items.len() as u32);
+                    for item in items {
+                        out.text(item);
+                    }
+                }
+            }
+        }
+    }
+
+    fn decode(r: &mut Decoder<'_>) -> Option<Self> {
+        let log = *Log::ALL.get(usize::from(r.u8()?))?;
+        let ts_ns = r.i64()?;
+        let flow = FlowId {
+            community_id: r.text()?.into(),
+            orig_h: r.ip()?,
+            orig_p: r.u16()?,
+            resp_h: r.ip()?,
+            resp_p: r.u16()?,
+            proto: r.u8()?,
+        };
+        let n = r.u32()? as usize;
+        // Each cell takes a byte at least: a count larger than the record is damage.
+        let mut cells = Vec::with_capacity(n.min(64));
+        for _ in 0..n {
+            cells.push(match r.u8()? {
+                0 => Cell::Empty,
+                1 => Cell::Text(r.text()?.to_string()),
+                2 => Cell::Count(r.u64()?),
+                3 => Cell::Interval(r.i64()?),
+                4 => Cell::Bool(r.u8()? != 0),
+                5 => {
+                    let items = r.u32()? as usize;
+                    let mut list = Vec::with_capacity(items.min(64));
+                    for _ in 0..items {
+                        list.push(r.text()?.to_string());
+                    }
+                    Cell::List(list)
+                }
+                _ => return None,
+            });
+        }
+        Some(LogRow {
+            log,
+            ts_ns,
+            flow,
+            cells,
+        })
+    }
+}
+
 impl RunRecord for FlowRecord {
     fn encode(&self, out: &mut Encoder<'_>) {
         out.i64(self.start_ns);
@@ -184,6 +277,7 @@ impl RunRecord for FlowRecord {
             }
             None => out.u8(0),
         }
+        out.u64(self.services.bits());
     }
 
     fn decode(r: &mut Decoder<'_>) -> Option<Self> {
@@ -209,6 +303,7 @@ impl RunRecord for FlowRecord {
                 0 => None,
                 _ => Some(r.i64()?),
             },
+            services: crate::analyze::app::Services::from_bits(r.u64()?),
         })
     }
 }
@@ -306,6 +401,7 @@ mod tests {
             community_id: "1:LQU9qZlK+B5F3KDmev6m5PMibrg=".into(),
             handshake_rtt_ns: Some(2_000),
             frame_bytes: 1_234,
+            services: crate::analyze::app::Services::parse("ssl,smtp").expect("services"),
         }
     }
 

@@ -12,6 +12,7 @@ mod codec;
 mod conv_archive;
 mod flow_archive;
 mod folders;
+mod log_archive;
 mod runs;
 mod sorted;
 
@@ -19,4 +20,6 @@ pub use codec::{Decoder, Encoder, RunRecord};
 pub use conv_archive::{ConvArchive, EndpointRuns};
 pub use flow_archive::{FlowArchive, FlowTable};
 pub use folders::{remove_stale, spill_dir};
+pub use log_archive::LogArchive;
+pub use runs::SortedRows;
 pub use sorted::{SortedBuilder, SortedTable, Top};

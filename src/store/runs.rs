@@ -183,7 +183,7 @@ pub(super) fn merge_runs_by_key<T: RunRecord, K: Ord>(
 
 /// Records in one order: all in memory, or in runs on disk each in that order, merged as they
 /// are read (never both). The report's tables, flows and others, are kept this way.
-pub(super) struct SortedRows<T> {
+pub struct SortedRows<T> {
     resident: Vec<T>,
     runs: Vec<PathBuf>,
     order: fn(&T, &T) -> Ordering,

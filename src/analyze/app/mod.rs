@@ -1,0 +1,614 @@
+//! The application layer: which services each flow speaks, found from its payload (signatures
+//! on the first bytes of each direction, confirmed by parsing, as Zeek's dynamic protocol
+//! detection does; never from the port alone), and the logs of the protocols it parses: DNS,
+//! TLS, QUIC, HTTP and SSH ([`logs`]).
+//!
+//! Workers copy the first payloads of each flow direction in their batch, and any later one
+//! that starts a DNS, QUIC or HTTP message ([`Payloads`]); the shard that holds the flow hands
+//! them, in record order, to the flow's [`Session`], which puts TCP segments back in order
+//! ([`stream`]), detects the service and parses. A session that has nothing more to learn is
+//! dropped, its services kept in the flow's partial; the others are finished with their flow
+//! (finished early beyond the flow limit, or at the end of the run), writing their last rows.
+//!
+//! What a flow costs is bounded: a session holds at most a few KB per direction (detection
+//! heads, one HTTP head, the TLS handshake message being read, held-back segments), and only
+//! while it is detecting or parsing.
+
+mod dns;
+mod http;
+pub mod logs;
+mod payloads;
+mod quic;
+mod service;
+mod ssh;
+mod stream;
+mod tls;
+
+pub use logs::{Cell, Log, LogRow};
+pub use payloads::{PayloadEvent, Payloads};
+pub use service::{Service, Services};
+
+use super::flow_record::{originator, FlowId};
+use super::flows::{FlowKey, FlowPartial};
+use super::shards::Table;
+use crate::decode::ip_proto;
+use crate::wire;
+use stream::{Piece, Stream};
+
+/// Bytes of each direction's start kept for detection.
+const DETECT_BYTES: usize = 2048;
+
+/// Payloads of each direction looked at before a flow is declared to speak nothing known.
+const DETECT_PAYLOADS: u16 = 8;
+
+/// Where a session's rows go, made with its flow's identity.
+pub struct Emit<'a> {
+    rows: &'a mut Vec<LogRow>,
+    key: &'a FlowKey,
+    partial: &'a FlowPartial,
+    id: &'a mut Option<FlowId>,
+}
+
+impl Emit<'_> {
+    /// Writes a row of `log` at `ts` with `cells`.
+    pub fn row(&mut self, (log, ts_ns, cells): (Log, i64, Vec<Cell>)) {
+        let flow = self
+            .id
+            .get_or_insert_with(|| FlowId::of(self.key, self.partial))
+            .clone();
+        self.rows.push(LogRow {
+            log,
+            ts_ns,
+            flow,
+            cells,
+        });
+    }
+}
+
+/// What a session is doing.
+#[derive(Debug)]
+enum State {
+    /// Looking for the service: the first bytes of each direction.
+    Detect {
+        heads: [Vec<u8>; 2],
+        first: Option<usize>,
+    },
+    Dns(dns::DnsFlow),
+    Tls(Box<tls::TlsFlow>),
+    Quic(Box<quic::QuicFlow>),
+    Http(Box<http::HttpFlow>),
+    Ssh(Box<ssh::SshFlow>),
+    /// A cleartext protocol that can turn into another: STARTTLS (`tunnel` false: only TLS
+    /// may follow), or a tunnel (SOCKS, HTTP CONNECT: any protocol may). Each new piece is
+    /// looked at as the start of a new stream, a bounded number of them.
+    Watch {
+        tunnel: bool,
+        left: [u8; 2],
+    },
+    /// HTTP messages in UDP datagrams (SSDP).
+    Httpu,
+    /// Nothing more to learn.
+    Done,
+}
+
+/// Pieces of each direction a watched connection is looked at for what follows.
+const WATCH_PIECES: u8 = 16;
+
+/// One flow's application-layer state.
+#[derive(Debug)]
+pub struct Session {
+    ts: i64,
+    streams: Option<Box<[Stream; 2]>>,
+    state: State,
+    payloads: [u16; 2],
+    services: Services,
+    id: Option<FlowId>,
+}
+
+impl Session {
+    fn new(ts: i64, tcp: bool) -> Session {
+        Session {
+            ts,
+            streams: tcp.then(|| Box::new([Stream::default(), Stream::default()])),
+            state: State::Detect {
+                heads: [Vec::new(), Vec::new()],
+                first: None,
+            },
+            payloads: [0; 2],
+            services: Services::NONE,
+            id: None,
+        }
+    }
+
+    /// Whether the session has nothing more to learn.
+    fn done(&self) -> bool {
+        matches!(self.state, State::Done)
+    }
+
+    /// Reads one payload of flow `key`, whose partial is `p`.
+    fn add(
+        &mut self,
+        e: &PayloadEvent,
+        data: &[u8],
+        key: &FlowKey,
+        p: &FlowPartial,
+        rows: &mut Vec<LogRow>,
+    ) {
+        let dir = usize::from(e.dir);
+        self.payloads[dir] = self.payloads[dir].saturating_add(1);
+        let Session {
+            ts: first_ts,
+            streams,
+            state,
+            payloads,
+            services,
+            id,
+        } = self;
+        let mut flow = Parsing {
+            state,
+            services,
+            key,
+            p,
+            first_ts: *first_ts,
+            payloads: *payloads,
+            emit: Emit {
+                rows,
+                key,
+                partial: p,
+                id,
+            },
+        };
+        match streams {
+            None => flow.datagram(e.ts, dir, data),
+            Some(streams) => streams[dir].add(e.seq, e.len, data, &mut |piece| {
+                flow.segment(e.ts, dir, piece)
+            }),
+        }
+    }
+
+    /// Ends the session: what it holds becomes rows; returns the services found.
+    fn finish(mut self, key: &FlowKey, p: &FlowPartial, rows: &mut Vec<LogRow>) -> Services {
+        let Session {
+            ts: first_ts,
+            streams,
+            state,
+            payloads,
+            services,
+            id,
+        } = &mut self;
+        let mut flow = Parsing {
+            state,
+            services,
+            key,
+            p,
+            first_ts: *first_ts,
+            payloads: *payloads,
+            emit: Emit {
+                rows,
+                key,
+                partial: p,
+                id,
+            },
+        };
+        if let Some(streams) = streams.as_mut() {
+            for (dir, stream) in streams.iter_mut().enumerate() {
+                stream.flush(&mut |piece| flow.segment(p.last_ts, dir, piece));
+            }
+        }
+        flow.finish_state();
+        self.services
+    }
+}
+
+/// A session's state with what it needs to read a payload.
+struct Parsing<'a, 'r> {
+    state: &'a mut State,
+    services: &'a mut Services,
+    key: &'a FlowKey,
+    p: &'a FlowPartial,
+    /// Time of the session's first payload.
+    first_ts: i64,
+    /// Payloads read per direction.
+    payloads: [u16; 2],
+    emit: Emit<'r>,
+}
+
+impl Parsing<'_, '_> {
+    /// Ends the protocol's state, writing its rows.
+    fn finish_state(&mut self) {
+        match std::mem::replace(self.state, State::Done) {
+            State::Dns(d) => d.finish(&mut self.emit),
+            State::Tls(t) => {
+                if t.has_client_hello() {
+                    self.services.insert(Service::Ssl);
+                }
+                t.finish(&mut self.emit);
+            }
+            State::Quic(q) => q.finish(&mut self.emit),
+            State::Http(h) => h.finish(&mut self.emit),
+            State::Ssh(s) => s.finish(&mut self.emit),
+            State::Detect { .. } | State::Watch { .. } | State::Httpu | State::Done => {}
+        }
+    }
+
+    /// The ports of a payload sent in direction `dir`: (source, destination).
+    fn ports(&self, dir: usize) -> (u16, u16) {
+        let (lo, hi) = (self.key.lo().1, self.key.hi().1);
+        if dir == 0 {
+            (lo, hi)
+        } else {
+            (hi, lo)
+        }
+    }
+
+    /// Reads one UDP datagram sent in direction `dir` at `ts`.
+    fn datagram(&mut self, ts: i64, dir: usize, data: &[u8]) {
+        match self.state {
+            State::Dns(d) => return d.datagram(ts, data, &mut self.emit),
+            State::Quic(q) => {
+                if !q.datagram(dir, data) {
+                    self.finish_state();
+                }
+                return;
+            }
+            State::Httpu => {
+                if let Some(row) = http::datagram_row(ts, data) {
+                    self.emit.row(row);
+                }
+                return;
+            }
+            State::Detect { .. } => {}
+            _ => return,
+        }
+        let (sport, dport) = self.ports(dir);
+        let has_port = |port: u16| sport == port || dport == port;
+        if let Some(q) = quic::QuicFlow::start(ts, dir, data) {
+            self.services.insert(Service::Quic);
+            *self.state = State::Quic(Box::new(q));
+            return;
+        }
+        let dns_family = if has_port(5353) {
+            Some(Service::Mdns)
+        } else if has_port(5355) {
+            Some(Service::Llmnr)
+        } else if has_port(53) {
+            Some(Service::Dns)
+        } else {
+            None
+        };
+        if let Some(service) = dns_family.filter(|_| is_dns(data, false)) {
+            return self.start_dns(service, ts, data);
+        }
+        if let Some(service) =
+            wire::probe::udp(data, sport, dport).and_then(|s| Service::from_name(s.zeek_name()))
+        {
+            self.services.insert(service);
+            *self.state = State::Done;
+            return;
+        }
+        if is_dns(data, true) {
+            return self.start_dns(Service::Dns, ts, data);
+        }
+        if wire::http::looks_like_request(data) || wire::http::looks_like_response(data) {
+            if let Some(row) = http::datagram_row(ts, data) {
+                self.services.insert(Service::Ssdp);
+                self.emit.row(row);
+                *self.state = State::Httpu;
+                return;
+            }
+        }
+        if self.payloads.iter().sum::<u16>() >= DETECT_PAYLOADS {
+            *self.state = State::Done;
+        }
+    }
+
+    fn start_dns(&mut self, service: Service, ts: i64, data: &[u8]) {
+        self.services.insert(service);
+        let mut d = dns::DnsFlow::default();
+        d.datagram(ts, data, &mut self.emit);
+        *self.state = State::Dns(d);
+    }
+
+    /// Reads the next piece of direction `dir` of a TCP connection, seen at `ts`.
+    fn segment(&mut self, ts: i64, dir: usize, piece: Piece<'_>) {
+        let more = match self.state {
+            State::Done => return,
+            State::Detect { heads, first } => {
+                if let Piece::Data(b) = piece {
+                    let head = &mut heads[dir];
+                    let room = DETECT_BYTES.saturating_sub(head.len());
+                    head.extend_from_slice(&b[..b.len().min(room)]);
+                    first.get_or_insert(dir);
+                }
+                let heads = std::mem::take(heads);
+                let first = first.unwrap_or(dir);
+                return self.detect(ts, dir, piece, heads, first);
+            }
+            State::Dns(d) => {
+                if let Piece::Data(b) = piece {
+                    d.stream(dir, ts, b, &mut self.emit);
+                }
+                true
+            }
+            State::Tls(t) => {
+                let more = t.piece(dir, piece);
+                if t.has_client_hello() {
+                    self.services.insert(Service::Ssl);
+                }
+                more
+            }
+            State::Http(h) => {
+                let more = h.piece(dir, ts, piece, &mut self.emit);
+                if !more && h.tunnelled() {
+                    self.finish_state();
+                    *self.state = State::Watch {
+                        tunnel: true,
+                        left: [WATCH_PIECES; 2],
+                    };
+                    return;
+                }
+                more
+            }
+            State::Ssh(s) => s.piece(dir, piece),
+            State::Watch { tunnel, left } => {
+                let Piece::Data(b) = piece else {
+                    return;
+                };
+                left[dir] = left[dir].saturating_sub(1);
+                let tunnel = *tunnel;
+                let spent = left.iter().all(|&n| n == 0);
+                let mut heads = [Vec::new(), Vec::new()];
+                heads[dir] = b.to_vec();
+                match detect_tcp(self.key, self.p, &heads) {
+                    Some(found @ Detected::Tls) => {
+                        *self.state = self.start(found);
+                        self.segment(ts, dir, Piece::Data(b));
+                    }
+                    Some(found @ (Detected::Http { .. } | Detected::Ssh)) if tunnel => {
+                        *self.state = self.start(found);
+                        self.segment(ts, dir, Piece::Data(b));
+                    }
+                    _ if spent => *self.state = State::Done,
+                    _ => {}
+                }
+                return;
+            }
+            State::Quic(_) | State::Httpu => false,
+        };
+        if !more {
+            self.finish_state();
+        }
+    }
+
+    /// Looks for the service in the heads; once found, the parser reads them.
+    fn detect(&mut self, ts: i64, dir: usize, piece: Piece<'_>, heads: [Vec<u8>; 2], first: usize) {
+        let Some(found) = detect_tcp(self.key, self.p, &heads) else {
+            let spent = (0..2)
+                .all(|d| heads[d].len() >= DETECT_BYTES || self.payloads[d] >= DETECT_PAYLOADS);
+            let blind = matches!(piece, Piece::Gap(_)) && heads[dir].is_empty();
+            *self.state = if spent || blind {
+                State::Done
+            } else {
+                State::Detect {
+                    heads,
+                    first: Some(first),
+                }
+            };
+            return;
+        };
+        *self.state = self.start(found);
+        for d in [first, 1 - first] {
+            if !heads[d].is_empty() {
+                self.segment(ts, d, Piece::Data(&heads[d]));
+            }
+        }
+        if let Piece::Gap(n) = piece {
+            self.segment(ts, dir, Piece::Gap(n));
+        }
+    }
+
+    /// The state that parses what was detected.
+    fn start(&mut self, found: Detected) -> State {
+        let (o, _) = originator(self.key, self.p);
+        match found {
+            Detected::Tls => State::Tls(Box::new(tls::TlsFlow::new(self.first_ts))),
+            Detected::Ssh => {
+                self.services.insert(Service::Ssh);
+                State::Ssh(Box::new(ssh::SshFlow::new(self.first_ts, o)))
+            }
+            Detected::Http { client } => {
+                self.services.insert(Service::Http);
+                State::Http(Box::new(http::HttpFlow::new(client)))
+            }
+            Detected::Dns => {
+                self.services.insert(Service::Dns);
+                State::Dns(dns::DnsFlow::default())
+            }
+            Detected::Other(s) => {
+                self.services.insert(s);
+                match s {
+                    Service::Smtp
+                    | Service::Imap
+                    | Service::Pop3
+                    | Service::Ftp
+                    | Service::Mysql
+                    | Service::Postgresql
+                    | Service::Ldap
+                    | Service::Irc
+                    | Service::Xmpp => State::Watch {
+                        tunnel: false,
+                        left: [WATCH_PIECES; 2],
+                    },
+                    Service::Socks => State::Watch {
+                        tunnel: true,
+                        left: [WATCH_PIECES; 2],
+                    },
+                    _ => State::Done,
+                }
+            }
+        }
+    }
+}
+
+/// Whether `head`, the first bytes of a direction, is a run of TLS records: each header
+/// plausible (a content type, version 3.x, a length a record may have), the last possibly cut.
+fn tls_records(head: &[u8]) -> bool {
+    let mut at = 0;
+    let mut records = 0;
+    while let Some(h) = head.get(at..at + 5) {
+        let len = usize::from(u16::from_be_bytes([h[3], h[4]]));
+        if !(20..=24).contains(&h[0]) || h[1] != 3 || h[2] > 4 || len == 0 || len > 18 * 1024 {
+            return false;
+        }
+        records += 1;
+        at += 5 + len;
+    }
+    records > 0 && (at >= head.len() || head.len() - at < 5)
+}
+
+/// Whether `data` is a DNS message; `strict`: off the DNS ports, only a message that parses
+/// whole with a question.
+fn is_dns(data: &[u8], strict: bool) -> bool {
+    if !wire::dns::looks_like(data) {
+        return false;
+    }
+    match wire::dns::parse(data) {
+        Ok(m) => !strict || (m.malformed.is_none() && !m.questions.is_empty()),
+        Err(_) => false,
+    }
+}
+
+/// What a TCP connection's first bytes are.
+enum Detected {
+    Tls,
+    Ssh,
+    Http { client: usize },
+    Dns,
+    Other(Service),
+}
+
+/// The protocol the first bytes of a connection's directions (`heads`) speak, when known.
+fn detect_tcp(key: &FlowKey, p: &FlowPartial, heads: &[Vec<u8>; 2]) -> Option<Detected> {
+    let (o, _) = originator(key, p);
+    for d in [o, 1 - o] {
+        let h = &heads[d];
+        if h.is_empty() {
+            continue;
+        }
+        if wire::tls::looks_like_client_hello(h) {
+            return Some(Detected::Tls);
+        }
+        if wire::ssh::looks_like_banner(h) {
+            return Some(Detected::Ssh);
+        }
+        if wire::http::looks_like_request(h) {
+            return Some(Detected::Http { client: d });
+        }
+    }
+    let resp = &heads[1 - o];
+    if wire::http::looks_like_response(resp) {
+        return Some(Detected::Http { client: o });
+    }
+    if wire::tls::looks_like_record(resp) && heads[o].is_empty() {
+        return Some(Detected::Tls);
+    }
+    // A connection seen after its handshake: records only, on both sides that sent.
+    let sent: Vec<&Vec<u8>> = heads.iter().filter(|h| !h.is_empty()).collect();
+    if !sent.is_empty() && sent.iter().all(|h| tls_records(h)) {
+        return Some(Detected::Other(Service::Ssl));
+    }
+    let ends = [key.lo().1, key.hi().1];
+    let (orig_port, resp_port) = (ends[o], ends[1 - o]);
+    if orig_port == 53 || resp_port == 53 {
+        let h = if heads[o].is_empty() { resp } else { &heads[o] };
+        if h.len() > 2 && is_dns(&h[2..], false) {
+            return Some(Detected::Dns);
+        }
+    }
+    match wire::probe::tcp(&heads[o], resp, orig_port, resp_port) {
+        wire::probe::Verdict::Is(s) => Service::from_name(s.zeek_name()).map(Detected::Other),
+        _ => None,
+    }
+}
+
+/// Applies one shard's payload events: each flow's session reads its payloads, in order. The
+/// flows must be in `flows` already (the batch's flow events were applied first).
+pub(super) fn apply_payloads(
+    flows: &mut Table<FlowKey, FlowPartial>,
+    sessions: &mut Table<FlowKey, Option<Box<Session>>>,
+    events: &[PayloadEvent],
+    bytes: &[u8],
+    rows: &mut Vec<LogRow>,
+) {
+    for e in events {
+        let Some(p) = flows.get_mut(e.hash, &e.key) else {
+            continue;
+        };
+        if p.app_done() {
+            continue;
+        }
+        let slot = match sessions.get_mut(e.hash, &e.key) {
+            Some(slot) => slot,
+            None => {
+                sessions.insert_new(
+                    e.hash,
+                    e.key,
+                    Some(Box::new(Session::new(e.ts, e.key.proto == ip_proto::TCP))),
+                );
+                match sessions.get_mut(e.hash, &e.key) {
+                    Some(slot) => slot,
+                    None => continue,
+                }
+            }
+        };
+        let Some(session) = slot.as_mut() else {
+            continue;
+        };
+        session.add(e, e.data(bytes), &e.key, p, rows);
+        p.services = p.services.union(session.services);
+        if session.done() {
+            if let Some(s) = slot.take() {
+                p.services = p.services.union(s.finish(&e.key, p, rows));
+            }
+            p.set_app_done();
+        }
+    }
+}
+
+/// Finishes the sessions of `finished` flows (taken out of the flow table), setting their
+/// services, and takes them out of `sessions`.
+pub(super) fn finish_flows(
+    finished: &mut [(FlowKey, FlowPartial)],
+    sessions: &mut Table<FlowKey, Option<Box<Session>>>,
+    rows: &mut Vec<LogRow>,
+) {
+    if sessions.is_empty() || finished.is_empty() {
+        return;
+    }
+    let keys: rustc_hash::FxHashSet<FlowKey> = finished.iter().map(|(k, _)| *k).collect();
+    let mut taken: rustc_hash::FxHashMap<FlowKey, Option<Box<Session>>> = sessions
+        .extract_if(|k, _| keys.contains(k))
+        .into_iter()
+        .collect();
+    for (key, p) in finished.iter_mut() {
+        if let Some(Some(s)) = taken.remove(key) {
+            p.services = p.services.union(s.finish(key, p, rows));
+        }
+    }
+}
+
+/// Finishes every session of the flows still open, at the end of the run.
+pub(super) fn finish_all(
+    flows: &mut Table<FlowKey, FlowPartial>,
+    sessions: &mut Table<FlowKey, Option<Box<Session>>>,
+    rows: &mut Vec<LogRow>,
+) {
+    for (key, slot) in sessions.drain() {
+        let Some(s) = slot else { continue };
+        let hash = super::shards::hash_of(&key);
+        if let Some(p) = flows.get_mut(hash, &key) {
+            let services = s.finish(&key, p, rows);
+            p.services = p.services.union(services);
+        }
+    }
+}
