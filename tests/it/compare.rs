@@ -123,12 +123,12 @@ fn bad_input_is_a_clear_error() {
 
     std::fs::write(
         foreign.path().join("summary.json"),
-        "{\"schema_version\": 2}",
+        "{\"schema_version\": 1}",
     )
     .expect("write");
     let (code, text, _) = compare(base.path(), foreign.path(), &[]);
     assert_eq!(code, 3);
-    assert!(text.contains("schema_version 2"), "{text}");
+    assert!(text.contains("schema_version 1"), "{text}");
 
     let (code, text, _) = compare(base.path(), base.path(), &["--max-change", "bytes"]);
     assert_eq!(code, 2);
