@@ -22,7 +22,7 @@ use super::interarrival::InterArrival;
 use super::packets::PacketColumns;
 use super::pairs::{add_endpoints, ConvEvent, ConvKey, ConvStats, EndpointStats};
 use super::shards::{ShardedEvents, Shards, SHARDS};
-use super::tables::{self, push_conversation, push_flow, Overflow, Sessions};
+use super::tables::{self, push_conversation, push_flow, KeyedFlow, Overflow, Sessions};
 use crate::decode::{ip_proto, Addr, Flow, Frame, Proto};
 use crate::read::Record;
 use crate::store::{ConvArchive, FlowArchive, FlowTable, LogArchive};
@@ -128,6 +128,8 @@ pub struct Aggregate {
     pub flow_events: ShardedEvents<FlowEvent>,
     /// This batch's payloads for the application layer, read by the merge.
     pub payloads: Payloads,
+    /// The innermost flow of the frame added last, as its flow event keyed it.
+    pub(super) innermost_flow: Option<KeyedFlow>,
     /// Each open flow's application-layer session (in the running total).
     pub sessions: Sessions,
     /// Rows of the application layer's logs (in the running total).
@@ -219,6 +221,7 @@ impl Aggregate {
     /// Folds one frame in.
     #[inline]
     pub fn add(&mut self, ctx: &Context, rec: &Record, frame: &Frame) {
+        self.innermost_flow = None;
         let len = u64::from(rec.origlen);
         let ts = rec.ts_ns;
         self.packets += 1;
@@ -329,8 +332,9 @@ impl Aggregate {
     }
 
     fn add_transport(&mut self, ts: i64, len: u64, frame: &Frame) {
+        // The innermost flow comes last.
         for flow in frame.flows() {
-            push_flow(&mut self.flow_events, flow, ts, len);
+            self.innermost_flow = push_flow(&mut self.flow_events, flow, ts, len);
         }
         // TCP flags and ICMP are about the traffic itself: the innermost transport.
         let inner = frame.innermost();
@@ -386,13 +390,19 @@ impl Aggregate {
     /// `limits`. A batch's flows and conversations are events, applied here to this aggregate's
     /// tables; `later` has no tables of its own.
     pub fn merge(&mut self, later: Aggregate, limits: &Limits) {
-        self.merge_keeping_buffers(later, limits);
+        self.merge_keeping_buffers(later, limits, &[]);
     }
 
     /// [`Aggregate::merge`], handing back `later`'s event lists and histograms emptied, for
     /// another batch to fill: allocated afresh for each batch, their pages would go back to the
-    /// system and fault in again.
-    pub fn merge_keeping_buffers(&mut self, mut later: Aggregate, limits: &Limits) -> BatchBuffers {
+    /// system and fault in again. `source` is the buffer `later` was read from, when its
+    /// payloads were [borrowed](Payloads::borrow_from_source) from it.
+    pub fn merge_keeping_buffers(
+        &mut self,
+        mut later: Aggregate,
+        limits: &Limits,
+        source: &[u8],
+    ) -> BatchBuffers {
         debug_assert!(
             later.flows.is_empty() && later.conversations.is_empty(),
             "only a batch's aggregate is merged into a running total"
@@ -461,6 +471,7 @@ impl Aggregate {
             [interleaved.as_ref().unwrap_or(&later.flow_events), &none],
             [&later.conv_events, &datagram_convs],
             &later.payloads,
+            source,
             limits,
         );
         if later.interval_talkers.top > 0 {
@@ -537,6 +548,7 @@ impl Aggregate {
         flow_lists: [&ShardedEvents<FlowEvent>; 2],
         conv_lists: [&ShardedEvents<ConvEvent>; 2],
         payloads: &Payloads,
+        source: &[u8],
         limits: &Limits,
     ) {
         let Overflow {
@@ -550,6 +562,7 @@ impl Aggregate {
             flow_lists,
             conv_lists,
             payloads,
+            source,
             limits.max_flows,
             limits.max_conversations,
         );

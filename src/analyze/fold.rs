@@ -19,7 +19,7 @@ pub(super) fn absorb(
     limits: &Limits,
 ) {
     for p in partials {
-        absorb_one(p, report, total, packets, limits);
+        absorb_one(p, report, total, packets, limits, &[]);
     }
 }
 
@@ -30,12 +30,13 @@ pub(super) fn absorb_one(
     total: &mut Aggregate,
     packets: &mut Option<PacketSink<'_>>,
     limits: &Limits,
+    source: &[u8],
 ) -> BatchBuffers {
     if let Some(sink) = packets.as_mut() {
         sink(std::mem::take(&mut partial.packet_rows));
     }
     file_summary_add(report, &partial);
-    total.merge_keeping_buffers(partial, limits)
+    total.merge_keeping_buffers(partial, limits, source)
 }
 
 fn file_summary_add(report: &mut FileReport, p: &Aggregate) {
@@ -104,8 +105,10 @@ pub(super) fn fold_record(
     decode_into(frame, rec.linktype, &buf[start..end]);
     agg.add(ctx, rec, frame);
     if ctx.app {
-        agg.payloads
-            .push(frame.innermost(), &buf[start..end], rec.ts_ns);
+        if let Some(keyed) = agg.innermost_flow {
+            agg.payloads
+                .push(frame.innermost(), keyed, &buf[start..end], start, rec.ts_ns);
+        }
     }
     if let Some(info) = &frame.fragment {
         let interval = (rec.ts_ns - ctx.base_ts).div_euclid(ctx.interval_ns);

@@ -83,6 +83,7 @@ impl Walker<'_> {
     ) -> Part<S> {
         let buffers = lock(&self.spare).pop().unwrap_or_default();
         let mut agg = batch_aggregate(span.records.min(self.max_records), self.ctx, buffers);
+        agg.payloads.borrow_from_source();
         let mut frame = Frame::default();
         let mut end = from;
         let generation = scanner.generation();
@@ -148,7 +149,7 @@ impl<S: PartScanner> Stitch<S> {
             self.pos = part.end;
             self.scanner.join(part.scanner);
             self.records += part.agg.packets;
-            let buffers = absorb_one(part.agg, report, total, packets, &opts.limits);
+            let buffers = absorb_one(part.agg, report, total, packets, &opts.limits, walker.buf);
             lock(&walker.spare).push(buffers);
             if part.stop.is_some() || part.end >= walker.buf.len() {
                 self.ended = Some(part.stop);
@@ -194,7 +195,7 @@ impl<S: PartScanner> Stitch<S> {
             self.pos = part.end;
             self.scanner.join(part.scanner);
             self.records += part.agg.packets;
-            let _ = absorb_one(part.agg, report, total, packets, &opts.limits);
+            let _ = absorb_one(part.agg, report, total, packets, &opts.limits, within.buf);
             if part.stop.is_some() || !walked_on {
                 break;
             }

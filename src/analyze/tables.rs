@@ -27,7 +27,8 @@ pub(super) type Sessions = Shards<FlowKey, Option<Box<Session>>>;
 
 /// Adds a batch's flow and conversation events to the tables, each list in turn, all shards at
 /// once, each shard keeping its share of `max_flows` flows and `max_conversations` pairs; returns
-/// what they could not keep.
+/// what they could not keep. `source` is the buffer the batch was read from, where payloads
+/// [borrowed](Payloads::borrow_from_source) from it lie.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn apply_events(
     flows: &mut Shards<FlowKey, FlowPartial>,
@@ -36,6 +37,7 @@ pub(super) fn apply_events(
     flow_lists: [&ShardedEvents<FlowEvent>; 2],
     conv_lists: [&ShardedEvents<ConvEvent>; 2],
     payloads: &Payloads,
+    source: &[u8],
     max_flows: usize,
     max_conversations: usize,
 ) -> Overflow {
@@ -88,7 +90,7 @@ pub(super) fn apply_events(
                 flows,
                 sessions,
                 &payloads.lists[shard],
-                &payloads.bytes[shard],
+                payloads.bytes_of(shard, source),
                 &mut rows,
             );
             // A full shard's pairs all go to disk: their counters add up exactly later.
@@ -159,12 +161,28 @@ pub(super) fn push_conversation(
     events.push(shard_of(hash), event);
 }
 
-/// Queues one packet of `flow`'s flow, when it has one.
+/// Queues one packet of `flow`'s flow, when it has one; returns the flow's key, direction and
+/// hash.
 #[inline]
-pub(super) fn push_flow(events: &mut ShardedEvents<FlowEvent>, flow: &Flow, ts: i64, len: u64) {
-    if let Some((key, dir)) = FlowKey::of(flow) {
-        let segment = Segment::of(ts, dir, len, flow);
-        let hash = hash_of(&key);
-        events.push(shard_of(hash), FlowEvent { hash, key, segment });
-    }
+pub(super) fn push_flow(
+    events: &mut ShardedEvents<FlowEvent>,
+    flow: &Flow,
+    ts: i64,
+    len: u64,
+) -> Option<KeyedFlow> {
+    let (key, dir) = FlowKey::of(flow)?;
+    let segment = Segment::of(ts, dir, len, flow);
+    let hash = hash_of(&key);
+    events.push(shard_of(hash), FlowEvent { hash, key, segment });
+    Some(KeyedFlow { key, dir, hash })
+}
+
+/// A packet's flow as [`push_flow`] found it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct KeyedFlow {
+    pub key: FlowKey,
+    /// Direction (0: lo to hi).
+    pub dir: usize,
+    /// The hash of `key`.
+    pub hash: u64,
 }

@@ -312,7 +312,7 @@ fn contains_ignore_case(hay: &[u8], needle: &[u8]) -> bool {
 /// The first line of `b` without its CR LF (or LF), if it ends within `max` bytes.
 fn first_line(b: &[u8], max: usize) -> Option<&[u8]> {
     let scan = &b[..b.len().min(max)];
-    let end = scan.iter().position(|&c| c == b'\n')?;
+    let end = memchr::memchr(b'\n', scan)?;
     let line = &scan[..end];
     Some(line.strip_suffix(b"\r").unwrap_or(line))
 }

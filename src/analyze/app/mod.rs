@@ -314,6 +314,16 @@ impl Parsing<'_, '_> {
         let more = match self.state {
             State::Done => return,
             State::Detect { heads, first } => {
+                if let (Piece::Data(b), None) = (piece, *first) {
+                    // The first bytes of the connection: most tell their protocol alone, and
+                    // are read in place.
+                    let mut alone: [&[u8]; 2] = [&[], &[]];
+                    alone[dir] = b;
+                    if let Detection::Found(found) = detect_tcp(self.key, self.p, &alone) {
+                        *self.state = self.start(found);
+                        return self.segment(ts, dir, piece);
+                    }
+                }
                 if let Piece::Data(b) = piece {
                     let head = &mut heads[dir];
                     let room = DETECT_BYTES.saturating_sub(head.len());
@@ -357,14 +367,14 @@ impl Parsing<'_, '_> {
                 left[dir] = left[dir].saturating_sub(1);
                 let tunnel = *tunnel;
                 let spent = left.iter().all(|&n| n == 0);
-                let mut heads = [Vec::new(), Vec::new()];
-                heads[dir] = b.to_vec();
+                let mut heads: [&[u8]; 2] = [&[], &[]];
+                heads[dir] = b;
                 match detect_tcp(self.key, self.p, &heads) {
-                    Some(found @ Detected::Tls) => {
+                    Detection::Found(found @ Detected::Tls) => {
                         *self.state = self.start(found);
                         self.segment(ts, dir, Piece::Data(b));
                     }
-                    Some(found @ (Detected::Http { .. } | Detected::Ssh)) if tunnel => {
+                    Detection::Found(found @ (Detected::Http { .. } | Detected::Ssh)) if tunnel => {
                         *self.state = self.start(found);
                         self.segment(ts, dir, Piece::Data(b));
                     }
@@ -382,7 +392,15 @@ impl Parsing<'_, '_> {
 
     /// Looks for the service in the heads; once found, the parser reads them.
     fn detect(&mut self, ts: i64, dir: usize, piece: Piece<'_>, heads: [Vec<u8>; 2], first: usize) {
-        let Some(found) = detect_tcp(self.key, self.p, &heads) else {
+        let found = match detect_tcp(self.key, self.p, &[&heads[0], &heads[1]]) {
+            Detection::Found(found) => Some(found),
+            Detection::Never => {
+                *self.state = State::Done;
+                return;
+            }
+            Detection::Undecided => None,
+        };
+        let Some(found) = found else {
             let spent = (0..2)
                 .all(|d| heads[d].len() >= DETECT_BYTES || self.payloads[d] >= DETECT_PAYLOADS);
             let blind = matches!(piece, Piece::Gap(_)) && heads[dir].is_empty();
@@ -487,47 +505,67 @@ enum Detected {
     Other(Service),
 }
 
-/// The protocol the first bytes of a connection's directions (`heads`) speak, when known.
-fn detect_tcp(key: &FlowKey, p: &FlowPartial, heads: &[Vec<u8>; 2]) -> Option<Detected> {
+/// What the first bytes of both directions tell.
+enum Detection {
+    Found(Detected),
+    /// More bytes could still tell.
+    Undecided,
+    /// Both directions have sent enough to rule out every protocol known here, and more bytes
+    /// cannot change that: every check looks at the start of a direction.
+    Never,
+}
+
+/// Bytes a direction's head needs before its start can rule protocols out.
+const DECIDING_BYTES: usize = 24;
+
+/// Looks for the service in the first bytes of a connection's directions (`heads`).
+fn detect_tcp(key: &FlowKey, p: &FlowPartial, heads: &[&[u8]; 2]) -> Detection {
+    use Detection::Found;
     let (o, _) = originator(key, p);
     for d in [o, 1 - o] {
-        let h = &heads[d];
+        let h = heads[d];
         if h.is_empty() {
             continue;
         }
         if wire::tls::looks_like_client_hello(h) {
-            return Some(Detected::Tls);
+            return Found(Detected::Tls);
         }
         if wire::ssh::looks_like_banner(h) {
-            return Some(Detected::Ssh);
+            return Found(Detected::Ssh);
         }
         if wire::http::looks_like_request(h) {
-            return Some(Detected::Http { client: d });
+            return Found(Detected::Http { client: d });
         }
     }
-    let resp = &heads[1 - o];
+    let resp = heads[1 - o];
     if wire::http::looks_like_response(resp) {
-        return Some(Detected::Http { client: o });
+        return Found(Detected::Http { client: o });
     }
     if wire::tls::looks_like_record(resp) && heads[o].is_empty() {
-        return Some(Detected::Tls);
+        return Found(Detected::Tls);
     }
     // A connection seen after its handshake: records only, on both sides that sent.
-    let sent: Vec<&Vec<u8>> = heads.iter().filter(|h| !h.is_empty()).collect();
-    if !sent.is_empty() && sent.iter().all(|h| tls_records(h)) {
-        return Some(Detected::Other(Service::Ssl));
+    let mut sent = heads.iter().filter(|h| !h.is_empty()).peekable();
+    if sent.peek().is_some() && sent.all(|h| tls_records(h)) {
+        return Found(Detected::Other(Service::Ssl));
     }
     let ends = [key.lo().1, key.hi().1];
     let (orig_port, resp_port) = (ends[o], ends[1 - o]);
     if orig_port == 53 || resp_port == 53 {
-        let h = if heads[o].is_empty() { resp } else { &heads[o] };
+        let h = if heads[o].is_empty() { resp } else { heads[o] };
         if h.len() > 2 && is_dns(&h[2..], false) {
-            return Some(Detected::Dns);
+            return Found(Detected::Dns);
         }
     }
-    match wire::probe::tcp(&heads[o], resp, orig_port, resp_port) {
-        wire::probe::Verdict::Is(s) => Service::from_name(s.zeek_name()).map(Detected::Other),
-        _ => None,
+    match wire::probe::tcp(heads[o], resp, orig_port, resp_port) {
+        wire::probe::Verdict::Is(s) => match Service::from_name(s.zeek_name()) {
+            Some(s) => Found(Detected::Other(s)),
+            None => Detection::Undecided,
+        },
+        wire::probe::Verdict::No if heads.iter().all(|h| h.len() >= DECIDING_BYTES) => {
+            Detection::Never
+        }
+        _ => Detection::Undecided,
     }
 }
 

@@ -1,20 +1,17 @@
-//! What a worker keeps of a batch's payloads for the application layer: the first payloads of
-//! each flow direction in the batch, and any later one that starts a DNS, QUIC or HTTP message,
-//! copied, by shard, for the shard that holds the flow.
+//! A batch's TCP and UDP payloads for the application layer, by shard, for the shard that
+//! holds the flow. Every payload is kept, whatever the batch: what a session reads must not
+//! depend on where batches begin (the session, which knows what it still needs, drops the
+//! rest). Where the batch was read from a buffer that outlives its merge (a mapped file), the
+//! payloads are where they lie in it; otherwise they are copied.
 
 use crate::analyze::flows::FlowKey;
-use crate::analyze::shards::{hash_of, shard_of, SHARDS};
+use crate::analyze::shards::{shard_of, SHARDS};
+use crate::analyze::tables::KeyedFlow;
 use crate::decode::{ip_proto, Flow};
-
-/// Payloads of each direction of a flow copied per batch, whatever they hold.
-pub const FIRST_PAYLOADS: u8 = 16;
 
 /// Bytes of one payload copied at most: enough for a TLS record of a ClientHello or an HTTP head
 /// in one segment; the rest is known by its length.
 pub const MAX_COPY: usize = 4096;
-
-/// Slots of the per-batch budget: flows of a batch that share a slot share a budget.
-const BUDGET_SLOTS: usize = 4096;
 
 /// One payload of a flow.
 #[derive(Debug, Clone, Copy)]
@@ -29,9 +26,9 @@ pub struct PayloadEvent {
     pub seq: u32,
     /// Payload length by the headers.
     pub len: u32,
-    /// Where the copied bytes are in the shard's byte list.
-    pub at: u32,
-    /// Bytes copied (the captured part of the payload, at most [`MAX_COPY`]).
+    /// Where the bytes are: in the shard's byte list, or in the source buffer.
+    pub at: u64,
+    /// Bytes kept (the captured part of the payload, at most [`MAX_COPY`]).
     pub copied: u32,
     /// TCP flags.
     pub tcp_flags: u16,
@@ -40,10 +37,12 @@ pub struct PayloadEvent {
 }
 
 impl PayloadEvent {
-    /// The copied bytes, out of `bytes`, the shard's byte list they were copied to.
+    /// The kept bytes, out of `bytes` ([`Payloads::bytes_of`] the event's shard).
     #[inline]
     pub fn data<'a>(&self, bytes: &'a [u8]) -> &'a [u8] {
-        let start = self.at as usize;
+        let Ok(start) = usize::try_from(self.at) else {
+            return &[];
+        };
         bytes
             .get(start..start + self.copied as usize)
             .unwrap_or_default()
@@ -57,8 +56,8 @@ pub struct Payloads {
     pub lists: [Vec<PayloadEvent>; SHARDS],
     /// The copied bytes of each shard's events.
     pub bytes: [Vec<u8>; SHARDS],
-    /// Per slot of flow hashes: the hash's upper bits and the payloads copied per direction.
-    budget: Vec<(u32, [u8; 2])>,
+    /// Events point into the source buffer instead of `bytes`.
+    borrowed: bool,
 }
 
 impl Default for Payloads {
@@ -66,16 +65,39 @@ impl Default for Payloads {
         Payloads {
             lists: std::array::from_fn(|_| Vec::new()),
             bytes: std::array::from_fn(|_| Vec::new()),
-            budget: Vec::new(),
+            borrowed: false,
         }
     }
 }
 
 impl Payloads {
-    /// Keeps the payload of `flow`, whose frame's captured bytes are `frame`, seen at `ts`, when
-    /// the application layer may want it.
+    /// Keeps payloads where they lie in the buffer the batch is read from, which the merge is
+    /// given: a mapped file outlives the merge of its batches.
+    pub fn borrow_from_source(&mut self) {
+        self.borrowed = true;
+    }
+
+    /// The bytes the events of `shard` point into: the shard's byte list, or `source`, the
+    /// buffer the batch was read from, when borrowed.
+    pub fn bytes_of<'a>(&'a self, shard: usize, source: &'a [u8]) -> &'a [u8] {
+        if self.borrowed {
+            source
+        } else {
+            &self.bytes[shard]
+        }
+    }
+
+    /// Keeps the payload of `flow` (keyed as `keyed`), whose frame's captured bytes are `frame`,
+    /// at `frame_at` in the batch's source buffer, seen at `ts`.
     #[inline]
-    pub fn push(&mut self, flow: &Flow, frame: &[u8], ts: i64) {
+    pub(crate) fn push(
+        &mut self,
+        flow: &Flow,
+        keyed: KeyedFlow,
+        frame: &[u8],
+        frame_at: usize,
+        ts: i64,
+    ) {
         if flow.payload_len == 0
             || !flow.has_transport
             || !matches!(flow.ip_proto, ip_proto::TCP | ip_proto::UDP)
@@ -89,18 +111,17 @@ impl Payloads {
         if captured.is_empty() {
             return;
         }
-        let Some((key, dir)) = FlowKey::of(flow) else {
-            return;
-        };
-        let hash = hash_of(&key);
-        if !self.within_budget(hash, dir) && !starts_a_message(flow.ip_proto, captured) {
-            return;
-        }
+        let KeyedFlow { key, dir, hash } = keyed;
         let shard = shard_of(hash);
         let copied = &captured[..captured.len().min(MAX_COPY)];
-        let bytes = &mut self.bytes[shard];
-        let at = bytes.len() as u32;
-        bytes.extend_from_slice(copied);
+        let at = if self.borrowed {
+            (frame_at + flow.payload_at as usize) as u64
+        } else {
+            let bytes = &mut self.bytes[shard];
+            let at = bytes.len() as u64;
+            bytes.extend_from_slice(copied);
+            at
+        };
         self.lists[shard].push(PayloadEvent {
             hash,
             key,
@@ -114,32 +135,12 @@ impl Payloads {
         });
     }
 
-    /// Counts a payload against its flow direction's budget for the batch; whether it is
-    /// within it.
-    #[inline]
-    fn within_budget(&mut self, hash: u64, dir: usize) -> bool {
-        if self.budget.is_empty() {
-            self.budget.resize(BUDGET_SLOTS, (0, [0; 2]));
-        }
-        let slot = &mut self.budget[(hash as usize) & (BUDGET_SLOTS - 1)];
-        let tag = (hash >> 32) as u32 | 1;
-        if slot.0 != tag {
-            *slot = (tag, [0; 2]);
-        }
-        let count = &mut slot.1[dir];
-        if *count >= FIRST_PAYLOADS {
-            return false;
-        }
-        *count += 1;
-        true
-    }
-
     /// Whether nothing was kept.
     pub fn is_empty(&self) -> bool {
         self.lists.iter().all(Vec::is_empty)
     }
 
-    /// Empties the lists and the budget, keeping their memory.
+    /// Empties the lists, keeping their memory.
     pub fn clear(&mut self) {
         for list in &mut self.lists {
             list.clear();
@@ -147,16 +148,5 @@ impl Payloads {
         for bytes in &mut self.bytes {
             bytes.clear();
         }
-        self.budget.iter_mut().for_each(|s| *s = (0, [0; 2]));
     }
-}
-
-/// Whether a payload past the budget starts a message the logs count one by one: a DNS message
-/// or QUIC long-header packet in a datagram, an HTTP request or response head in a segment.
-#[inline]
-fn starts_a_message(proto: u8, b: &[u8]) -> bool {
-    if proto == ip_proto::UDP {
-        return b[0] & 0xc0 == 0xc0 || crate::wire::dns::looks_like(b);
-    }
-    crate::wire::http::looks_like_request(b) || crate::wire::http::looks_like_response(b)
 }

@@ -1,6 +1,6 @@
 //! One direction of a TCP connection as the parsers read it: its payloads put back in sequence
 //! order, retransmitted bytes dropped, and what was never seen (not captured, cut by the snapshot
-//! length, or past the batch's budget) handed on as a gap of known length.
+//! length) handed on as a gap of known length.
 
 /// Segments ahead of a hole held back in the hope that it fills.
 const MAX_HELD: usize = 4;
