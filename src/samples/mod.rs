@@ -17,6 +17,7 @@ use pcap_file::{DataLink, Endianness, TsResolution};
 
 use crate::decode::linktype;
 
+mod app;
 mod bench;
 mod files;
 mod traffic;
@@ -91,6 +92,14 @@ pub fn write_samples(dir: &Path) -> io::Result<Vec<PathBuf>> {
 
     let p = emit("multi-interface.pcapng", None);
     std::fs::write(&p, multi_interface_pcapng()?)?;
+
+    let p = emit("app-layer.pcap", None);
+    write_pcap(
+        &p,
+        &app::app_traffic(31)?,
+        Endianness::Little,
+        TsResolution::MicroSecond,
+    )?;
 
     let p = emit("tunnels.pcap", None);
     write_pcap(

@@ -585,3 +585,138 @@ fn ja4_is_foxios() {
         wrong.join("\n")
     );
 }
+
+/// tshark's values of `fields` in the packets that match `filter`, each field's occurrences
+/// split apart: one list per field, over every matching packet.
+fn tshark_values(path: &Path, filter: &str, fields: &[&str]) -> Vec<Vec<String>> {
+    let mut cmd = Command::new("tshark");
+    cmd.args(["-n", "-r"]).arg(path).args([
+        "-Y",
+        filter,
+        "-T",
+        "fields",
+        "-E",
+        "separator=\t",
+        "-E",
+        "occurrence=a",
+        "-E",
+        "aggregator=\u{1f}",
+    ]);
+    for f in fields {
+        cmd.args(["-e", f]);
+    }
+    let out = cmd.output().expect("run tshark");
+    assert!(out.status.success(), "tshark failed on {}", path.display());
+    let mut values = vec![Vec::new(); fields.len()];
+    for line in String::from_utf8_lossy(&out.stdout).lines() {
+        for (i, col) in line.split('\t').enumerate().take(fields.len()) {
+            values[i].extend(
+                col.split('\u{1f}')
+                    .filter(|v| !v.is_empty())
+                    .map(str::to_string),
+            );
+        }
+    }
+    values
+}
+
+/// tshark's view of the fields [`our_fields`] gives, read live.
+fn tshark_fields(path: &Path) -> BTreeMap<&'static str, Multiset> {
+    let mut f = BTreeMap::new();
+    let q = tshark_values(
+        path,
+        "dns.flags.response == 0 && (udp.port == 53 || tcp.port == 53)",
+        &["dns.qry.name", "dns.qry.type"],
+    );
+    f.insert(
+        "dns_queries",
+        multiset(
+            q[0].iter()
+                .zip(&q[1])
+                .map(|(name, qtype)| format!("{}|{qtype}", name.to_lowercase())),
+        ),
+    );
+    let r = tshark_values(path, "dns.flags.response == 1", &["dns.flags.rcode"]);
+    f.insert("dns_rcodes", multiset(r[0].clone()));
+    let ch = tshark_values(
+        path,
+        "tcp && tls.handshake.type == 1",
+        &["tls.handshake.extensions_server_name", "tls.handshake.ja3"],
+    );
+    f.insert("tls_sni", multiset(ch[0].clone()));
+    f.insert("ja3", multiset(ch[1].clone()));
+    let sh = tshark_values(
+        path,
+        "tcp && tls.handshake.type == 2",
+        &["tls.handshake.ja3s"],
+    );
+    f.insert("ja3s", multiset(sh[0].clone()));
+    let quic = tshark_values(
+        path,
+        "quic && tls.handshake.type == 1",
+        &["tls.handshake.extensions_server_name"],
+    );
+    f.insert("quic_sni", multiset(quic[0].clone()));
+    let req = tshark_values(
+        path,
+        "http.request",
+        &["http.request.method", "http.host", "http.request.uri"],
+    );
+    f.insert(
+        "http_requests",
+        multiset(
+            req[0]
+                .iter()
+                .zip(&req[1])
+                .zip(&req[2])
+                .map(|((m, h), u)| format!("{m} {h} {u}")),
+        ),
+    );
+    let status = tshark_values(path, "http.response", &["http.response.code"]);
+    f.insert("http_status", multiset(status[0].clone()));
+    let ssh = tshark_values(path, "ssh.protocol", &["ssh.protocol"]);
+    f.insert("ssh_banners", multiset(ssh[0].clone()));
+    f
+}
+
+#[test]
+fn the_generated_application_layer_sample_agrees_with_tshark_run_live() {
+    if Command::new("tshark").arg("--version").output().is_err() {
+        common::skip("tshark is not installed (apt-get install tshark)");
+        return;
+    }
+    let path = common::sample("app-layer.pcap");
+    let analysis = analyze(&path);
+    let ours = our_fields(&analysis);
+    let theirs = tshark_fields(&path);
+    for field in FIELDS {
+        let (ours, theirs) = (&ours[field], &theirs[field]);
+        assert!(!theirs.is_empty(), "tshark found no {field} in the sample");
+        assert_eq!(ours, theirs, "{field}: ours against tshark's");
+    }
+    // HASSH and HASSHServer, which the corpus does not have.
+    let kex = tshark_values(
+        &path,
+        "ssh.kex.hassh || ssh.kex.hasshserver",
+        &["ssh.kex.hassh", "ssh.kex.hasshserver"],
+    );
+    let ssh_rows = rows(&analysis, Log::Ssh);
+    assert_eq!(ssh_rows.len(), 1);
+    assert_eq!(
+        text(&ssh_rows[0], ssh::HASSH).as_deref(),
+        kex[0].first().map(String::as_str)
+    );
+    assert_eq!(
+        text(&ssh_rows[0], ssh::HASSH_SERVER).as_deref(),
+        kex[1].first().map(String::as_str)
+    );
+    // Services from the payload: HTTP on 4444 is http, and a finding.
+    let services: BTreeSet<String> = flows(&analysis)
+        .iter()
+        .flat_map(|f| f.services.iter().map(|s| s.name().to_string()))
+        .collect();
+    let expected: BTreeSet<String> = ["dns", "http", "quic", "ssh", "ssl"]
+        .map(String::from)
+        .into();
+    assert_eq!(services, expected);
+}

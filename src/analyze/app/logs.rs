@@ -173,6 +173,10 @@ pub mod ssh {
     pub const CLIENT: usize = 0;
     /// The server's banner.
     pub const SERVER: usize = 1;
+    /// The client's HASSH.
+    pub const HASSH: usize = 2;
+    /// The server's HASSHServer.
+    pub const HASSH_SERVER: usize = 3;
 }
 
 /// One cell of a row.
