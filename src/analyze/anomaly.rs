@@ -24,7 +24,8 @@ pub const UNDECODED_SHARE: f64 = 0.05;
 /// One finding.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Anomaly {
-    /// `port_scan`, `host_sweep`, `ping_sweep`, `syn_flood`, `icmp_heavy`, `malformed_frames`.
+    /// `port_scan`, `host_sweep`, `ping_sweep`, `syn_flood`, `icmp_heavy`, `malformed_frames`,
+    /// `service_on_unusual_port` (from the application layer).
     pub kind: &'static str,
     /// `high`, `medium` or `low`.
     pub severity: &'static str,

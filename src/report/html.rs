@@ -7,7 +7,7 @@
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
-use super::summary::{proto_label, Report};
+use super::summary::{proto_label, Report, ServiceCount, Summary};
 use super::svg::{self, esc, si};
 use crate::analyze::{Analysis, LogHist};
 use crate::decode::Proto;
@@ -608,9 +608,123 @@ pub fn write<W: Write>(
             wrap: &[],
         },
     );
+    application_layer(&mut h, s, top);
     let _ = writeln!(h, "<script>{SCRIPT}</script></body></html>");
     out.write_all(h.as_bytes())?;
     Ok(out)
+}
+
+/// The application layer: services by bytes and by flows, the names clients asked for, and
+/// DNS's answers.
+fn application_layer(h: &mut String, s: &Summary, top: usize) {
+    h.push_str("<h2>Services</h2>");
+    if s.services.is_empty() {
+        h.push_str(r#"<p class="muted" id="no-services">No service found in the payloads (or the run had <code>--no-app</code>).</p>"#);
+        return;
+    }
+    let mut services: Vec<(&str, &ServiceCount)> =
+        s.services.iter().map(|(name, c)| (*name, c)).collect();
+    services.sort_by(|a, b| b.1.bytes.cmp(&a.1.bytes).then(a.0.cmp(b.0)));
+    let by_bytes: Vec<(String, f64)> = services
+        .iter()
+        .take(top)
+        .map(|(name, c)| (name.to_string(), c.bytes as f64))
+        .collect();
+    let mut by_flows = services.clone();
+    by_flows.sort_by(|a, b| b.1.flows.cmp(&a.1.flows).then(a.0.cmp(b.0)));
+    let by_flows: Vec<(String, f64)> = by_flows
+        .iter()
+        .take(top)
+        .map(|(name, c)| (name.to_string(), c.flows as f64))
+        .collect();
+    h.push_str(r#"<div class="charts">"#);
+    h.push_str(&svg::hbars(
+        "chart-services-bytes",
+        "Services by bytes",
+        &by_bytes,
+        "bytes",
+    ));
+    h.push_str(&svg::hbars(
+        "chart-services-flows",
+        "Services by flows",
+        &by_flows,
+        "flows",
+    ));
+    h.push_str("</div>");
+    let rows = services
+        .iter()
+        .map(|(name, c)| vec![text(*name), num(c.flows), num(c.packets), num(c.bytes)])
+        .collect();
+    table(
+        h,
+        Table {
+            id: "services",
+            headers: &[
+                ("service", false),
+                ("flows", true),
+                ("packets", true),
+                ("bytes", true),
+            ],
+            rows,
+            wrap: &[],
+        },
+    );
+    let names = [
+        ("Top domains (DNS queries)", "top-domains", &s.top_domains),
+        (
+            "Top server names (TLS and QUIC SNI)",
+            "top-server-names",
+            &s.top_server_names,
+        ),
+        ("Top HTTP hosts", "top-http-hosts", &s.top_http_hosts),
+        (
+            "Top HTTP user agents",
+            "top-user-agents",
+            &s.top_user_agents,
+        ),
+    ];
+    for (title, id, list) in names {
+        if list.is_empty() {
+            continue;
+        }
+        let _ = write!(h, "<h3>{}</h3>", esc(title));
+        let rows = list
+            .iter()
+            .take(top)
+            .map(|n| vec![text(n.name.clone()), num(n.count)])
+            .collect();
+        table(
+            h,
+            Table {
+                id,
+                headers: &[("name", false), ("count", true)],
+                rows,
+                wrap: &[0],
+            },
+        );
+    }
+    if s.dns.transactions > 0 {
+        let _ = write!(
+            h,
+            r#"<h3>DNS answers</h3><p class="muted">{} queries, {} responses, {} queries never answered.</p>"#,
+            s.dns.queries, s.dns.responses, s.dns.unanswered
+        );
+        let rows = s
+            .dns
+            .rcodes
+            .iter()
+            .map(|(rcode, n)| vec![text(rcode.clone()), num(*n)])
+            .collect();
+        table(
+            h,
+            Table {
+                id: "dns-rcodes",
+                headers: &[("rcode", false), ("responses", true)],
+                rows,
+                wrap: &[],
+            },
+        );
+    }
 }
 
 /// The time series folded to at most [`MAX_POINTS`] points: seconds from the first frame,

@@ -61,6 +61,23 @@ pub struct UnusualPort {
     pub example: String,
 }
 
+impl UnusualPort {
+    /// The finding it makes in the summary's anomalies.
+    pub fn finding(&self) -> crate::analyze::Anomaly {
+        let flows = if self.flows == 1 { "flow" } else { "flows" };
+        crate::analyze::Anomaly {
+            kind: "service_on_unusual_port",
+            severity: "medium",
+            subject: None,
+            count: self.flows,
+            detail: format!(
+                "{} on {}/{}, a port it is not known on, in {} {flows} (first: {})",
+                self.service, self.protocol, self.port, self.flows, self.example
+            ),
+        }
+    }
+}
+
 /// A name and how often it was seen.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct NameCount {

@@ -450,6 +450,7 @@ impl Report {
             top_flows,
         } = FlowDigest::of(&flows, top)?;
         let server_ports = services.server_ports();
+        let unusual_ports = services.unusual_ports();
 
         let flags = tcp_flags::NAMES
             .iter()
@@ -557,7 +558,7 @@ impl Report {
             top_talkers: endpoints.top().iter().take(top).cloned().collect(),
             top_ports: server_ports.iter().take(top).cloned().collect(),
             services: services.services(),
-            unusual_ports: services.unusual_ports(),
+            unusual_ports: unusual_ports.clone(),
             dns: log_digest.dns,
             top_domains: log_digest.top_domains,
             top_server_names: log_digest.top_server_names,
@@ -567,7 +568,11 @@ impl Report {
             top_conversations: conversations.top().iter().take(top).cloned().collect(),
             conversations_total: conversations.len(),
             endpoints_total: endpoints.len(),
-            anomalies: evidence.findings(t),
+            anomalies: {
+                let mut findings = evidence.findings(t);
+                findings.extend(unusual_ports.iter().map(UnusualPort::finding));
+                findings
+            },
             undecoded: Undecoded {
                 link: stop(Layer::Link),
                 network: stop(Layer::Network),

@@ -95,6 +95,8 @@ fn the_report_renders_offline_with_charts_tables_and_the_summarys_numbers() {
         "chart-icmp-rtt",
         "chart-talkers",
         "chart-ports",
+        "chart-services-bytes",
+        "chart-services-flows",
     ] {
         assert!(dom.contains(&format!(r#"id="{id}""#)), "chart {id} missing");
     }
@@ -113,7 +115,15 @@ fn the_report_renders_offline_with_charts_tables_and_the_summarys_numbers() {
         first_row[..first_row.find("</tr>").expect("row")].contains(top),
         "the top endpoint row is {top}"
     );
-    for table in ["conversations", "flows", "ports", "files"] {
+    for table in [
+        "conversations",
+        "flows",
+        "ports",
+        "files",
+        "services",
+        "top-domains",
+        "dns-rcodes",
+    ] {
         assert!(
             dom.contains(&format!(r#"id="{table}""#)),
             "table {table} missing"
