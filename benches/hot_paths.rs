@@ -157,12 +157,16 @@ fn reporting(c: &mut Criterion) {
     });
     g.bench_function("line_protocol", |b| {
         b.iter(|| {
-            black_box(netanalyzer::sinks::line::lines(
-                &analysis,
-                &built,
-                "bench",
-                netanalyzer::sinks::line::Precision::Nanoseconds,
-            ))
+            black_box(
+                netanalyzer::sinks::line::lines(
+                    &analysis,
+                    &built,
+                    "bench",
+                    netanalyzer::sinks::line::Precision::Nanoseconds,
+                    10,
+                )
+                .expect("lines"),
+            )
         })
     });
     g.finish();

@@ -198,7 +198,9 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<u8> {
                 &report,
                 &settings.capture_name,
                 precision,
-            );
+                args.top,
+            )
+            .context("reading the flows and logs again for InfluxDB")?;
             influx::deliver(&args, out_dir, lines, rows.points_path())?
         }
         None => true,

@@ -15,6 +15,13 @@
 
 use std::fmt::Write as _;
 
+use std::collections::BTreeMap;
+use std::io;
+
+use rustc_hash::FxHashMap;
+
+use crate::analyze::app::logs::{dns, quic, tls};
+use crate::analyze::app::{Log, Service};
 use crate::analyze::Analysis;
 use crate::decode::Proto;
 use crate::report::Report;
@@ -197,13 +204,15 @@ pub fn packet_lines(
     Ok(())
 }
 
-/// Every line for `analysis`, tagged `capture=NAME`.
+/// Every line for `analysis`, tagged `capture=NAME`, with the `top` names per interval; reads
+/// the flows and logs again (from disk where the run spilled them).
 pub fn lines(
     analysis: &Analysis,
     report: &Report,
     capture: &str,
     precision: Precision,
-) -> Vec<String> {
+    top: usize,
+) -> io::Result<Vec<String>> {
     let t = &analysis.total;
     let s = &report.summary;
     let tag = [("capture", capture)];
@@ -338,7 +347,136 @@ pub fn lines(
             .int("anomalies", s.anomalies.len() as u64)
             .at(first, precision),
     );
-    out
+    service_lines(analysis, report, capture, precision, &mut out)?;
+    name_lines(analysis, report, capture, precision, top, &mut out)?;
+    Ok(out)
+}
+
+/// `services`: per interval and service, the flows that began in it and their packets and
+/// bytes (a flow counts whole in the interval of its first packet, as Zeek's conn.log rows
+/// are stamped with their start).
+fn service_lines(
+    analysis: &Analysis,
+    report: &Report,
+    capture: &str,
+    precision: Precision,
+    out: &mut Vec<String>,
+) -> io::Result<()> {
+    let mut by_interval: BTreeMap<(i64, Service), [u64; 3]> = BTreeMap::new();
+    report.flows.for_each_chunk(1 << 16, |chunk| {
+        for f in chunk {
+            let interval = (f.start_ns - analysis.base_ts).div_euclid(analysis.interval_ns);
+            for s in f.services.iter() {
+                let c = by_interval.entry((interval, s)).or_default();
+                c[0] += 1;
+                c[1] += f.orig_pkts + f.resp_pkts;
+                c[2] += f.frame_bytes;
+            }
+        }
+        Ok(())
+    })?;
+    for ((interval, service), [flows, packets, bytes]) in by_interval {
+        out.push(
+            Point::new(
+                "services",
+                &[("capture", capture), ("service", service.name())],
+            )
+            .int("flows", flows)
+            .int("packets", packets)
+            .int("bytes", bytes)
+            .at(
+                analysis.base_ts + interval * analysis.interval_ns,
+                precision,
+            ),
+        );
+    }
+    Ok(())
+}
+
+/// `interval_names`: per interval, the `--top` names queried of DNS (`kind=domain`) and the
+/// TLS and QUIC server names (`kind=server_name`), by how often they were seen in it.
+fn name_lines(
+    analysis: &Analysis,
+    report: &Report,
+    capture: &str,
+    precision: Precision,
+    top: usize,
+    out: &mut Vec<String>,
+) -> io::Result<()> {
+    if top == 0 {
+        return Ok(());
+    }
+    let interval_of = |ts: i64| (ts - analysis.base_ts).div_euclid(analysis.interval_ns);
+    for (kind, logs) in [
+        ("domain", &[(Log::Dns, dns::QUERY)][..]),
+        (
+            "server_name",
+            &[(Log::Tls, tls::SERVER_NAME), (Log::Quic, quic::SERVER_NAME)][..],
+        ),
+    ] {
+        let mut counts: BTreeMap<i64, FxHashMap<String, u64>> = BTreeMap::new();
+        for &(log, column) in logs {
+            let Some(table) = Log::ALL
+                .iter()
+                .position(|&l| l == log)
+                .and_then(|i| report.logs.get(i))
+            else {
+                continue;
+            };
+            // The logs are in time order: an interval's tally is cut to its top names once
+            // the rows have moved past it, so memory holds one interval's names at a time
+            // (two logs merged need the second's rows added to the cut lists).
+            table.for_each_chunk(1 << 16, |chunk| {
+                for r in chunk {
+                    if let Some(name) = r.cell(column).as_text() {
+                        let names = counts.entry(interval_of(r.ts_ns)).or_default();
+                        match names.get_mut(name) {
+                            Some(n) => *n += 1,
+                            None => {
+                                names.insert(name.to_string(), 1);
+                            }
+                        }
+                    }
+                }
+                let newest = counts.keys().next_back().copied();
+                for (&interval, names) in counts.iter_mut() {
+                    if Some(interval) != newest && names.len() > MAX_NAMES_PER_INTERVAL {
+                        cut_to_top(names, MAX_NAMES_PER_INTERVAL);
+                    }
+                }
+                Ok(())
+            })?;
+        }
+        for (interval, names) in counts {
+            let mut names: Vec<(String, u64)> = names.into_iter().collect();
+            names.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            for (rank, (name, count)) in names.into_iter().take(top).enumerate() {
+                out.push(
+                    Point::new(
+                        "interval_names",
+                        &[("capture", capture), ("kind", kind), ("name", &name)],
+                    )
+                    .int("count", count)
+                    .int("rank", rank as u64 + 1)
+                    .at(
+                        analysis.base_ts + interval * analysis.interval_ns,
+                        precision,
+                    ),
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Distinct names an interval keeps once the rows have moved past it.
+const MAX_NAMES_PER_INTERVAL: usize = 4096;
+
+/// Keeps the `n` most seen of `names`.
+fn cut_to_top(names: &mut FxHashMap<String, u64>, n: usize) {
+    let mut all: Vec<(String, u64)> = names.drain().collect();
+    all.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    names.extend(all.into_iter().take(n));
 }
 
 #[cfg(test)]

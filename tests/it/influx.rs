@@ -342,10 +342,15 @@ fn victoria_metrics_takes_the_v2_api_with_a_token() {
 
 /// Analyzes the sample into `work`, writing its line protocol to a file; returns the lines.
 fn line_protocol(work: &Path) -> String {
+    line_protocol_of(work, &[sample()])
+}
+
+/// The line protocol of one analysis of `inputs`, written to a file.
+fn line_protocol_of(work: &Path, inputs: &[PathBuf]) -> String {
     let file = work.join("metrics.lp");
     let out = bin()
         .arg("analyze")
-        .arg(sample())
+        .args(inputs)
         .arg("--out")
         .arg(work.join("lp-reports"))
         .args(["--quiet", "--capture-name", "office", "--influx-out"])
@@ -407,9 +412,15 @@ fn every_influxql_dashboard_query_returns_data_after_a_load() {
     create_captures_db(&server.url);
     let work = tempfile::tempdir().expect("tempdir");
     let env = v1_env(&server.url);
-    let (code, err, _) = analyze(&work.path().join("r"), &env, &[]);
+    // The office traffic, and the application-layer sample for the services and names panels.
+    let app = common::sample("app-layer.pcap");
+    let (code, err, _) = analyze(
+        &work.path().join("r"),
+        &env,
+        &[app.to_str().expect("a UTF-8 path")],
+    );
     assert_eq!(code, 0, "{err}");
-    let stamps: Vec<i64> = line_protocol(work.path())
+    let stamps: Vec<i64> = line_protocol_of(work.path(), &[sample(), app])
         .lines()
         .filter_map(|l| l.rsplit(' ').next()?.parse().ok())
         .collect();
