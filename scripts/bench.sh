@@ -88,12 +88,14 @@ median_run() {
 } | tee "$result"
 
 reports="$work/reports"
-tools=(netanalyzer netanalyzer-1-thread tshark-conv-ip tshark-io-stat tcpdump capinfos capinfos-c cat
+tools=(netanalyzer netanalyzer-no-app netanalyzer-1-thread tshark-conv-ip tshark-io-stat tcpdump capinfos capinfos-c cat
     netanalyzer-gz inflate-only-gz zcat-gz netanalyzer-zst zstd-dc-zst)
 # set_cmd NAME: the command line of tool NAME, in the array cmd.
 set_cmd() {
     case $1 in
         netanalyzer) cmd=("$bin" analyze "$capture" --out "$reports" --quiet) ;;
+        # What the application layer costs: the same run without it.
+        netanalyzer-no-app) cmd=("$bin" analyze "$capture" --out "$reports" --quiet --no-app) ;;
         netanalyzer-1-thread) cmd=("$bin" analyze "$capture" --out "$reports" --quiet -j 1) ;;
         tshark-conv-ip) cmd=(tshark -n -q -r "$capture" -z conv,ip) ;;
         tshark-io-stat) cmd=(tshark -n -q -r "$capture" -z io,stat,1) ;;
