@@ -116,7 +116,8 @@ pub struct AnalyzeArgs {
     #[arg(long)]
     pub no_app: bool,
     /// Also write Parquet tables, comma-separated: flows (flows.parquet), packets
-    /// (packets.parquet, one row per frame: large and slower). Plain `--parquet` means flows.
+    /// (packets.parquet, one row per frame: large and slower), logs (dns, tls, quic, http and
+    /// ssh.parquet). Plain `--parquet` means flows.
     #[arg(long, value_delimiter = ',', num_args = 0.., default_missing_value = "flows")]
     pub parquet: Vec<ParquetTable>,
     /// Follow links to folders inside the input folders (with loop detection). Links to files
@@ -470,6 +471,9 @@ pub enum ParquetTable {
     Flows,
     /// packets.parquet: one row per frame
     Packets,
+    /// dns.parquet, tls.parquet, quic.parquet, http.parquet, ssh.parquet: the columns of the
+    /// application logs
+    Logs,
 }
 
 /// `generate` flags.

@@ -164,6 +164,14 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<u8> {
             "flows.parquet",
         );
     }
+    if args.parquet.contains(&cli::ParquetTable::Logs) {
+        for (log, result) in netanalyzer::analyze::app::Log::ALL
+            .iter()
+            .zip(parquet_files::write_logs(out_dir, &report))
+        {
+            extra(result, &format!("{}.parquet", log.name()));
+        }
+    }
     if let Some(file) = rows.parquet.take() {
         extra(file.finish(), "packets.parquet");
     }

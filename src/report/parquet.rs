@@ -1,5 +1,5 @@
-//! `flows.parquet` and `packets.parquet`, for pandas, DuckDB, Polars and Spark (feature
-//! `parquet`, on by default). Written with the `parquet` crate's column writers in row groups, so
+//! `flows.parquet`, `packets.parquet` and the application logs' `NAME.parquet`, for pandas,
+//! DuckDB, Polars and Spark (feature `parquet`, on by default). Written with the `parquet` crate's column writers in row groups, so
 //! memory stays bounded by one row group.
 
 use std::fs::File;
@@ -14,8 +14,11 @@ use parquet::file::writer::SerializedFileWriter;
 use parquet::schema::parser::parse_message_type;
 
 use super::summary::{proto_label, Report};
+use crate::analyze::app::{Cell, Log, LogRow};
 use crate::analyze::PacketColumns;
+use crate::decode::ip_proto;
 use crate::decode::{to_ip, Proto};
+use crate::store::SortedRows;
 
 const FLOWS_SCHEMA: &str = "message flows {
     REQUIRED INT64 ts (TIMESTAMP(NANOS,true));
@@ -24,6 +27,7 @@ const FLOWS_SCHEMA: &str = "message flows {
     REQUIRED BYTE_ARRAY resp_h (STRING);
     REQUIRED INT32 resp_p (INTEGER(16,false));
     REQUIRED BYTE_ARRAY proto (STRING);
+    REQUIRED BYTE_ARRAY service (STRING);
     REQUIRED INT64 duration_ns;
     REQUIRED INT64 orig_bytes;
     REQUIRED INT64 resp_bytes;
@@ -62,6 +66,8 @@ enum Column {
     I32(Vec<i32>),
     I64(Vec<i64>),
     Bytes(Vec<ByteArray>),
+    /// Text that may be missing: the values present, and per row whether it is (1) or not (0).
+    OptionalBytes(Vec<ByteArray>, Vec<i16>),
 }
 
 fn open(path: &Path, schema: &str) -> io::Result<SerializedFileWriter<File>> {
@@ -87,6 +93,10 @@ fn write_group(writer: &mut SerializedFileWriter<File>, columns: Vec<Column>) ->
             Column::I32(v) => col.typed::<Int32Type>().write_batch(&v, None, None),
             Column::I64(v) => col.typed::<Int64Type>().write_batch(&v, None, None),
             Column::Bytes(v) => col.typed::<ByteArrayType>().write_batch(&v, None, None),
+            Column::OptionalBytes(v, defined) => {
+                col.typed::<ByteArrayType>()
+                    .write_batch(&v, Some(&defined), None)
+            }
         }
         .map_err(err)?;
         col.close().map_err(err)?;
@@ -117,6 +127,7 @@ pub fn write_flows(path: &Path, report: &Report) -> io::Result<()> {
             strs(&|r| r.resp_h.to_string()),
             Column::I32(chunk.iter().map(|r| i32::from(r.resp_p)).collect()),
             strs(&|r| proto_label(r.proto)),
+            strs(&|r| r.services.to_string()),
             i64s(&|r| r.duration_ns),
             i64s(&|r| r.orig_bytes as i64),
             i64s(&|r| r.resp_bytes as i64),
@@ -128,6 +139,71 @@ pub fn write_flows(path: &Path, report: &Report) -> io::Result<()> {
             i64s(&|r| r.resp_ip_bytes as i64),
             strs(&|r| r.community_id.to_string()),
         ];
+        write_group(&mut writer, columns)
+    })?;
+    writer.close().map_err(err)?;
+    Ok(())
+}
+
+/// The schema of `log`'s Parquet file: the row's time and flow as in `flows.parquet`, then the
+/// log's columns as the CSV writes them (text; null where the CSV has `-`).
+fn log_schema(log: Log) -> String {
+    let mut s = format!(
+        "message {} {{
+    REQUIRED INT64 ts (TIMESTAMP(NANOS,true));
+    REQUIRED BYTE_ARRAY community_id (STRING);
+    REQUIRED BYTE_ARRAY orig_h (STRING);
+    REQUIRED INT32 orig_p (INTEGER(16,false));
+    REQUIRED BYTE_ARRAY resp_h (STRING);
+    REQUIRED INT32 resp_p (INTEGER(16,false));
+    REQUIRED BYTE_ARRAY proto (STRING);
+",
+        log.name()
+    );
+    for column in log.columns() {
+        s.push_str(&format!("    OPTIONAL BYTE_ARRAY {column} (STRING);\n"));
+    }
+    s.push('}');
+    s
+}
+
+/// Writes `log`'s rows, in time order, to `path`.
+pub fn write_log(path: &Path, log: Log, rows: &SortedRows<LogRow>) -> io::Result<()> {
+    let schema = log_schema(log);
+    let mut writer = open(path, &schema)?;
+    let width = log.columns().len();
+    rows.for_each_chunk(FLOW_ROWS, |chunk| {
+        let strs = |f: &dyn Fn(&LogRow) -> String| {
+            Column::Bytes(chunk.iter().map(|r| text(&f(r))).collect())
+        };
+        let mut columns = vec![
+            Column::I64(chunk.iter().map(|r| r.ts_ns).collect()),
+            strs(&|r| r.flow.community_id.to_string()),
+            strs(&|r| r.flow.orig_h.to_string()),
+            Column::I32(chunk.iter().map(|r| i32::from(r.flow.orig_p)).collect()),
+            strs(&|r| r.flow.resp_h.to_string()),
+            Column::I32(chunk.iter().map(|r| i32::from(r.flow.resp_p)).collect()),
+            strs(&|r| {
+                ip_proto::name(r.flow.proto)
+                    .map_or_else(|| r.flow.proto.to_string(), str::to_string)
+            }),
+        ];
+        let mut cell_text = String::new();
+        for i in 0..width {
+            let (mut values, mut defined) = (Vec::new(), Vec::with_capacity(chunk.len()));
+            for r in chunk {
+                match r.cells.get(i).unwrap_or(&Cell::Empty) {
+                    Cell::Empty => defined.push(0),
+                    cell => {
+                        cell_text.clear();
+                        cell.write_to(&mut cell_text);
+                        values.push(text(&cell_text));
+                        defined.push(1);
+                    }
+                }
+            }
+            columns.push(Column::OptionalBytes(values, defined));
+        }
         write_group(&mut writer, columns)
     })?;
     writer.close().map_err(err)?;

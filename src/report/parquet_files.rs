@@ -85,6 +85,31 @@ pub fn write_flows(dir: &Path, report: &Report) -> io::Result<PathBuf> {
     Ok(path)
 }
 
+/// Writes `NAME.parquet` of every application log in `dir`; returns their paths, or the first
+/// error.
+pub fn write_logs(dir: &Path, report: &Report) -> Vec<io::Result<PathBuf>> {
+    use crate::analyze::app::Log;
+    Log::ALL
+        .iter()
+        .zip(&report.logs)
+        .map(|(&log, rows)| {
+            let path = dir.join(format!("{}.parquet", log.name()));
+            #[cfg(feature = "parquet")]
+            {
+                let tmp = dir.join(format!(".{}.parquet.tmp", log.name()));
+                super::parquet::write_log(&tmp, log, rows)
+                    .and_then(|()| std::fs::rename(&tmp, &path))
+                    .map_err(|e| {
+                        let _ = std::fs::remove_file(&tmp);
+                        named(e, "writing", &path)
+                    })?;
+            }
+            let _ = rows;
+            Ok(path)
+        })
+        .collect()
+}
+
 fn named(e: io::Error, doing: &str, path: &Path) -> io::Error {
     io::Error::new(e.kind(), format!("{doing} {}: {e}", path.display()))
 }

@@ -96,3 +96,56 @@ fn parquet_tables_read_back_in_duckdb() {
         )
     );
 }
+
+#[test]
+fn log_tables_and_the_service_column_read_back_in_duckdb() {
+    let sample = sample("app-layer.pcap");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = bin()
+        .arg("analyze")
+        .arg(&sample)
+        .arg("--out")
+        .arg(dir.path())
+        .args(["--quiet", "--parquet", "flows,logs"])
+        .output()
+        .expect("run");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Every log: as many rows as its CSV, and the same values in a column with empty cells.
+    for (log, column) in [
+        ("dns", "rcode"),
+        ("tls", "server_name"),
+        ("quic", "server_name"),
+        ("http", "status_code"),
+        ("ssh", "hassh"),
+    ] {
+        let csv = read_csv(&dir.path().join(format!("{log}.csv")));
+        assert!(!csv.is_empty(), "{log}.csv has rows");
+        let parquet = dir.path().join(format!("{log}.parquet"));
+        let Some(got) = duckdb(&format!(
+            "select count(*), string_agg(coalesce({column}, '-'), ' ' order by ts, community_id) from '{}'",
+            parquet.display()
+        )) else {
+            return;
+        };
+        let mut rows: Vec<&std::collections::BTreeMap<String, String>> = csv.iter().collect();
+        rows.sort_by(|a, b| (&a["ts"], &a["community_id"]).cmp(&(&b["ts"], &b["community_id"])));
+        let values: Vec<&str> = rows.iter().map(|r| r[column].as_str()).collect();
+        assert_eq!(
+            got,
+            format!("[({}, '{}')]", csv.len(), values.join(" ")),
+            "{log}.parquet against {log}.csv"
+        );
+    }
+    let csv = read_csv(&dir.path().join("flows.csv"));
+    let http = csv.iter().filter(|r| r["service"] == "http").count();
+    let got = duckdb(&format!(
+        "select count(*) from '{}' where service = 'http'",
+        dir.path().join("flows.parquet").display()
+    ))
+    .expect("duckdb");
+    assert_eq!(got, format!("[({http},)]"));
+}
