@@ -267,6 +267,13 @@ impl Parsing<'_, '_> {
             *self.state = State::Quic(Box::new(q));
             return;
         }
+        // Google QUIC before IETF QUIC: a plaintext CHLO names the service (its log is Zeek's
+        // quic.log, which has no Google QUIC rows either).
+        if wire::quic::gquic_chlo(data).is_some_and(|(_, message)| message.starts_with(b"CHLO")) {
+            self.services.insert(Service::Quic);
+            *self.state = State::Done;
+            return;
+        }
         let dns_family = if has_port(5353) {
             Some(Service::Mdns)
         } else if has_port(5355) {
