@@ -177,7 +177,11 @@ pub fn kexinit(b: &[u8]) -> Packet<KexInit> {
     let Some(packet) = b.get(..packet_len) else {
         return Packet::Incomplete;
     };
-    let padding = usize::from(packet[field::PADDING_LENGTH]);
+    // A packet_length of 0 leaves no room even for the padding length.
+    let Some(&padding) = packet.get(field::PADDING_LENGTH) else {
+        return Packet::Invalid;
+    };
+    let padding = usize::from(padding);
     let Some(payload) = packet_len
         .checked_sub(padding)
         .and_then(|end| packet.get(field::PAYLOAD..end))
@@ -397,6 +401,14 @@ mod tests {
         for n in 0..SERVER_KEXINIT.len() {
             assert_eq!(kexinit(&SERVER_KEXINIT[..n]), Packet::Incomplete, "{n}");
         }
+    }
+
+    #[test]
+    fn a_zero_packet_length_is_invalid() {
+        // Found by the `ssh` fuzz target (fuzz/regressions/ssh/): the packet ended before its
+        // padding length.
+        assert_eq!(kexinit(&[0, 0, 0, 0]), Packet::Invalid);
+        assert_eq!(kexinit(&[0, 0, 0, 0, 4, 20]), Packet::Invalid);
     }
 
     #[test]
