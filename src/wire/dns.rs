@@ -692,6 +692,29 @@ pub fn looks_like(b: &[u8]) -> bool {
         && end + 10 + usize::from(u16_at(rdlength, 0..2)) <= b.len()
 }
 
+/// Whether `b` starts with a header DNS could have sent: a known opcode, the Z bit clear, no
+/// rcode in a query, at least one question or record. Weaker than [`looks_like`]: for a port
+/// that carries DNS, where the rest may be cut short or its labels binary.
+pub fn header_looks_like(b: &[u8]) -> bool {
+    if b.len() < HEADER_LEN {
+        return false;
+    }
+    let flags = u16_at(b, field::FLAGS);
+    let opcode = (flags >> 11) & 0xf;
+    let counts = [
+        field::QDCOUNT,
+        field::ANCOUNT,
+        field::NSCOUNT,
+        field::ARCOUNT,
+    ]
+    .map(|f| u32::from(u16_at(b, f)));
+    matches!(opcode, 0 | 1 | 2 | 4 | 5)
+        && flags & flag::Z == 0
+        && (flags & flag::RESPONSE != 0 || flags & flag::RCODE == 0)
+        && counts.iter().sum::<u32>() > 0
+        && counts[0] <= 1
+}
+
 /// The end of an uncompressed name at `at` of labels of printable bytes (or UTF-8), if it is one.
 fn plain_name_end(b: &[u8], mut at: usize) -> Option<usize> {
     let start = at;

@@ -494,7 +494,14 @@ fn tls_records(head: &[u8]) -> bool {
 /// Whether `data` is a DNS message; `strict`: off the DNS ports, only a message that parses
 /// whole with a question.
 fn is_dns(data: &[u8], strict: bool) -> bool {
-    if !wire::dns::looks_like(data) {
+    // On DNS's own ports a message cut short (a first fragment, a snapshot length) or with
+    // binary labels (legal: RFC 2181 §11) is still DNS; elsewhere the stricter signature.
+    let plausible = if strict {
+        wire::dns::looks_like(data)
+    } else {
+        wire::dns::looks_like(data) || wire::dns::header_looks_like(data)
+    };
+    if !plausible {
         return false;
     }
     match wire::dns::parse(data) {
