@@ -125,6 +125,39 @@ impl Session {
         matches!(self.state, State::Done)
     }
 
+    /// The session's state as the parsers read it, writing rows for flow `key` (partial `p`) to
+    /// `rows`; and its TCP streams, apart, so that they can feed it.
+    fn parsing<'a>(
+        &'a mut self,
+        key: &'a FlowKey,
+        p: &'a FlowPartial,
+        rows: &'a mut Vec<LogRow>,
+    ) -> (Parsing<'a, 'a>, &'a mut Option<Box<[Stream; 2]>>) {
+        let Session {
+            ts: first_ts,
+            streams,
+            state,
+            payloads,
+            services,
+            id,
+        } = self;
+        let flow = Parsing {
+            state,
+            services,
+            key,
+            p,
+            first_ts: *first_ts,
+            payloads: *payloads,
+            emit: Emit {
+                rows,
+                key,
+                partial: p,
+                id,
+            },
+        };
+        (flow, streams)
+    }
+
     /// Reads one payload of flow `key`, whose partial is `p`.
     fn add(
         &mut self,
@@ -136,28 +169,7 @@ impl Session {
     ) {
         let dir = usize::from(e.dir);
         self.payloads[dir] = self.payloads[dir].saturating_add(1);
-        let Session {
-            ts: first_ts,
-            streams,
-            state,
-            payloads,
-            services,
-            id,
-        } = self;
-        let mut flow = Parsing {
-            state,
-            services,
-            key,
-            p,
-            first_ts: *first_ts,
-            payloads: *payloads,
-            emit: Emit {
-                rows,
-                key,
-                partial: p,
-                id,
-            },
-        };
+        let (mut flow, streams) = self.parsing(key, p, rows);
         match streams {
             None => flow.datagram(e.ts, dir, data),
             Some(streams) => streams[dir].add(e.seq, e.len, data, &mut |piece| {
@@ -168,28 +180,7 @@ impl Session {
 
     /// Ends the session: what it holds becomes rows; returns the services found.
     fn finish(mut self, key: &FlowKey, p: &FlowPartial, rows: &mut Vec<LogRow>) -> Services {
-        let Session {
-            ts: first_ts,
-            streams,
-            state,
-            payloads,
-            services,
-            id,
-        } = &mut self;
-        let mut flow = Parsing {
-            state,
-            services,
-            key,
-            p,
-            first_ts: *first_ts,
-            payloads: *payloads,
-            emit: Emit {
-                rows,
-                key,
-                partial: p,
-                id,
-            },
-        };
+        let (mut flow, streams) = self.parsing(key, p, rows);
         if let Some(streams) = streams.as_mut() {
             for (dir, stream) in streams.iter_mut().enumerate() {
                 stream.flush(&mut |piece| flow.segment(p.last_ts, dir, piece));
