@@ -156,6 +156,7 @@ pub fn zeek_name_of_ndpi(ndpi: &str) -> Option<&'static str> {
         "MQTT" => "mqtt",
         "DTLS" => "dtls",
         "VNC" => "rfb",
+        "SSDP" => "ssdp",
         "Telnet" => "telnet",
         "Jabber" => "xmpp",
         _ => return None,

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use netanalyzer::analyze::app::logs::{dns, http, quic, ssh, tls};
-use netanalyzer::analyze::app::{Cell, Log, LogRow};
+use netanalyzer::analyze::app::{Cell, Log, LogRow, Service};
 use netanalyzer::analyze::{analyze_paths, Analysis, FlowRecord, Options};
 use serde_json::Value;
 
@@ -202,77 +202,25 @@ fn our_fields(analysis: &Analysis) -> BTreeMap<&'static str, Multiset> {
 /// until its whole body has arrived, and a body the capture cut short hides its status; we log
 /// every response, as Zeek does.
 fn tshark_http_status(path: &Path) -> Option<Multiset> {
-    let out = Command::new("tshark")
-        .args(["-n", "-o", "http.desegment_body:FALSE", "-r"])
-        .arg(path)
-        .args([
-            "-Y",
-            "http.response.code",
-            "-T",
-            "fields",
-            "-E",
-            "occurrence=a",
-            "-E",
-            "aggregator=,",
-        ])
-        .args(["-e", "http.response.code"])
-        .output()
-        .ok()?;
-    out.status.success().then(|| {
-        multiset(
-            String::from_utf8_lossy(&out.stdout)
-                .lines()
-                .flat_map(|l| l.split(',').map(str::to_string).collect::<Vec<_>>())
-                .filter(|c| !c.is_empty()),
-        )
-    })
+    let codes = tshark_run(
+        path,
+        &["-o", "http.desegment_body:FALSE"],
+        "http.response.code",
+        &["http.response.code"],
+    )?;
+    Some(multiset(codes.into_iter().flatten()))
 }
 
-/// nDPI's protocol names of the protocols we detect, as Zeek names them.
+/// nDPI's protocol name as the service flows.csv gives (`krb`, `ldap` whatever the transport).
 fn zeek_name_of_ndpi(name: &str) -> Option<&'static str> {
-    Some(match name {
-        "HTTP" | "HTTP_Proxy" | "HTTP_Connect" => "http",
-        "TLS" => "ssl",
-        "DNS" => "dns",
-        "QUIC" => "quic",
-        "SSH" => "ssh",
-        "DHCP" => "dhcp",
-        "DHCPV6" => "dhcpv6",
-        "NTP" => "ntp",
-        "SMTP" => "smtp",
-        "FTP_CONTROL" => "ftp",
-        "SMBv1" | "SMBv23" => "smb",
-        "Kerberos" => "krb",
-        "RDP" => "rdp",
-        "LDAP" => "ldap",
-        "SIP" => "sip",
-        "SNMP" => "snmp",
-        "MDNS" => "mdns",
-        "LLMNR" => "llmnr",
-        "NetBIOS" => "netbios",
-        "Syslog" => "syslog",
-        "MySQL" => "mysql",
-        "PostgreSQL" => "postgresql",
-        "IMAP" => "imap",
-        "POP3" => "pop3",
-        "IRC" => "irc",
-        "RADIUS" => "radius",
-        "SOCKS" => "socks",
-        "MQTT" => "mqtt",
-        "DTLS" => "dtls",
-        "VNC" => "rfb",
-        "SSDP" => "ssdp",
-        "Telnet" => "telnet",
-        "Jabber" => "xmpp",
-        _ => return None,
-    })
+    Service::from_name(netanalyzer::wire::probe::zeek_name_of_ndpi(name)?).map(Service::name)
 }
 
-/// One flow of nDPI's: transport, both endpoints (sorted), its protocol, and whether nDPI
-/// found it by DPI.
 /// A flow as both sides name it: transport and its two endpoints, sorted.
 type FlowName = (String, (String, u16), (String, u16));
 
+/// One flow of nDPI's: transport, both endpoints (sorted), its protocol, and whether nDPI
+/// found it by DPI.
 struct NdpiFlow {
     key: FlowName,
     protocol: String,
@@ -589,8 +537,19 @@ fn ja4_is_foxios() {
 /// tshark's values of `fields` in the packets that match `filter`, each field's occurrences
 /// split apart: one list per field, over every matching packet.
 fn tshark_values(path: &Path, filter: &str, fields: &[&str]) -> Vec<Vec<String>> {
+    tshark_run(path, &[], filter, fields)
+        .unwrap_or_else(|| panic!("tshark failed on {}", path.display()))
+}
+
+/// [`tshark_values`] with tshark's `options` first (`-o pref:value`); `None` when tshark fails.
+fn tshark_run(
+    path: &Path,
+    options: &[&str],
+    filter: &str,
+    fields: &[&str],
+) -> Option<Vec<Vec<String>>> {
     let mut cmd = Command::new("tshark");
-    cmd.args(["-n", "-r"]).arg(path).args([
+    cmd.arg("-n").args(options).arg("-r").arg(path).args([
         "-Y",
         filter,
         "-T",
@@ -605,8 +564,10 @@ fn tshark_values(path: &Path, filter: &str, fields: &[&str]) -> Vec<Vec<String>>
     for f in fields {
         cmd.args(["-e", f]);
     }
-    let out = cmd.output().expect("run tshark");
-    assert!(out.status.success(), "tshark failed on {}", path.display());
+    let out = cmd.output().ok()?;
+    if !out.status.success() {
+        return None;
+    }
     let mut values = vec![Vec::new(); fields.len()];
     for line in String::from_utf8_lossy(&out.stdout).lines() {
         for (i, col) in line.split('\t').enumerate().take(fields.len()) {
@@ -617,7 +578,7 @@ fn tshark_values(path: &Path, filter: &str, fields: &[&str]) -> Vec<Vec<String>>
             );
         }
     }
-    values
+    Some(values)
 }
 
 /// tshark's view of the fields [`our_fields`] gives, read live.

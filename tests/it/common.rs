@@ -56,6 +56,11 @@ pub fn generate_bench(path: &Path, packets: usize) {
 
 /// Analyzes `input` into a fresh temporary directory (exit status 0 required).
 pub fn analyze_into(input: &Path) -> tempfile::TempDir {
+    analyze_into_with(input, &[])
+}
+
+/// [`analyze_into`] with `extra` arguments.
+pub fn analyze_into_with(input: &Path, extra: &[&str]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = bin()
         .arg("analyze")
@@ -63,6 +68,7 @@ pub fn analyze_into(input: &Path) -> tempfile::TempDir {
         .arg("--out")
         .arg(dir.path())
         .arg("--quiet")
+        .args(extra)
         .output()
         .expect("run");
     assert!(

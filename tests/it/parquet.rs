@@ -9,7 +9,7 @@ use crate::common;
 
 use std::process::Command;
 
-use crate::common::{bin, read_csv, sample};
+use crate::common::{analyze_into_with, read_csv, sample};
 use serde_json::Value;
 
 fn duckdb(sql: &str) -> Option<String> {
@@ -33,20 +33,9 @@ fn duckdb(sql: &str) -> Option<String> {
 
 #[test]
 fn parquet_tables_read_back_in_duckdb() {
-    let sample = sample("office-ethernet.pcap");
-    let dir = tempfile::tempdir().expect("tempdir");
-    let out = bin()
-        .arg("analyze")
-        .arg(&sample)
-        .arg("--out")
-        .arg(dir.path())
-        .args(["--quiet", "--parquet", "flows,packets"])
-        .output()
-        .expect("run");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let dir = analyze_into_with(
+        &sample("office-ethernet.pcap"),
+        &["--parquet", "flows,packets"],
     );
     let flows = dir.path().join("flows.parquet");
     let packets = dir.path().join("packets.parquet");
@@ -99,21 +88,7 @@ fn parquet_tables_read_back_in_duckdb() {
 
 #[test]
 fn log_tables_and_the_service_column_read_back_in_duckdb() {
-    let sample = sample("app-layer.pcap");
-    let dir = tempfile::tempdir().expect("tempdir");
-    let out = bin()
-        .arg("analyze")
-        .arg(&sample)
-        .arg("--out")
-        .arg(dir.path())
-        .args(["--quiet", "--parquet", "flows,logs"])
-        .output()
-        .expect("run");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let dir = analyze_into_with(&sample("app-layer.pcap"), &["--parquet", "flows,logs"]);
     // Every log: as many rows as its CSV, and the same values in a column with empty cells.
     for (log, column) in [
         ("dns", "rcode"),
