@@ -110,6 +110,7 @@ impl Follower {
             Err(e) => return Err(e),
         };
         let mut total = Aggregate::default();
+        total.app = opts.app;
         let spill_root = opts
             .spill_dir
             .clone()

@@ -13,7 +13,7 @@ use rustc_hash::FxHashMap;
 
 use rayon::prelude::*;
 
-use super::app::{LogRow, Payloads};
+use super::app::{LogRow, Payloads, Reassembled};
 use super::echoes::{merge_echoes, Echo, EchoEvent, EchoKey};
 use super::flow_record::FlowRecord;
 use super::flows::{FlowEvent, FlowKey, FlowPartial};
@@ -22,7 +22,7 @@ use super::interarrival::InterArrival;
 use super::packets::PacketColumns;
 use super::pairs::{add_endpoints, ConvEvent, ConvKey, ConvStats, EndpointStats};
 use super::shards::{ShardedEvents, Shards, SHARDS};
-use super::tables::{self, push_conversation, push_flow, KeyedFlow, Overflow, Sessions};
+use super::tables::{self, push_conversation, push_flow, Overflow, Sessions};
 use crate::decode::{ip_proto, Addr, Flow, Frame, Proto};
 use crate::read::Record;
 use crate::store::{ConvArchive, FlowArchive, FlowTable, LogArchive};
@@ -128,10 +128,13 @@ pub struct Aggregate {
     pub flow_events: ShardedEvents<FlowEvent>,
     /// This batch's payloads for the application layer, read by the merge.
     pub payloads: Payloads,
-    /// The innermost flow of the frame added last, as its flow event keyed it.
-    pub(super) innermost_flow: Option<KeyedFlow>,
+    /// The shard of the innermost flow of the frame added last: its event is that shard's last.
+    pub(super) innermost_shard: Option<usize>,
     /// Each open flow's application-layer session (in the running total).
     pub sessions: Sessions,
+    /// Run the application layer on the datagrams reassembled here (in the running total;
+    /// batches keep their payloads as [`Context::app`] says).
+    pub app: bool,
     /// Rows of the application layer's logs (in the running total).
     pub logs: LogArchive,
     /// ICMP echo exchanges not yet matched.
@@ -221,7 +224,7 @@ impl Aggregate {
     /// Folds one frame in.
     #[inline]
     pub fn add(&mut self, ctx: &Context, rec: &Record, frame: &Frame) {
-        self.innermost_flow = None;
+        self.innermost_shard = None;
         let len = u64::from(rec.origlen);
         let ts = rec.ts_ns;
         self.packets += 1;
@@ -334,7 +337,7 @@ impl Aggregate {
     fn add_transport(&mut self, ts: i64, len: u64, frame: &Frame) {
         // The innermost flow comes last.
         for flow in frame.flows() {
-            self.innermost_flow = push_flow(&mut self.flow_events, flow, ts, len);
+            self.innermost_shard = push_flow(&mut self.flow_events, flow, ts, len);
         }
         // TCP flags and ICMP are about the traffic itself: the innermost transport.
         let inner = frame.innermost();
@@ -457,10 +460,17 @@ impl Aggregate {
         // order).
         let mut datagram_flows: Vec<([u32; SHARDS], ShardedEvents<FlowEvent>)> = Vec::new();
         let mut datagram_convs = ShardedEvents::default();
+        let mut reassembled = Reassembled::default();
         for piece in &later.fragments {
             if let Some(datagram) = self.reassembler.add(piece) {
                 let mut flows = ShardedEvents::default();
-                self.add_datagram(piece, &datagram, &mut flows, &mut datagram_convs);
+                self.add_datagram(
+                    piece,
+                    &datagram,
+                    &mut flows,
+                    &mut datagram_convs,
+                    &mut reassembled,
+                );
                 datagram_flows.push((piece.flow_events_before, flows));
             }
         }
@@ -471,6 +481,7 @@ impl Aggregate {
             [interleaved.as_ref().unwrap_or(&later.flow_events), &none],
             [&later.conv_events, &datagram_convs],
             &later.payloads,
+            &reassembled,
             source,
             limits,
         );
@@ -518,6 +529,7 @@ impl Aggregate {
         payload: &[u8],
         flows: &mut ShardedEvents<FlowEvent>,
         conversations: &mut ShardedEvents<ConvEvent>,
+        reassembled: &mut Reassembled,
     ) {
         let k = &last.key;
         let inside = crate::decode::decode_datagram(k.version, k.src, k.dst, k.proto, payload);
@@ -536,7 +548,13 @@ impl Aggregate {
             push_conversation(conversations, layer, last.ts, last.frame_len);
         }
         for flow in inside.flows() {
-            push_flow(flows, flow, last.ts, last.frame_len);
+            let shard = push_flow(flows, flow, last.ts, last.frame_len);
+            if let Some(shard) = shard.filter(|_| self.app) {
+                let kept = reassembled.keep(flow, shard, payload);
+                if let Some(e) = flows.lists[shard].last_mut() {
+                    e.payload = kept;
+                }
+            }
         }
     }
 
@@ -548,6 +566,7 @@ impl Aggregate {
         flow_lists: [&ShardedEvents<FlowEvent>; 2],
         conv_lists: [&ShardedEvents<ConvEvent>; 2],
         payloads: &Payloads,
+        reassembled: &Reassembled,
         source: &[u8],
         limits: &Limits,
     ) {
@@ -562,6 +581,7 @@ impl Aggregate {
             flow_lists,
             conv_lists,
             payloads,
+            reassembled,
             source,
             limits.max_flows,
             limits.max_conversations,
@@ -619,7 +639,7 @@ impl Aggregate {
             .flows
             .maps
             .par_iter_mut()
-            .zip(self.sessions.maps.par_iter_mut())
+            .zip(self.sessions.par_iter_mut())
             .map(|(flows, sessions)| {
                 let mut rows = Vec::new();
                 super::app::finish_all(flows, sessions, &mut rows);

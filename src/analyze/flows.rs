@@ -126,6 +126,8 @@ pub struct FlowPartial {
     pub services: Services,
     /// The application layer has nothing more to learn of the flow.
     app_done: bool,
+    /// The flow's application-layer session in its shard's [`Sessions`](crate::analyze::app::Sessions), plus 1; 0 for none.
+    pub(crate) session: u32,
     history: [u8; 16],
     history_len: u8,
 }
@@ -238,6 +240,8 @@ pub struct FlowEvent {
     pub key: FlowKey,
     /// The packet.
     pub segment: Segment,
+    /// Its payload's bytes, for the application layer.
+    pub payload: crate::analyze::app::PayloadRef,
 }
 
 impl FlowPartial {
@@ -266,6 +270,7 @@ impl FlowPartial {
             seq_span: [SeqSpan::default(); 2],
             services: Services::NONE,
             app_done: false,
+            session: 0,
             history: [0; 16],
             history_len: 0,
         };

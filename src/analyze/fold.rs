@@ -105,9 +105,16 @@ pub(super) fn fold_record(
     decode_into(frame, rec.linktype, &buf[start..end]);
     agg.add(ctx, rec, frame);
     if ctx.app {
-        if let Some(keyed) = agg.innermost_flow {
-            agg.payloads
-                .push(frame.innermost(), keyed, &buf[start..end], start, rec.ts_ns);
+        if let Some(shard) = agg.innermost_shard {
+            let payload = agg
+                .payloads
+                .keep(frame.innermost(), shard, &buf[start..end], start);
+            if payload.kept > 0 {
+                // The innermost flow's event is the last its shard was given.
+                if let Some(e) = agg.flow_events.lists[shard].last_mut() {
+                    e.payload = payload;
+                }
+            }
         }
     }
     if let Some(info) = &frame.fragment {

@@ -125,6 +125,7 @@ pub fn analyze_paths_with(
         app: opts.app,
     };
     let mut total = Aggregate::default();
+    total.app = opts.app;
     total.conv_archive.set_limit(opts.limits.max_conversations);
     if let Some(dir) = &opts.spill_dir {
         total.finished.set_root(dir.clone());

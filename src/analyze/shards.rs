@@ -76,6 +76,11 @@ impl<K: Hash + Eq, V> Table<K, V> {
         self.entries.iter().map(|(k, v)| (k, v))
     }
 
+    /// Every entry, to change, in the order they were added.
+    pub fn iter_mut(&mut self) -> impl Iterator<Item = (&K, &mut V)> {
+        self.entries.iter_mut().map(|(k, v)| (&*k, v))
+    }
+
     /// Every value, in the order they were added.
     pub fn values(&self) -> impl Iterator<Item = &V> {
         self.entries.iter().map(|(_, v)| v)
@@ -145,11 +150,18 @@ impl<K: Hash + Eq, V> Table<K, V> {
         key: K,
         update: impl FnOnce(&mut V),
         new: impl FnOnce() -> V,
-    ) {
-        match self.find(hash, &key) {
-            Some(i) => update(&mut self.entries[i].1),
-            None => self.insert_new(hash, key, new()),
-        }
+    ) -> &mut V {
+        let i = match self.find(hash, &key) {
+            Some(i) => {
+                update(&mut self.entries[i].1);
+                i
+            }
+            None => {
+                self.insert_new(hash, key, new());
+                self.entries.len() - 1
+            }
+        };
+        &mut self.entries[i].1
     }
 
     /// Adds `key`, which is not in the table.

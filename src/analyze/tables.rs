@@ -5,7 +5,7 @@
 
 use rayon::prelude::*;
 
-use super::app::{self, LogRow, Payloads, Session};
+use super::app::{self, LogRow, PayloadRef, Payloads, Reassembled, ShardBytes};
 use super::flows::{FlowEvent, FlowKey, FlowPartial, Segment};
 use super::pairs::{ConvEvent, ConvKey, ConvStats};
 use super::shards::{hash_of, shard_of, ShardedEvents, Shards, Table, SHARDS};
@@ -23,12 +23,14 @@ pub(super) struct Overflow {
 }
 
 /// The application layer's part of the tables: each flow's session, by shard.
-pub(super) type Sessions = Shards<FlowKey, Option<Box<Session>>>;
+pub(super) type Sessions = [app::Sessions; SHARDS];
 
 /// Adds a batch's flow and conversation events to the tables, each list in turn, all shards at
 /// once, each shard keeping its share of `max_flows` flows and `max_conversations` pairs; returns
-/// what they could not keep. `source` is the buffer the batch was read from, where payloads
-/// [borrowed](Payloads::borrow_from_source) from it lie.
+/// what they could not keep. Each flow's session reads the payloads of its events as the flow is
+/// updated: `source` is the buffer the batch was read from, where payloads
+/// [borrowed](Payloads::borrow_from_source) from it lie, and `reassembled` holds those of the
+/// datagrams reassembled from fragments.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn apply_events(
     flows: &mut Shards<FlowKey, FlowPartial>,
@@ -37,6 +39,7 @@ pub(super) fn apply_events(
     flow_lists: [&ShardedEvents<FlowEvent>; 2],
     conv_lists: [&ShardedEvents<ConvEvent>; 2],
     payloads: &Payloads,
+    reassembled: &Reassembled,
     source: &[u8],
     max_flows: usize,
     max_conversations: usize,
@@ -48,20 +51,28 @@ pub(super) fn apply_events(
         .maps
         .par_iter_mut()
         .zip(conversations.maps.par_iter_mut())
-        .zip(sessions.maps.par_iter_mut())
+        .zip(sessions.par_iter_mut())
         .enumerate()
         .map(|(shard, ((flows, conversations), sessions))| {
+            let bytes = ShardBytes {
+                batch: payloads.bytes_of(shard, source),
+                reassembled: reassembled.of(shard),
+            };
+            let mut rows = Vec::new();
             for list in flow_lists {
                 flows.apply_all(
                     &list.lists[shard],
                     |e| e.hash,
                     |flows, e| {
-                        flows.upsert(
+                        let p = flows.upsert(
                             e.hash,
                             e.key,
                             |f| f.add_segment(&e.segment),
                             || FlowPartial::start(&e.segment),
                         );
+                        if e.payload.kept > 0 {
+                            app::read_payload(sessions, p, e, e.payload.data(bytes), &mut rows);
+                        }
                     },
                 );
             }
@@ -85,14 +96,6 @@ pub(super) fn apply_events(
                     },
                 );
             }
-            let mut rows = Vec::new();
-            app::apply_payloads(
-                flows,
-                sessions,
-                &payloads.lists[shard],
-                payloads.bytes_of(shard, source),
-                &mut rows,
-            );
             // A full shard's pairs all go to disk: their counters add up exactly later.
             let pairs = if conversations.len() > max_conversations {
                 conversations.drain()
@@ -161,28 +164,27 @@ pub(super) fn push_conversation(
     events.push(shard_of(hash), event);
 }
 
-/// Queues one packet of `flow`'s flow, when it has one; returns the flow's key, direction and
-/// hash.
+/// Queues one packet of `flow`'s flow, when it has one; returns the shard its event went
+/// to.
 #[inline]
 pub(super) fn push_flow(
     events: &mut ShardedEvents<FlowEvent>,
     flow: &Flow,
     ts: i64,
     len: u64,
-) -> Option<KeyedFlow> {
+) -> Option<usize> {
     let (key, dir) = FlowKey::of(flow)?;
     let segment = Segment::of(ts, dir, len, flow);
     let hash = hash_of(&key);
-    events.push(shard_of(hash), FlowEvent { hash, key, segment });
-    Some(KeyedFlow { key, dir, hash })
-}
-
-/// A packet's flow as [`push_flow`] found it.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct KeyedFlow {
-    pub key: FlowKey,
-    /// Direction (0: lo to hi).
-    pub dir: usize,
-    /// The hash of `key`.
-    pub hash: u64,
+    let shard = shard_of(hash);
+    events.push(
+        shard,
+        FlowEvent {
+            hash,
+            key,
+            segment,
+            payload: PayloadRef::default(),
+        },
+    );
+    Some(shard)
 }

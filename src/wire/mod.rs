@@ -61,6 +61,7 @@ pub mod pim;
 pub mod ppp;
 pub mod pppoe;
 pub mod probe;
+pub mod proxy;
 pub mod quic;
 pub mod sctp;
 pub mod sll;

@@ -679,6 +679,10 @@ fn dtls(p: &[u8]) -> bool {
 
 /// SIP's start line (RFC 3261 7.1, 7.2): `METHOD URI SIP/2.0` or `SIP/2.0 NNN reason`.
 fn sip_start(b: &[u8]) -> Probe {
+    // Both start lines begin with an upper-case letter (a method, or `SIP/2.0`).
+    if b.first().is_some_and(|c| !c.is_ascii_uppercase()) {
+        return No;
+    }
     let Some(line) = first_line(b, LINE_MAX) else {
         return sip_partial(b);
     };
@@ -1076,6 +1080,15 @@ fn reply<'a>(resp: &'a [u8], code: &[u8]) -> Result<&'a [u8], Probe> {
 
 /// Whether the client's first line (once there) starts with one of `verbs`; `Maybe` until it is there.
 fn client_verb(orig: &[u8], verbs: &[&[u8]]) -> Probe {
+    // Only a start that is, or may still become, one of the verbs can make a line that starts with
+    // one: most first bytes are ruled out before the line's end is looked for.
+    let may_be = |verb: &&[u8]| {
+        starts_with_ignore_case(orig, verb)
+            || (orig.len() < verb.len() && starts_with_ignore_case(verb, orig))
+    };
+    if !verbs.iter().any(may_be) {
+        return No;
+    }
     match first_line(orig, LINE_MAX) {
         Some(line) => Probe::from_bool(verb_in(line, verbs)),
         None => partial_verb(orig, verbs),

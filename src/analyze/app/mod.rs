@@ -3,9 +3,9 @@
 //! detection does; never from the port alone), and the logs of the protocols it parses: DNS,
 //! TLS, QUIC, HTTP and SSH ([`logs`]).
 //!
-//! Workers copy the first payloads of each flow direction in their batch, and any later one
-//! that starts a DNS, QUIC or HTTP message ([`Payloads`]); the shard that holds the flow hands
-//! them, in record order, to the flow's [`Session`], which puts TCP segments back in order
+//! Each packet's flow event carries where its payload lies ([`PayloadRef`]); the shard that
+//! holds the flow hands the payloads, in record order, to the flow's [`Session`] while it
+//! updates the flow, until the flow is done; the session puts TCP segments back in order
 //! ([`stream`]), detects the service and parses. A session that has nothing more to learn is
 //! dropped, its services kept in the flow's partial; the others are finished with their flow
 //! (finished early beyond the flow limit, or at the end of the run), writing their last rows.
@@ -25,11 +25,11 @@ mod stream;
 mod tls;
 
 pub use logs::{Cell, Log, LogRow};
-pub use payloads::{PayloadEvent, Payloads};
+pub use payloads::{PayloadRef, Payloads, Reassembled, ShardBytes};
 pub use service::{Service, Services};
 
 use super::flow_record::{originator, FlowId};
-use super::flows::{FlowKey, FlowPartial};
+use super::flows::{FlowEvent, FlowKey, FlowPartial, Segment};
 use super::shards::Table;
 use crate::decode::ip_proto;
 use crate::wire;
@@ -158,10 +158,10 @@ impl Session {
         (flow, streams)
     }
 
-    /// Reads one payload of flow `key`, whose partial is `p`.
+    /// Reads the payload `data` of packet `e` of flow `key`, whose partial is `p`.
     fn add(
         &mut self,
-        e: &PayloadEvent,
+        e: &Segment,
         data: &[u8],
         key: &FlowKey,
         p: &FlowPartial,
@@ -172,7 +172,7 @@ impl Session {
         let (mut flow, streams) = self.parsing(key, p, rows);
         match streams {
             None => flow.datagram(e.ts, dir, data),
-            Some(streams) => streams[dir].add(e.seq, e.len, data, &mut |piece| {
+            Some(streams) => streams[dir].add(e.tcp_seq, e.payload_len, data, &mut |piece| {
                 flow.segment(e.ts, dir, piece)
             }),
         }
@@ -210,7 +210,7 @@ impl Parsing<'_, '_> {
         match std::mem::replace(self.state, State::Done) {
             State::Dns(d) => d.finish(&mut self.emit),
             State::Tls(t) => {
-                if t.has_client_hello() {
+                if t.has_hello() {
                     self.services.insert(Service::Ssl);
                 }
                 t.finish(&mut self.emit);
@@ -313,6 +313,14 @@ impl Parsing<'_, '_> {
             State::Done => return,
             State::Detect { heads, first } => {
                 if let (Piece::Data(b), None) = (piece, *first) {
+                    if let Some(n) = wire::proxy::header_len(b) {
+                        // A load balancer's PROXY header: the client's own bytes follow it.
+                        let rest = &b[n..];
+                        if !rest.is_empty() {
+                            self.segment(ts, dir, Piece::Data(rest));
+                        }
+                        return;
+                    }
                     // The first bytes of the connection: most tell their protocol alone, and
                     // are read in place.
                     let mut alone: [&[u8]; 2] = [&[], &[]];
@@ -320,6 +328,13 @@ impl Parsing<'_, '_> {
                     if let Detection::Found(found) = detect_tcp(self.key, self.p, &alone) {
                         *self.state = self.start(found);
                         return self.segment(ts, dir, piece);
+                    }
+                    if b.len() <= DETECT_BYTES {
+                        // The head is these bytes, just looked at: the other direction's
+                        // first bytes are needed before more can be told.
+                        heads[dir].extend_from_slice(b);
+                        *first = Some(dir);
+                        return;
                     }
                 }
                 if let Piece::Data(b) = piece {
@@ -340,7 +355,7 @@ impl Parsing<'_, '_> {
             }
             State::Tls(t) => {
                 let more = t.piece(dir, piece);
-                if t.has_client_hello() {
+                if t.has_hello() {
                     self.services.insert(Service::Ssl);
                 }
                 more
@@ -428,6 +443,10 @@ impl Parsing<'_, '_> {
         let (o, _) = originator(self.key, self.p);
         match found {
             Detected::Tls => State::Tls(Box::new(tls::TlsFlow::new(self.first_ts))),
+            Detected::TlsRecords => {
+                self.services.insert(Service::Ssl);
+                State::Tls(Box::new(tls::TlsFlow::new(self.first_ts)))
+            }
             Detected::Ssh => {
                 self.services.insert(Service::Ssh);
                 State::Ssh(Box::new(ssh::SshFlow::new(self.first_ts, o)))
@@ -504,8 +523,12 @@ fn is_dns(data: &[u8], strict: bool) -> bool {
 /// What a TCP connection's first bytes are.
 enum Detected {
     Tls,
+    /// TLS by the shape of its records, without a ClientHello to start with.
+    TlsRecords,
     Ssh,
-    Http { client: usize },
+    Http {
+        client: usize,
+    },
     Dns,
     Other(Service),
 }
@@ -546,8 +569,18 @@ fn detect_tcp(key: &FlowKey, p: &FlowPartial, heads: &[&[u8]; 2]) -> Detection {
     if wire::http::looks_like_response(resp) {
         return Found(Detected::Http { client: o });
     }
+    // A handshake record first in a direction without a ClientHello: a server that speaks
+    // first, or a capture that missed the client's side; TLS by its records, and its
+    // handshake is read.
+    if heads
+        .iter()
+        .any(|h| h.first() == Some(&22) && wire::tls::looks_like_record(h))
+    {
+        return Found(Detected::TlsRecords);
+    }
     if wire::tls::looks_like_record(resp) && heads[o].is_empty() {
-        return Found(Detected::Tls);
+        // Another record (an alert, application data): a connection seen after its handshake.
+        return Found(Detected::Other(Service::Ssl));
     }
     // A connection seen after its handshake: records only, on both sides that sent.
     let mut sent = heads.iter().filter(|h| !h.is_empty()).peekable();
@@ -574,67 +607,96 @@ fn detect_tcp(key: &FlowKey, p: &FlowPartial, heads: &[&[u8]; 2]) -> Detection {
     }
 }
 
-/// Applies one shard's payload events: each flow's session reads its payloads, in order. The
-/// flows must be in `flows` already (the batch's flow events were applied first).
-pub(super) fn apply_payloads(
-    flows: &mut Table<FlowKey, FlowPartial>,
-    sessions: &mut Table<FlowKey, Option<Box<Session>>>,
-    events: &[PayloadEvent],
-    bytes: &[u8],
+/// The sessions of one shard's flows, each found by the index its flow's partial holds
+/// ([`FlowPartial::session`]): the merge reaches a flow's session through the flow it is
+/// updating, with no lookup of its own.
+#[derive(Debug, Default)]
+pub struct Sessions {
+    slots: Vec<Option<Session>>,
+    free: Vec<u32>,
+}
+
+impl Sessions {
+    /// Adds `session`; returns the id its flow keeps (never 0).
+    fn insert(&mut self, session: Session) -> u32 {
+        match self.free.pop() {
+            Some(id) => {
+                self.slots[id as usize - 1] = Some(session);
+                id
+            }
+            None => {
+                self.slots.push(Some(session));
+                self.slots.len() as u32
+            }
+        }
+    }
+
+    fn get_mut(&mut self, id: u32) -> Option<&mut Session> {
+        self.slots.get_mut((id as usize).checked_sub(1)?)?.as_mut()
+    }
+
+    /// Takes out the session `id`, freeing its place.
+    fn take(&mut self, id: u32) -> Option<Session> {
+        let session = self.slots.get_mut((id as usize).checked_sub(1)?)?.take()?;
+        self.free.push(id);
+        Some(session)
+    }
+
+    /// Sessions held.
+    pub fn len(&self) -> usize {
+        self.slots.len() - self.free.len()
+    }
+
+    /// Whether none is held.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Reads the payload `data` of flow event `e` into the session of its flow, whose partial `p`
+/// the event has just updated; starts the session at the flow's first payload, and ends it
+/// once it has nothing more to learn.
+#[inline]
+pub(super) fn read_payload(
+    sessions: &mut Sessions,
+    p: &mut FlowPartial,
+    e: &FlowEvent,
+    data: &[u8],
     rows: &mut Vec<LogRow>,
 ) {
-    for e in events {
-        let Some(p) = flows.get_mut(e.hash, &e.key) else {
-            continue;
-        };
-        if p.app_done() {
-            continue;
+    if p.app_done() || data.is_empty() {
+        return;
+    }
+    if p.session == 0 {
+        p.session = sessions.insert(Session::new(e.segment.ts, e.key.proto == ip_proto::TCP));
+    }
+    let id = p.session;
+    let Some(session) = sessions.get_mut(id) else {
+        return;
+    };
+    session.add(&e.segment, data, &e.key, p, rows);
+    p.services = p.services.union(session.services);
+    if session.done() {
+        if let Some(s) = sessions.take(id) {
+            p.services = p.services.union(s.finish(&e.key, p, rows));
         }
-        let slot = match sessions.get_mut(e.hash, &e.key) {
-            Some(slot) => slot,
-            None => {
-                sessions.insert_new(
-                    e.hash,
-                    e.key,
-                    Some(Box::new(Session::new(e.ts, e.key.proto == ip_proto::TCP))),
-                );
-                match sessions.get_mut(e.hash, &e.key) {
-                    Some(slot) => slot,
-                    None => continue,
-                }
-            }
-        };
-        let Some(session) = slot.as_mut() else {
-            continue;
-        };
-        session.add(e, e.data(bytes), &e.key, p, rows);
-        p.services = p.services.union(session.services);
-        if session.done() {
-            if let Some(s) = slot.take() {
-                p.services = p.services.union(s.finish(&e.key, p, rows));
-            }
-            p.set_app_done();
-        }
+        p.session = 0;
+        p.set_app_done();
     }
 }
 
 /// Finishes the sessions of `finished` flows (taken out of the flow table), setting their
-/// services, and takes them out of `sessions`.
+/// services.
 pub(super) fn finish_flows(
     finished: &mut [(FlowKey, FlowPartial)],
-    sessions: &mut Table<FlowKey, Option<Box<Session>>>,
+    sessions: &mut Sessions,
     rows: &mut Vec<LogRow>,
 ) {
-    if sessions.is_empty() || finished.is_empty() {
+    if sessions.is_empty() {
         return;
     }
-    let keys: rustc_hash::FxHashSet<FlowKey> = finished.iter().map(|(k, _)| *k).collect();
-    let mut taken: rustc_hash::FxHashMap<FlowKey, Option<Box<Session>>> = sessions
-        .extract_if(|k, _| keys.contains(k))
-        .into_iter()
-        .collect();
     for (key, p) in finished.iter_mut() {
-        if let Some(Some(s)) = taken.remove(key) {
+        if let Some(s) = sessions.take(std::mem::take(&mut p.session)) {
             p.services = p.services.union(s.finish(key, p, rows));
         }
     }
@@ -643,15 +705,15 @@ pub(super) fn finish_flows(
 /// Finishes every session of the flows still open, at the end of the run.
 pub(super) fn finish_all(
     flows: &mut Table<FlowKey, FlowPartial>,
-    sessions: &mut Table<FlowKey, Option<Box<Session>>>,
+    sessions: &mut Sessions,
     rows: &mut Vec<LogRow>,
 ) {
-    for (key, slot) in sessions.drain() {
-        let Some(s) = slot else { continue };
-        let hash = super::shards::hash_of(&key);
-        if let Some(p) = flows.get_mut(hash, &key) {
-            let services = s.finish(&key, p, rows);
-            p.services = p.services.union(services);
+    if sessions.is_empty() {
+        return;
+    }
+    for (key, p) in flows.iter_mut() {
+        if let Some(s) = sessions.take(std::mem::take(&mut p.session)) {
+            p.services = p.services.union(s.finish(key, p, rows));
         }
     }
 }

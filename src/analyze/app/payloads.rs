@@ -1,61 +1,78 @@
-//! A batch's TCP and UDP payloads for the application layer, by shard, for the shard that
-//! holds the flow. Every payload is kept, whatever the batch: what a session reads must not
+//! Where a flow event's payload lies, for the application layer. Every TCP and UDP payload
+//! travels with its packet's flow event, whatever the batch: what a session reads must not
 //! depend on where batches begin (the session, which knows what it still needs, drops the
-//! rest). Where the batch was read from a buffer that outlives its merge (a mapped file), the
-//! payloads are where they lie in it; otherwise they are copied.
+//! rest), and the merge finds the session through the flow it is already updating. Where the
+//! batch was read from a buffer that outlives its merge (a mapped file), the payloads are where
+//! they lie in it; otherwise they are copied, by shard.
 
-use crate::analyze::flows::FlowKey;
-use crate::analyze::shards::{shard_of, SHARDS};
-use crate::analyze::tables::KeyedFlow;
+use crate::analyze::shards::SHARDS;
 use crate::decode::{ip_proto, Flow};
 
 /// Bytes of one payload copied at most: enough for a TLS record of a ClientHello or an HTTP head
 /// in one segment; the rest is known by its length.
 pub const MAX_COPY: usize = 4096;
 
-/// One payload of a flow.
-#[derive(Debug, Clone, Copy)]
-pub struct PayloadEvent {
-    /// The hash of `key`.
-    pub hash: u64,
-    /// The flow.
-    pub key: FlowKey,
-    /// Capture time.
-    pub ts: i64,
-    /// TCP sequence number of the first payload byte.
-    pub seq: u32,
-    /// Payload length by the headers.
-    pub len: u32,
-    /// Where the bytes are: in the shard's byte list, or in the source buffer.
-    pub at: u64,
+/// `PayloadRef::at` points into the datagrams reassembled during the merge.
+const REASSEMBLED: u64 = 1 << 63;
+
+/// The kept bytes of one packet's payload: none when `kept` is 0.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PayloadRef {
+    /// Offset in the source buffer, the shard's copied bytes or (with the top bit) the shard's
+    /// reassembled datagrams.
+    at: u64,
     /// Bytes kept (the captured part of the payload, at most [`MAX_COPY`]).
-    pub copied: u32,
-    /// TCP flags.
-    pub tcp_flags: u16,
-    /// Direction (0: lo to hi).
-    pub dir: u8,
+    pub kept: u32,
 }
 
-impl PayloadEvent {
-    /// The kept bytes, out of `bytes` ([`Payloads::bytes_of`] the event's shard).
+impl PayloadRef {
+    /// The kept bytes, out of the bytes of the event's batch and shard.
     #[inline]
-    pub fn data<'a>(&self, bytes: &'a [u8]) -> &'a [u8] {
-        let Ok(start) = usize::try_from(self.at) else {
+    pub fn data<'a>(&self, bytes: ShardBytes<'a>) -> &'a [u8] {
+        let (from, at) = if self.at & REASSEMBLED != 0 {
+            (bytes.reassembled, self.at & !REASSEMBLED)
+        } else {
+            (bytes.batch, self.at)
+        };
+        let Ok(start) = usize::try_from(at) else {
             return &[];
         };
-        bytes
-            .get(start..start + self.copied as usize)
+        from.get(start..start + self.kept as usize)
             .unwrap_or_default()
     }
 }
 
-/// A batch's payloads, by shard, each list in record order.
+/// The bytes a shard's payload references point into.
+#[derive(Debug, Clone, Copy)]
+pub struct ShardBytes<'a> {
+    /// The batch's: its source buffer when borrowed, else the shard's copies.
+    pub batch: &'a [u8],
+    /// Payloads of datagrams reassembled from fragments during the merge.
+    pub reassembled: &'a [u8],
+}
+
+/// The captured payload of `flow`, whose frame's captured bytes are `frame`: empty unless TCP or
+/// UDP.
+#[inline]
+fn captured<'a>(flow: &Flow, frame: &'a [u8]) -> &'a [u8] {
+    if flow.payload_len == 0
+        || !flow.has_transport
+        || !matches!(flow.ip_proto, ip_proto::TCP | ip_proto::UDP)
+    {
+        return &[];
+    }
+    let Some(captured) = frame.get(flow.payload_at as usize..) else {
+        return &[];
+    };
+    let captured = &captured[..captured.len().min(flow.payload_len as usize)];
+    &captured[..captured.len().min(MAX_COPY)]
+}
+
+/// A batch's payload bytes, by shard, where they are not borrowed from the source.
 #[derive(Debug, Clone)]
 pub struct Payloads {
-    /// Events, indexed by shard.
-    pub lists: [Vec<PayloadEvent>; SHARDS],
     /// The copied bytes of each shard's events.
-    pub bytes: [Vec<u8>; SHARDS],
+    bytes: [Vec<u8>; SHARDS],
     /// Events point into the source buffer instead of `bytes`.
     borrowed: bool,
 }
@@ -63,7 +80,6 @@ pub struct Payloads {
 impl Default for Payloads {
     fn default() -> Self {
         Payloads {
-            lists: std::array::from_fn(|_| Vec::new()),
             bytes: std::array::from_fn(|_| Vec::new()),
             borrowed: false,
         }
@@ -87,66 +103,74 @@ impl Payloads {
         }
     }
 
-    /// Keeps the payload of `flow` (keyed as `keyed`), whose frame's captured bytes are `frame`,
-    /// at `frame_at` in the batch's source buffer, seen at `ts`.
+    /// Keeps the payload of `flow` (of `shard`), whose frame's captured bytes are `frame`, at
+    /// `frame_at` in the batch's source buffer.
     #[inline]
-    pub(crate) fn push(
+    pub(crate) fn keep(
         &mut self,
         flow: &Flow,
-        keyed: KeyedFlow,
+        shard: usize,
         frame: &[u8],
         frame_at: usize,
-        ts: i64,
-    ) {
-        if flow.payload_len == 0
-            || !flow.has_transport
-            || !matches!(flow.ip_proto, ip_proto::TCP | ip_proto::UDP)
-        {
-            return;
+    ) -> PayloadRef {
+        let kept = captured(flow, frame);
+        if kept.is_empty() {
+            return PayloadRef::default();
         }
-        let Some(captured) = frame.get(flow.payload_at as usize..) else {
-            return;
-        };
-        let captured = &captured[..captured.len().min(flow.payload_len as usize)];
-        if captured.is_empty() {
-            return;
-        }
-        let KeyedFlow { key, dir, hash } = keyed;
-        let shard = shard_of(hash);
-        let copied = &captured[..captured.len().min(MAX_COPY)];
         let at = if self.borrowed {
             (frame_at + flow.payload_at as usize) as u64
         } else {
             let bytes = &mut self.bytes[shard];
             let at = bytes.len() as u64;
-            bytes.extend_from_slice(copied);
+            bytes.extend_from_slice(kept);
             at
         };
-        self.lists[shard].push(PayloadEvent {
-            hash,
-            key,
-            ts,
-            seq: flow.tcp_seq,
-            len: flow.payload_len,
+        PayloadRef {
             at,
-            copied: copied.len() as u32,
-            tcp_flags: flow.tcp_flags,
-            dir: dir as u8,
-        });
-    }
-
-    /// Whether nothing was kept.
-    pub fn is_empty(&self) -> bool {
-        self.lists.iter().all(Vec::is_empty)
-    }
-
-    /// Empties the lists, keeping their memory.
-    pub fn clear(&mut self) {
-        for list in &mut self.lists {
-            list.clear();
+            kept: kept.len() as u32,
         }
+    }
+
+    /// Empties the byte lists, keeping their memory.
+    pub fn clear(&mut self) {
         for bytes in &mut self.bytes {
             bytes.clear();
         }
+    }
+}
+
+/// Payloads of datagrams the merge reassembled from fragments, by shard.
+#[derive(Debug, Clone)]
+pub struct Reassembled {
+    bytes: [Vec<u8>; SHARDS],
+}
+
+impl Default for Reassembled {
+    fn default() -> Self {
+        Reassembled {
+            bytes: std::array::from_fn(|_| Vec::new()),
+        }
+    }
+}
+
+impl Reassembled {
+    /// Keeps the payload of `flow` (of `shard`), decoded from the reassembled `datagram`.
+    pub(crate) fn keep(&mut self, flow: &Flow, shard: usize, datagram: &[u8]) -> PayloadRef {
+        let kept = captured(flow, datagram);
+        if kept.is_empty() {
+            return PayloadRef::default();
+        }
+        let bytes = &mut self.bytes[shard];
+        let at = bytes.len() as u64 | REASSEMBLED;
+        bytes.extend_from_slice(kept);
+        PayloadRef {
+            at,
+            kept: kept.len() as u32,
+        }
+    }
+
+    /// The bytes of `shard`.
+    pub fn of(&self, shard: usize) -> &[u8] {
+        &self.bytes[shard]
     }
 }

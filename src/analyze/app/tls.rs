@@ -92,18 +92,20 @@ impl TlsFlow {
         (self.client_hello.is_some() && self.established()) || exhausted
     }
 
-    /// Whether a ClientHello was read.
-    pub fn has_client_hello(&self) -> bool {
-        self.client_hello.is_some()
+    /// Whether a ClientHello or a ServerHello was read: the connection speaks TLS.
+    pub fn has_hello(&self) -> bool {
+        self.client_hello.is_some() || self.server_hello.is_some()
     }
 
-    /// Writes the connection's row, when it had a ClientHello (as Zeek's ssl.log, one a
-    /// connection).
+    /// Writes the connection's row, when it had a ClientHello or a ServerHello (as Zeek's
+    /// ssl.log, one a connection; with only the server's side captured, the client's columns
+    /// are empty).
     pub fn finish(self, emit: &mut Emit<'_>) {
         let established = self.established();
-        let Some(ch) = self.client_hello else {
+        if !self.has_hello() {
             return;
-        };
+        }
+        let ch = self.client_hello.as_deref();
         let sh = self.server_hello.as_deref();
         let version = sh.map(|s| s.selected_version.unwrap_or(s.legacy_version));
         let cells = vec![
@@ -112,13 +114,13 @@ impl TlsFlow {
                 tls::cipher_name(s.cipher_suite)
                     .map_or_else(|| format!("unknown-{}", s.cipher_suite), str::to_string)
             })),
-            Cell::text(ch.server_name.clone()),
+            Cell::text(ch.and_then(|c| c.server_name.clone())),
             Cell::text(sh.and_then(|s| s.alpn.clone())),
-            Cell::text(Some(tls::version_name(ch.legacy_version))),
-            Cell::List(ch.alpn.clone()),
-            Cell::Text(tls::ja3(&ch)),
+            Cell::text(ch.map(|c| tls::version_name(c.legacy_version))),
+            Cell::List(ch.map(|c| c.alpn.clone()).unwrap_or_default()),
+            Cell::text(ch.map(tls::ja3)),
             Cell::text(sh.map(tls::ja3s)),
-            Cell::Text(tls::ja4(&ch, Transport::Tcp)),
+            Cell::text(ch.map(|c| tls::ja4(c, Transport::Tcp))),
             Cell::Bool(established),
         ];
         emit.row((Log::Tls, self.ts, cells));
