@@ -105,6 +105,44 @@ pub(super) fn app_traffic(seed: u64) -> io::Result<Vec<SampleFrame>> {
         ];
         tcp_exchange(s, 8443, &messages, 1448)
     })?;
+    // TLS 1.2 behind a load balancer: a PROXY v1 header before the ClientHello.
+    session(&mut rng, &mut out, client, web, &mut ts, &|s| {
+        let hello = client_hello(s.rng, "lb.example.com", &["http/1.1"], false, false);
+        let first = [
+            b"PROXY TCP4 198.51.100.7 203.0.113.80 40222 443\r\n".to_vec(),
+            record(22, &hello),
+        ]
+        .concat();
+        let messages = [
+            (true, first),
+            (false, record(22, &server_hello(s.rng, 0xc02f, false))),
+        ];
+        tcp_exchange(s, 443, &messages, 1448)
+    })?;
+    // A TLS server's side only, captured after the client's SYN and ClientHello went by.
+    session(&mut rng, &mut out, client, web, &mut ts, &|s| {
+        let ports = (s.rng.range(32768, 61000) as u16, 443);
+        let (c, v) = (s.rng.next_u64() as u32, s.rng.next_u64() as u32);
+        let server = record(
+            22,
+            &[
+                server_hello(s.rng, 0xc030, false),
+                handshake(11, &[0u8; 600]),
+                handshake(14, &[]),
+            ]
+            .concat(),
+        );
+        s.tcp(false, ports, v, Some(c), "P", &server)?;
+        s.wait(20_000, 40_000);
+        s.tcp(
+            false,
+            ports,
+            v.wrapping_add(server.len() as u32),
+            Some(c.wrapping_add(120)),
+            "P",
+            &record(20, &[1]),
+        )
+    })?;
     // QUIC v1: the client's Initial, padded to 1,200 bytes.
     session(&mut rng, &mut out, client, web, &mut ts, &|s| {
         let hello = client_hello(s.rng, "quic.example.org", &["h3"], true, false);
