@@ -22,7 +22,7 @@ use super::interarrival::InterArrival;
 use super::packets::PacketColumns;
 use super::pairs::{add_endpoints, ConvEvent, ConvKey, ConvStats, EndpointStats};
 use super::shards::{ShardedEvents, Shards, SHARDS};
-use super::tables::{self, push_conversation, push_flow, Overflow, Sessions};
+use super::tables::{self, attach_payload, push_conversation, push_flow, Overflow, Sessions};
 use crate::decode::{ip_proto, Addr, Flow, Frame, Proto};
 use crate::read::Record;
 use crate::store::{ConvArchive, FlowArchive, FlowTable, LogArchive};
@@ -550,10 +550,7 @@ impl Aggregate {
         for flow in inside.flows() {
             let shard = push_flow(flows, flow, last.ts, last.frame_len);
             if let Some(shard) = shard.filter(|_| self.app) {
-                let kept = reassembled.keep(flow, shard, payload);
-                if let Some(e) = flows.lists[shard].last_mut() {
-                    e.payload = kept;
-                }
+                attach_payload(flows, shard, reassembled.keep(flow, shard, payload));
             }
         }
     }

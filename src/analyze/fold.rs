@@ -6,6 +6,7 @@ use super::aggregate::{Aggregate, BatchBuffers, Context, Limits};
 use super::file_report::{FileReport, LinkTypeCount};
 use super::packets::PacketSink;
 use super::reassembly::Piece;
+use super::tables::attach_payload;
 use crate::decode::{decode_into, Frame};
 use crate::read::{self, Record};
 
@@ -109,12 +110,8 @@ pub(super) fn fold_record(
             let payload = agg
                 .payloads
                 .keep(frame.innermost(), shard, &buf[start..end], start);
-            if payload.kept > 0 {
-                // The innermost flow's event is the last its shard was given.
-                if let Some(e) = agg.flow_events.lists[shard].last_mut() {
-                    e.payload = payload;
-                }
-            }
+            // The innermost flow's event is the last its shard was given.
+            attach_payload(&mut agg.flow_events, shard, payload);
         }
     }
     if let Some(info) = &frame.fragment {

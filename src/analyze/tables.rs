@@ -164,6 +164,21 @@ pub(super) fn push_conversation(
     events.push(shard_of(hash), event);
 }
 
+/// Gives the event `push_flow` last queued for `shard` its payload's bytes.
+#[inline]
+pub(super) fn attach_payload(
+    events: &mut ShardedEvents<FlowEvent>,
+    shard: usize,
+    payload: PayloadRef,
+) {
+    if payload.kept == 0 {
+        return;
+    }
+    if let Some(e) = events.lists[shard].last_mut() {
+        e.payload = payload;
+    }
+}
+
 /// Queues one packet of `flow`'s flow, when it has one; returns the shard its event went
 /// to.
 #[inline]

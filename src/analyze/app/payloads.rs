@@ -68,6 +68,16 @@ fn captured<'a>(flow: &Flow, frame: &'a [u8]) -> &'a [u8] {
     &captured[..captured.len().min(MAX_COPY)]
 }
 
+/// Appends `kept` to `bytes`; the reference to it carries `tag` in its offset's top bit.
+fn copy(bytes: &mut Vec<u8>, kept: &[u8], tag: u64) -> PayloadRef {
+    let at = bytes.len() as u64 | tag;
+    bytes.extend_from_slice(kept);
+    PayloadRef {
+        at,
+        kept: kept.len() as u32,
+    }
+}
+
 /// A batch's payload bytes, by shard, where they are not borrowed from the source.
 #[derive(Debug, Clone)]
 pub struct Payloads {
@@ -117,16 +127,11 @@ impl Payloads {
         if kept.is_empty() {
             return PayloadRef::default();
         }
-        let at = if self.borrowed {
-            (frame_at + flow.payload_at as usize) as u64
-        } else {
-            let bytes = &mut self.bytes[shard];
-            let at = bytes.len() as u64;
-            bytes.extend_from_slice(kept);
-            at
-        };
+        if !self.borrowed {
+            return copy(&mut self.bytes[shard], kept, 0);
+        }
         PayloadRef {
-            at,
+            at: (frame_at + flow.payload_at as usize) as u64,
             kept: kept.len() as u32,
         }
     }
@@ -160,13 +165,7 @@ impl Reassembled {
         if kept.is_empty() {
             return PayloadRef::default();
         }
-        let bytes = &mut self.bytes[shard];
-        let at = bytes.len() as u64 | REASSEMBLED;
-        bytes.extend_from_slice(kept);
-        PayloadRef {
-            at,
-            kept: kept.len() as u32,
-        }
+        copy(&mut self.bytes[shard], kept, REASSEMBLED)
     }
 
     /// The bytes of `shard`.
