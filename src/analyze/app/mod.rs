@@ -132,6 +132,7 @@ impl Session {
         key: &'a FlowKey,
         p: &'a FlowPartial,
         rows: &'a mut Vec<LogRow>,
+        spare: &'a mut SpareHeads,
     ) -> (Parsing<'a, 'a>, &'a mut Option<Box<[Stream; 2]>>) {
         let Session {
             ts: first_ts,
@@ -148,6 +149,7 @@ impl Session {
             p,
             first_ts: *first_ts,
             payloads: *payloads,
+            spare,
             emit: Emit {
                 rows,
                 key,
@@ -166,10 +168,11 @@ impl Session {
         key: &FlowKey,
         p: &FlowPartial,
         rows: &mut Vec<LogRow>,
+        spare: &mut SpareHeads,
     ) {
         let dir = usize::from(e.dir);
         self.payloads[dir] = self.payloads[dir].saturating_add(1);
-        let (mut flow, streams) = self.parsing(key, p, rows);
+        let (mut flow, streams) = self.parsing(key, p, rows, spare);
         match streams {
             None => flow.datagram(e.ts, dir, data),
             Some(streams) => streams[dir].add(e.tcp_seq, e.payload_len, data, &mut |piece| {
@@ -179,8 +182,14 @@ impl Session {
     }
 
     /// Ends the session: what it holds becomes rows; returns the services found.
-    fn finish(mut self, key: &FlowKey, p: &FlowPartial, rows: &mut Vec<LogRow>) -> Services {
-        let (mut flow, streams) = self.parsing(key, p, rows);
+    fn finish(
+        mut self,
+        key: &FlowKey,
+        p: &FlowPartial,
+        rows: &mut Vec<LogRow>,
+        spare: &mut SpareHeads,
+    ) -> Services {
+        let (mut flow, streams) = self.parsing(key, p, rows, spare);
         if let Some(streams) = streams.as_mut() {
             for (dir, stream) in streams.iter_mut().enumerate() {
                 stream.flush(&mut |piece| flow.segment(p.last_ts, dir, piece));
@@ -201,7 +210,31 @@ struct Parsing<'a, 'r> {
     first_ts: i64,
     /// Payloads read per direction.
     payloads: [u16; 2],
+    spare: &'a mut SpareHeads,
     emit: Emit<'r>,
+}
+
+/// Detection heads that are done with, kept for the next sessions: most are a first segment,
+/// too large for the allocator's fast path.
+#[derive(Debug, Default)]
+pub struct SpareHeads(Vec<Vec<u8>>);
+
+impl SpareHeads {
+    /// Heads kept at most.
+    const MAX: usize = 64;
+
+    fn take(&mut self) -> Vec<u8> {
+        self.0.pop().unwrap_or_default()
+    }
+
+    fn give(&mut self, heads: [Vec<u8>; 2]) {
+        for mut head in heads {
+            if head.capacity() > 0 && self.0.len() < Self::MAX {
+                head.clear();
+                self.0.push(head);
+            }
+        }
+    }
 }
 
 impl Parsing<'_, '_> {
@@ -321,28 +354,18 @@ impl Parsing<'_, '_> {
                         }
                         return;
                     }
-                    // The first bytes of the connection: most tell their protocol alone, and
-                    // are read in place.
-                    let mut alone: [&[u8]; 2] = [&[], &[]];
-                    alone[dir] = b;
-                    if let Detection::Found(found) = detect_tcp(self.key, self.p, &alone) {
-                        *self.state = self.start(found);
-                        return self.segment(ts, dir, piece);
-                    }
-                    if b.len() <= DETECT_BYTES {
-                        // The head is these bytes, just looked at: the other direction's
-                        // first bytes are needed before more can be told.
-                        heads[dir].extend_from_slice(b);
-                        *first = Some(dir);
-                        return;
-                    }
                 }
                 if let Piece::Data(b) = piece {
+                    if heads[dir].is_empty() {
+                        // A direction's first bytes are read in place, beside what the other
+                        // has sent: most tell their protocol, and then nothing is copied.
+                        return self.detect_first(ts, dir, b);
+                    }
                     let head = &mut heads[dir];
                     let room = DETECT_BYTES.saturating_sub(head.len());
                     head.extend_from_slice(&b[..b.len().min(room)]);
-                    first.get_or_insert(dir);
                 }
+                first.get_or_insert(dir);
                 let heads = std::mem::take(heads);
                 let first = first.unwrap_or(dir);
                 return self.detect(ts, dir, piece, heads, first);
@@ -403,12 +426,54 @@ impl Parsing<'_, '_> {
         }
     }
 
+    /// Looks for the service in `b`, the first bytes of direction `dir`, and what the other
+    /// direction has sent; keeps the start of `b` when that cannot tell yet.
+    fn detect_first(&mut self, ts: i64, dir: usize, b: &[u8]) {
+        let State::Detect { heads, first } = self.state else {
+            return;
+        };
+        let mut view: [&[u8]; 2] = [&heads[0], &heads[1]];
+        view[dir] = b;
+        match detect_tcp(self.key, self.p, &view) {
+            Detection::Found(found) => {
+                let heads = std::mem::take(heads);
+                *self.state = self.start(found);
+                if !heads[1 - dir].is_empty() {
+                    self.segment(ts, 1 - dir, Piece::Data(&heads[1 - dir]));
+                }
+                self.segment(ts, dir, Piece::Data(b));
+                self.spare.give(heads);
+            }
+            Detection::Never => self.end_detection(),
+            Detection::Undecided => {
+                if heads[dir].capacity() == 0 {
+                    heads[dir] = self.spare.take();
+                }
+                heads[dir].extend_from_slice(&b[..b.len().min(DETECT_BYTES)]);
+                first.get_or_insert(dir);
+                let spent = (0..2)
+                    .all(|d| heads[d].len() >= DETECT_BYTES || self.payloads[d] >= DETECT_PAYLOADS);
+                if spent {
+                    self.end_detection();
+                }
+            }
+        }
+    }
+
+    /// Ends a detection that found nothing, keeping its heads for other sessions.
+    fn end_detection(&mut self) {
+        if let State::Detect { heads, .. } = std::mem::replace(self.state, State::Done) {
+            self.spare.give(heads);
+        }
+    }
+
     /// Looks for the service in the heads; once found, the parser reads them.
     fn detect(&mut self, ts: i64, dir: usize, piece: Piece<'_>, heads: [Vec<u8>; 2], first: usize) {
         let found = match detect_tcp(self.key, self.p, &[&heads[0], &heads[1]]) {
             Detection::Found(found) => Some(found),
             Detection::Never => {
                 *self.state = State::Done;
+                self.spare.give(heads);
                 return;
             }
             Detection::Undecided => None,
@@ -418,6 +483,7 @@ impl Parsing<'_, '_> {
                 .all(|d| heads[d].len() >= DETECT_BYTES || self.payloads[d] >= DETECT_PAYLOADS);
             let blind = matches!(piece, Piece::Gap(_)) && heads[dir].is_empty();
             *self.state = if spent || blind {
+                self.spare.give(heads);
                 State::Done
             } else {
                 State::Detect {
@@ -436,6 +502,7 @@ impl Parsing<'_, '_> {
         if let Piece::Gap(n) = piece {
             self.segment(ts, dir, Piece::Gap(n));
         }
+        self.spare.give(heads);
     }
 
     /// The state that parses what was detected.
@@ -614,6 +681,7 @@ fn detect_tcp(key: &FlowKey, p: &FlowPartial, heads: &[&[u8]; 2]) -> Detection {
 pub struct Sessions {
     slots: Vec<Option<Session>>,
     free: Vec<u32>,
+    spare: SpareHeads,
 }
 
 impl Sessions {
@@ -631,8 +699,13 @@ impl Sessions {
         }
     }
 
-    fn get_mut(&mut self, id: u32) -> Option<&mut Session> {
-        self.slots.get_mut((id as usize).checked_sub(1)?)?.as_mut()
+    /// The session `id`, and the heads sessions share.
+    fn get_mut(&mut self, id: u32) -> Option<(&mut Session, &mut SpareHeads)> {
+        let session = self
+            .slots
+            .get_mut((id as usize).checked_sub(1)?)?
+            .as_mut()?;
+        Some((session, &mut self.spare))
     }
 
     /// Takes out the session `id`, freeing its place.
@@ -671,14 +744,16 @@ pub(super) fn read_payload(
         p.session = sessions.insert(Session::new(e.segment.ts, e.key.proto == ip_proto::TCP));
     }
     let id = p.session;
-    let Some(session) = sessions.get_mut(id) else {
+    let Some((session, spare)) = sessions.get_mut(id) else {
         return;
     };
-    session.add(&e.segment, data, &e.key, p, rows);
+    session.add(&e.segment, data, &e.key, p, rows, spare);
     p.services = p.services.union(session.services);
     if session.done() {
         if let Some(s) = sessions.take(id) {
-            p.services = p.services.union(s.finish(&e.key, p, rows));
+            p.services = p
+                .services
+                .union(s.finish(&e.key, p, rows, &mut sessions.spare));
         }
         p.session = 0;
         p.set_app_done();
@@ -697,7 +772,9 @@ pub(super) fn finish_flows(
     }
     for (key, p) in finished.iter_mut() {
         if let Some(s) = sessions.take(std::mem::take(&mut p.session)) {
-            p.services = p.services.union(s.finish(key, p, rows));
+            p.services = p
+                .services
+                .union(s.finish(key, p, rows, &mut sessions.spare));
         }
     }
 }
@@ -713,7 +790,9 @@ pub(super) fn finish_all(
     }
     for (key, p) in flows.iter_mut() {
         if let Some(s) = sessions.take(std::mem::take(&mut p.session)) {
-            p.services = p.services.union(s.finish(key, p, rows));
+            p.services = p
+                .services
+                .union(s.finish(key, p, rows, &mut sessions.spare));
         }
     }
 }
