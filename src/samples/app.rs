@@ -119,6 +119,17 @@ pub(super) fn app_traffic(seed: u64) -> io::Result<Vec<SampleFrame>> {
         ];
         tcp_exchange(s, 443, &messages, 1448)
     })?;
+    // TLS after cleartext banners (NoMachine's NX protocol on 4000 upgrades so).
+    session(&mut rng, &mut out, client, web, &mut ts, &|s| {
+        let hello = client_hello(s.rng, "nx.example.com", &[], false, false);
+        let messages = [
+            (true, b"NXSH-8.10.1\n".to_vec()),
+            (false, b"NXD-8.10.1\n".to_vec()),
+            (true, record(22, &hello)),
+            (false, record(22, &server_hello(s.rng, 0xc02f, false))),
+        ];
+        tcp_exchange(s, 4000, &messages, 1448)
+    })?;
     // A TLS server's side only, captured after the client's SYN and ClientHello went by.
     session(&mut rng, &mut out, client, web, &mut ts, &|s| {
         let ports = (s.rng.range(32768, 61000) as u16, 443);

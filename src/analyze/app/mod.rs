@@ -361,6 +361,14 @@ impl Parsing<'_, '_> {
                         // has sent: most tell their protocol, and then nothing is copied.
                         return self.detect_first(ts, dir, b);
                     }
+                    if b.first() == Some(&22) && wire::tls::looks_like_client_hello(b) {
+                        // TLS after a cleartext negotiation that asked for it (Gnutella's and
+                        // HTTP's `Upgrade: TLS`, NoMachine's banners): the handshake is read.
+                        let heads = std::mem::take(heads);
+                        self.spare.give(heads);
+                        *self.state = self.start(Detected::Tls);
+                        return self.segment(ts, dir, piece);
+                    }
                     let head = &mut heads[dir];
                     let room = DETECT_BYTES.saturating_sub(head.len());
                     head.extend_from_slice(&b[..b.len().min(room)]);
@@ -460,37 +468,50 @@ impl Parsing<'_, '_> {
         }
     }
 
-    /// Ends a detection that found nothing, keeping its heads for other sessions.
+    /// Ends a detection that found nothing.
     fn end_detection(&mut self) {
         if let State::Detect { heads, .. } = std::mem::replace(self.state, State::Done) {
-            self.spare.give(heads);
+            self.undetected(heads);
         }
+    }
+
+    /// What follows a detection that found nothing in `heads`, which are kept for other
+    /// sessions: a cleartext negotiation may still turn into TLS, so its later pieces are
+    /// watched; other bytes are done with.
+    fn undetected(&mut self, heads: [Vec<u8>; 2]) {
+        if heads.iter().any(|h| looks_like_text(h)) {
+            *self.state = State::Watch {
+                tunnel: false,
+                left: [WATCH_PIECES; 2],
+            };
+        } else {
+            *self.state = State::Done;
+        }
+        self.spare.give(heads);
     }
 
     /// Looks for the service in the heads; once found, the parser reads them.
     fn detect(&mut self, ts: i64, dir: usize, piece: Piece<'_>, heads: [Vec<u8>; 2], first: usize) {
         let found = match detect_tcp(self.key, self.p, &[&heads[0], &heads[1]]) {
             Detection::Found(found) => Some(found),
-            Detection::Never => {
-                *self.state = State::Done;
-                self.spare.give(heads);
-                return;
-            }
+            Detection::Never => return self.undetected(heads),
             Detection::Undecided => None,
         };
         let Some(found) = found else {
             let spent = (0..2)
                 .all(|d| heads[d].len() >= DETECT_BYTES || self.payloads[d] >= DETECT_PAYLOADS);
             let blind = matches!(piece, Piece::Gap(_)) && heads[dir].is_empty();
-            *self.state = if spent || blind {
+            if blind {
+                *self.state = State::Done;
                 self.spare.give(heads);
-                State::Done
+            } else if spent {
+                self.undetected(heads);
             } else {
-                State::Detect {
+                *self.state = State::Detect {
                     heads,
                     first: Some(first),
-                }
-            };
+                };
+            }
             return;
         };
         *self.state = self.start(found);
@@ -550,6 +571,15 @@ impl Parsing<'_, '_> {
             }
         }
     }
+}
+
+/// Whether `head`, the first bytes of a direction, reads as text: a banner or a command line.
+fn looks_like_text(head: &[u8]) -> bool {
+    let start = &head[..head.len().min(32)];
+    start.len() >= 4
+        && start
+            .iter()
+            .all(|&c| c.is_ascii_graphic() || matches!(c, b' ' | b'\t' | b'\r' | b'\n'))
 }
 
 /// Whether `head`, the first bytes of a direction, is a run of TLS records: each header
