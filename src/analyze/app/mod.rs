@@ -41,6 +41,11 @@ const DETECT_BYTES: usize = 2048;
 /// Payloads of each direction looked at before a flow is declared to speak nothing known.
 const DETECT_PAYLOADS: u16 = 8;
 
+/// Datagrams this short (keep-alives such as SIP's `hello`) do not spend the detection budget,
+/// up to this many times it.
+const KEEPALIVE_BYTES: usize = 16;
+const KEEPALIVE_BUDGETS: u16 = 8;
+
 /// Where a session's rows go, made with its flow's identity.
 pub struct Emit<'a> {
     rows: &'a mut Vec<LogRow>,
@@ -72,6 +77,8 @@ enum State {
     Detect {
         heads: [Vec<u8>; 2],
         first: Option<usize>,
+        /// Bytes of each direction past its head, not kept: a gap when the head is replayed.
+        dropped: [u32; 2],
     },
     Dns(dns::DnsFlow),
     Tls(Box<tls::TlsFlow>),
@@ -113,6 +120,7 @@ impl Session {
             state: State::Detect {
                 heads: [Vec::new(), Vec::new()],
                 first: None,
+                dropped: [0; 2],
             },
             payloads: [0; 2],
             services: Services::NONE,
@@ -328,7 +336,9 @@ impl Parsing<'_, '_> {
                 return;
             }
         }
-        if self.payloads.iter().sum::<u16>() >= DETECT_PAYLOADS {
+        let seen = self.payloads.iter().sum::<u16>();
+        let keepalive = data.len() < KEEPALIVE_BYTES && seen < DETECT_PAYLOADS * KEEPALIVE_BUDGETS;
+        if seen >= DETECT_PAYLOADS && !keepalive {
             *self.state = State::Done;
         }
     }
@@ -344,7 +354,11 @@ impl Parsing<'_, '_> {
     fn segment(&mut self, ts: i64, dir: usize, piece: Piece<'_>) {
         let more = match self.state {
             State::Done => return,
-            State::Detect { heads, first } => {
+            State::Detect {
+                heads,
+                first,
+                dropped,
+            } => {
                 if let (Piece::Data(b), None) = (piece, *first) {
                     if let Some(n) = wire::proxy::header_len(b) {
                         // A load balancer's PROXY header: the client's own bytes follow it.
@@ -369,14 +383,24 @@ impl Parsing<'_, '_> {
                         *self.state = self.start(Detected::Tls);
                         return self.segment(ts, dir, piece);
                     }
+                    // A head is the start of its direction: once bytes are dropped, the rest
+                    // are too.
                     let head = &mut heads[dir];
-                    let room = DETECT_BYTES.saturating_sub(head.len());
-                    head.extend_from_slice(&b[..b.len().min(room)]);
+                    let room = match dropped[dir] {
+                        0 => DETECT_BYTES.saturating_sub(head.len()),
+                        _ => 0,
+                    };
+                    let kept = b.len().min(room);
+                    head.extend_from_slice(&b[..kept]);
+                    dropped[dir] = dropped[dir].saturating_add(len_u32(b.len() - kept));
+                } else if let Piece::Gap(n) = piece {
+                    dropped[dir] = dropped[dir].saturating_add(n);
                 }
                 first.get_or_insert(dir);
                 let heads = std::mem::take(heads);
                 let first = first.unwrap_or(dir);
-                return self.detect(ts, dir, piece, heads, first);
+                let dropped = *dropped;
+                return self.detect(ts, dir, piece, heads, first, dropped);
             }
             State::Dns(d) => {
                 if let Piece::Data(b) = piece {
@@ -437,7 +461,12 @@ impl Parsing<'_, '_> {
     /// Looks for the service in `b`, the first bytes of direction `dir`, and what the other
     /// direction has sent; keeps the start of `b` when that cannot tell yet.
     fn detect_first(&mut self, ts: i64, dir: usize, b: &[u8]) {
-        let State::Detect { heads, first } = self.state else {
+        let State::Detect {
+            heads,
+            first,
+            dropped,
+        } = self.state
+        else {
             return;
         };
         let mut view: [&[u8]; 2] = [&heads[0], &heads[1]];
@@ -445,10 +474,9 @@ impl Parsing<'_, '_> {
         match detect_tcp(self.key, self.p, &view) {
             Detection::Found(found) => {
                 let heads = std::mem::take(heads);
+                let dropped = *dropped;
                 *self.state = self.start(found);
-                if !heads[1 - dir].is_empty() {
-                    self.segment(ts, 1 - dir, Piece::Data(&heads[1 - dir]));
-                }
+                self.replay(ts, 1 - dir, &heads[1 - dir], dropped[1 - dir]);
                 self.segment(ts, dir, Piece::Data(b));
                 self.spare.give(heads);
             }
@@ -457,7 +485,9 @@ impl Parsing<'_, '_> {
                 if heads[dir].capacity() == 0 {
                     heads[dir] = self.spare.take();
                 }
-                heads[dir].extend_from_slice(&b[..b.len().min(DETECT_BYTES)]);
+                let kept = b.len().min(DETECT_BYTES);
+                heads[dir].extend_from_slice(&b[..kept]);
+                dropped[dir] = dropped[dir].saturating_add(len_u32(b.len() - kept));
                 first.get_or_insert(dir);
                 let spent = (0..2)
                     .all(|d| heads[d].len() >= DETECT_BYTES || self.payloads[d] >= DETECT_PAYLOADS);
@@ -491,7 +521,15 @@ impl Parsing<'_, '_> {
     }
 
     /// Looks for the service in the heads; once found, the parser reads them.
-    fn detect(&mut self, ts: i64, dir: usize, piece: Piece<'_>, heads: [Vec<u8>; 2], first: usize) {
+    fn detect(
+        &mut self,
+        ts: i64,
+        dir: usize,
+        piece: Piece<'_>,
+        heads: [Vec<u8>; 2],
+        first: usize,
+        dropped: [u32; 2],
+    ) {
         let found = match detect_tcp(self.key, self.p, &[&heads[0], &heads[1]]) {
             Detection::Found(found) => Some(found),
             Detection::Never => return self.undetected(heads),
@@ -510,20 +548,26 @@ impl Parsing<'_, '_> {
                 *self.state = State::Detect {
                     heads,
                     first: Some(first),
+                    dropped,
                 };
             }
             return;
         };
         *self.state = self.start(found);
         for d in [first, 1 - first] {
-            if !heads[d].is_empty() {
-                self.segment(ts, d, Piece::Data(&heads[d]));
-            }
-        }
-        if let Piece::Gap(n) = piece {
-            self.segment(ts, dir, Piece::Gap(n));
+            self.replay(ts, d, &heads[d], dropped[d]);
         }
         self.spare.give(heads);
+    }
+
+    /// Gives the parser a direction's head and then the bytes dropped after it, as a gap.
+    fn replay(&mut self, ts: i64, dir: usize, head: &[u8], dropped: u32) {
+        if !head.is_empty() {
+            self.segment(ts, dir, Piece::Data(head));
+        }
+        if dropped > 0 {
+            self.segment(ts, dir, Piece::Gap(dropped));
+        }
     }
 
     /// The state that parses what was detected.
@@ -558,6 +602,7 @@ impl Parsing<'_, '_> {
                     | Service::Postgresql
                     | Service::Ldap
                     | Service::Irc
+                    | Service::Rdp
                     | Service::Xmpp => State::Watch {
                         tunnel: false,
                         left: [WATCH_PIECES; 2],
@@ -571,6 +616,11 @@ impl Parsing<'_, '_> {
             }
         }
     }
+}
+
+/// A length as a stream counts it.
+fn len_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 /// Whether `head`, the first bytes of a direction, reads as text: a banner or a command line.
