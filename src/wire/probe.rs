@@ -242,6 +242,20 @@ pub fn tcp(orig: &[u8], resp: &[u8], _orig_port: u16, _resp_port: u16) -> Verdic
     }
 }
 
+/// What the first bytes of a connection tell when no more will come (it ended, or detection has
+/// read all it reads): a check that waits for the other side to confirm takes what one side
+/// proved alone. Today that is a NetBIOS session request that no SMB followed; nDPI names it too.
+pub fn tcp_settled(orig: &[u8], resp: &[u8]) -> Option<Service> {
+    let names = netbios_session_request(orig)?;
+    let alone = names.is_empty() || smb_stream(names) == No;
+    let answered = match resp {
+        [] => true,
+        [0x82..=0x84, ..] => be16(resp, 2).is_some_and(|len| resp.len() == 4 + usize::from(len)),
+        _ => false,
+    };
+    (alone && answered).then_some(Service::Netbios)
+}
+
 /// A TCP check over (orig, resp).
 type TcpCheck = fn(&[u8], &[u8]) -> Probe;
 
@@ -899,10 +913,10 @@ fn netbios_session(orig: &[u8], resp: &[u8]) -> Probe {
     if names.len() < 68 {
         return Maybe;
     }
-    if !(netbios_name(names) && names[33] == 0 && netbios_name(&names[34..]) && names[67] == 0) {
+    let Some(after) = netbios_session_request(orig) else {
         return No;
-    }
-    match (resp.first(), &names[68..]) {
+    };
+    match (resp.first(), after) {
         (None, _) => Maybe,
         (Some(0x82..=0x84), []) => Maybe,
         (Some(0x82..=0x84), after) => match smb_stream(after) {
@@ -912,6 +926,20 @@ fn netbios_session(orig: &[u8], resp: &[u8]) -> Probe {
         },
         _ => No,
     }
+}
+
+/// A whole NetBIOS session request (RFC 1002 4.3.2: type 0x81, 68 bytes of called and calling
+/// names in first-level encoding); returns the bytes after it.
+fn netbios_session_request(orig: &[u8]) -> Option<&[u8]> {
+    let [0x81, 0, 0, 68, ref names @ ..] = *orig else {
+        return None;
+    };
+    let valid = names.len() >= 68
+        && netbios_name(names)
+        && names[33] == 0
+        && netbios_name(&names[34..])
+        && names[67] == 0;
+    valid.then(|| &names[68..])
 }
 
 /// Kerberos over TCP (RFC 4120 7.2.2): a record marker (high bit clear) that is the length of the message
@@ -1567,6 +1595,33 @@ mod tests {
         assert_eq!(udp(&p, 138, 138), Some(Service::Netbios));
         p[11] = 69; // one byte more than there is
         assert_eq!(udp(&p, 138, 138), None);
+    }
+
+    #[test]
+    fn netbios_session_request_alone_settles_at_the_end() {
+        // RFC 1002 4.3.2: type 0x81, length 68, called and calling names
+        let mut request = vec![0x81, 0, 0, 68];
+        for _ in 0..2 {
+            request.push(32);
+            request.extend_from_slice(b"EOEFEEEFEJEOEFEDEFEFEDEBEDEJEOAA");
+            request.push(0);
+        }
+        assert_eq!(tcp(&request, &[], 1025, 139), Verdict::Undecided);
+        assert_eq!(tcp_settled(&request, &[]), Some(Service::Netbios));
+        // a positive session response, whole, and a cut one
+        assert_eq!(
+            tcp_settled(&request, &[0x82, 0, 0, 0]),
+            Some(Service::Netbios)
+        );
+        assert_eq!(tcp_settled(&request, &[0x82, 0, 0, 1]), None);
+        // a request followed by SMB is another check's
+        let mut then_smb = request.clone();
+        then_smb.extend_from_slice(&hex(SMB2_RESPONSE));
+        assert_eq!(tcp_settled(&then_smb, &[]), None);
+        // a cut request, or a bad name, proves nothing
+        assert_eq!(tcp_settled(&request[..70], &[]), None);
+        request[10] = b'Z';
+        assert_eq!(tcp_settled(&request, &[]), None);
     }
 
     #[test]

@@ -259,7 +259,11 @@ impl Parsing<'_, '_> {
             State::Quic(q) => q.finish(&mut self.emit),
             State::Http(h) => h.finish(&mut self.emit),
             State::Ssh(s) => s.finish(&mut self.emit),
-            State::Detect { .. } | State::Watch { .. } | State::Httpu | State::Done => {}
+            State::Detect { heads, .. } => {
+                self.settle(&heads);
+                self.spare.give(heads);
+            }
+            State::Watch { .. } | State::Httpu | State::Done => {}
         }
     }
 
@@ -501,7 +505,21 @@ impl Parsing<'_, '_> {
     /// Ends a detection that found nothing.
     fn end_detection(&mut self) {
         if let State::Detect { heads, .. } = std::mem::replace(self.state, State::Done) {
+            self.settle(&heads);
             self.undetected(heads);
+        }
+    }
+
+    /// Takes what the heads of a TCP detection prove when no more bytes will be read.
+    fn settle(&mut self, heads: &[Vec<u8>; 2]) {
+        if self.key.proto != ip_proto::TCP {
+            return;
+        }
+        let (o, _) = originator(self.key, self.p);
+        if let Some(s) = wire::probe::tcp_settled(&heads[o], &heads[1 - o]) {
+            if let Some(s) = Service::from_name(s.zeek_name()) {
+                self.services.insert(s);
+            }
         }
     }
 
