@@ -158,6 +158,16 @@ pub struct AnalyzeArgs {
     /// packet starts a new flow).
     #[arg(long, default_value_t = 112_000)]
     pub max_flows: usize,
+    /// A TCP flow ends after this long without a packet, in capture time (Zeek's
+    /// tcp_inactivity_timeout); a later packet starts a new flow. 0 never ends one.
+    #[arg(long, default_value = "5m", value_name = "DURATION", value_parser = parse_timeout_ns)]
+    pub tcp_timeout: i64,
+    /// The same for UDP and IP protocols other than TCP and ICMP (udp_inactivity_timeout).
+    #[arg(long, default_value = "1m", value_name = "DURATION", value_parser = parse_timeout_ns)]
+    pub udp_timeout: i64,
+    /// The same for ICMP and ICMPv6 (icmp_inactivity_timeout).
+    #[arg(long, default_value = "1m", value_name = "DURATION", value_parser = parse_timeout_ns)]
+    pub icmp_timeout: i64,
     /// Most IP address pairs held in memory at once (an eighth per shard); beyond, a shard's
     /// pairs are written to a temporary folder in the output folder and added back, exactly,
     /// when the report is made (the endpoints counted from them likewise, beyond this many).
@@ -521,9 +531,25 @@ pub fn parse_duration_ns(s: &str) -> Result<i64, String> {
     Ok(ns as i64)
 }
 
+/// A timeout: a duration, or 0 for none.
+fn parse_timeout_ns(s: &str) -> Result<i64, String> {
+    if s.trim().trim_end_matches(|c: char| c.is_ascii_alphabetic()) == "0" {
+        return Ok(0);
+    }
+    parse_duration_ns(s)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn timeouts_take_zero_for_none() {
+        assert_eq!(parse_timeout_ns("0"), Ok(0));
+        assert_eq!(parse_timeout_ns("0s"), Ok(0));
+        assert_eq!(parse_timeout_ns("5m"), Ok(300_000_000_000));
+        assert!(parse_timeout_ns("-1s").is_err());
+    }
 
     #[test]
     fn stop_limits_and_counts() {

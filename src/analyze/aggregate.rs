@@ -16,13 +16,15 @@ use rayon::prelude::*;
 use super::app::{LogRow, Payloads, Reassembled};
 use super::echoes::{merge_echoes, Echo, EchoEvent, EchoKey};
 use super::flow_record::FlowRecord;
-use super::flows::{FlowEvent, FlowKey, FlowPartial};
+use super::flows::{FlowEvent, FlowKey, FlowPartial, IdleTimeouts};
 use super::hist::{Distribution, LinearHist};
 use super::interarrival::InterArrival;
 use super::packets::PacketColumns;
 use super::pairs::{add_endpoints, ConvEvent, ConvKey, ConvStats, EndpointStats};
 use super::shards::{ShardedEvents, Shards, SHARDS};
-use super::tables::{self, attach_payload, push_conversation, push_flow, Overflow, Sessions};
+use super::tables::{
+    self, attach_payload, push_conversation, push_flow, Overflow, Sessions, ShardClocks,
+};
 use crate::decode::{ip_proto, Addr, Flow, Frame, Proto};
 use crate::read::Record;
 use crate::store::{ConvArchive, FlowArchive, FlowTable, LogArchive};
@@ -68,6 +70,8 @@ pub struct Limits {
     pub max_conversations: usize,
     /// Most unanswered ICMP echo requests remembered.
     pub max_echoes: usize,
+    /// When an idle flow ends.
+    pub idle: IdleTimeouts,
 }
 
 impl Default for Limits {
@@ -76,6 +80,7 @@ impl Default for Limits {
             max_flows: 112_000,
             max_conversations: 200_000,
             max_echoes: 100_000,
+            idle: IdleTimeouts::default(),
         }
     }
 }
@@ -122,6 +127,8 @@ pub struct Aggregate {
     pub conversations: Shards<ConvKey, ConvStats>,
     /// Per-flow partials (in the running total).
     pub flows: Shards<FlowKey, FlowPartial>,
+    /// Each flow shard's capture clock, which ends idle flows (in the running total).
+    pub(super) flow_clocks: ShardClocks,
     /// This batch's frames for the conversation table, applied by the merge.
     pub conv_events: ShardedEvents<ConvEvent>,
     /// This batch's packets for the flow table, applied by the merge.
@@ -151,6 +158,10 @@ pub struct Aggregate {
     pub echo_replies: u64,
     /// Frames of flows lost because they could not be written to disk.
     pub flows_untracked: u64,
+    /// Flows ended by their idle timeout before the end of the input.
+    pub flows_timed_out: u64,
+    /// Flows finished early because a shard of the flow table was full.
+    pub flows_finished_early: u64,
     /// Frames of address pairs lost because they could not be written to disk.
     pub addresses_untracked: u64,
     /// Echo requests forgotten because the echo table was full.
@@ -501,6 +512,8 @@ impl Aggregate {
         self.echo_requests += later.echo_requests;
         self.echo_replies += later.echo_replies;
         self.flows_untracked += later.flows_untracked;
+        self.flows_timed_out += later.flows_timed_out;
+        self.flows_finished_early += later.flows_finished_early;
         self.addresses_untracked += later.addresses_untracked;
         self.echoes_untracked += later.echoes_untracked;
         self.reassembled += later.reassembled;
@@ -569,19 +582,20 @@ impl Aggregate {
     ) {
         let Overflow {
             evicted,
+            timed_out,
             pairs,
             rows,
         } = tables::apply_events(
             &mut self.flows,
             &mut self.conversations,
             &mut self.sessions,
+            &mut self.flow_clocks,
             flow_lists,
             conv_lists,
             payloads,
             reassembled,
             source,
-            limits.max_flows,
-            limits.max_conversations,
+            limits,
         );
         self.add_rows(rows);
         if !pairs.is_empty() {
@@ -595,6 +609,8 @@ impl Aggregate {
         if evicted.is_empty() {
             return;
         }
+        self.flows_timed_out += timed_out as u64;
+        self.flows_finished_early += (evicted.len() - timed_out) as u64;
         let records: Vec<FlowRecord> = evicted
             .par_iter()
             .map(|(k, f)| FlowRecord::finish(k, f))

@@ -82,6 +82,70 @@ impl FlowKey {
     }
 }
 
+/// How long a flow may go without a packet, in capture time, before it ends, as Zeek's
+/// `tcp_inactivity_timeout`, `udp_inactivity_timeout` and `icmp_inactivity_timeout` end a
+/// connection: a later packet with the same key starts a new flow. Other IP protocols take UDP's.
+/// 0 turns a timeout off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IdleTimeouts {
+    /// TCP's, ns.
+    pub tcp_ns: i64,
+    /// UDP's and other protocols', ns.
+    pub udp_ns: i64,
+    /// ICMP's and ICMPv6's, ns.
+    pub icmp_ns: i64,
+}
+
+impl Default for IdleTimeouts {
+    /// Zeek's defaults: 5 minutes for TCP, 1 minute for UDP and ICMP.
+    fn default() -> Self {
+        const MINUTE: i64 = 60_000_000_000;
+        IdleTimeouts {
+            tcp_ns: 5 * MINUTE,
+            udp_ns: MINUTE,
+            icmp_ns: MINUTE,
+        }
+    }
+}
+
+impl IdleTimeouts {
+    /// No timeouts: a flow lasts as long as its key is seen.
+    pub const NEVER: IdleTimeouts = IdleTimeouts {
+        tcp_ns: 0,
+        udp_ns: 0,
+        icmp_ns: 0,
+    };
+
+    /// The idle time after which a flow of IP protocol `proto` ends (`i64::MAX` when never).
+    #[inline]
+    pub fn of(&self, proto: u8) -> i64 {
+        let t = match proto {
+            ip_proto::TCP => self.tcp_ns,
+            ip_proto::ICMP | ip_proto::ICMPV6 => self.icmp_ns,
+            _ => self.udp_ns,
+        };
+        if t > 0 {
+            t
+        } else {
+            i64::MAX
+        }
+    }
+
+    /// The shortest timeout that is on.
+    pub fn shortest(&self) -> Option<i64> {
+        [self.tcp_ns, self.udp_ns, self.icmp_ns]
+            .into_iter()
+            .filter(|&t| t > 0)
+            .min()
+    }
+
+    /// Whether a flow last seen at `last_ts` has ended by `now`.
+    #[inline]
+    pub fn ended(&self, proto: u8, last_ts: i64, now: i64) -> bool {
+        now.saturating_sub(last_ts) > self.of(proto)
+    }
+}
+
 /// History letters, in Zeek's meaning; stored with bit 7 set for the hi-to-lo direction.
 const H_SYN: u8 = b'S';
 const H_SYNACK: u8 = b'H';

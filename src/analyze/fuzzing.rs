@@ -36,7 +36,7 @@ pub fn digest(a: &Aggregate, rows: &[PacketColumns]) -> String {
     }
     format!(
         "{} {} {} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {} {:?} {:?} {:?} {:?} {:?} {:?} {:?} \
-         {:?} {:?} {} {} {} {} {} {} {} {} {:?}",
+         {:?} {:?} {} {} {} {} {} {} {} {} {} {} {:?}",
         a.packets,
         a.bytes,
         a.captured_bytes,
@@ -61,6 +61,8 @@ pub fn digest(a: &Aggregate, rows: &[PacketColumns]) -> String {
         a.echo_replies,
         a.echoes_untracked,
         a.flows_untracked,
+        a.flows_timed_out,
+        a.flows_finished_early,
         a.addresses_untracked,
         a.reassembled,
         a.reassembler.pending(),

@@ -36,7 +36,7 @@ pub use aggregate::{Aggregate, BatchBuffers, Context, Limits, PortStats};
 pub use anomaly::{Anomaly, Evidence};
 pub use file_report::{FileReport, LinkTypeCount};
 pub use flow_record::{FlowId, FlowRecord};
-pub use flows::{FlowKey, FlowPartial};
+pub use flows::{FlowKey, FlowPartial, IdleTimeouts};
 pub use fold::fold_batch;
 pub use hist::{Distribution, LogHist, Stats};
 pub use options::Options;

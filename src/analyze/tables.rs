@@ -5,6 +5,7 @@
 
 use rayon::prelude::*;
 
+use super::aggregate::Limits;
 use super::app::{self, LogRow, PayloadRef, Payloads, Reassembled, ShardBytes};
 use super::flows::{FlowEvent, FlowKey, FlowPartial, Segment};
 use super::pairs::{ConvEvent, ConvKey, ConvStats};
@@ -14,8 +15,11 @@ use crate::decode::{Flow, IpLayer};
 /// What the tables could not keep, in shard order.
 #[derive(Debug, Default)]
 pub(super) struct Overflow {
-    /// Flows finished early: a shard held more than its share of the flow limit.
+    /// Flows ended before the end of the input: first those idle past their timeout (`timed_out`
+    /// of them), then those a shard could not keep within its share of the flow limit.
     pub(super) evicted: Vec<(FlowKey, FlowPartial)>,
+    /// How many of `evicted` ended by their idle timeout.
+    pub(super) timed_out: usize,
     /// Address pairs of the shards that held more than their share of the pair limit.
     pub(super) pairs: Vec<(ConvKey, ConvStats)>,
     /// Log rows the application layer wrote.
@@ -25,9 +29,37 @@ pub(super) struct Overflow {
 /// The application layer's part of the tables: each flow's session, by shard.
 pub(super) type Sessions = [app::Sessions; SHARDS];
 
+/// A flow shard's capture clock: the latest capture time of the packets it has applied, in
+/// record order. A flow ends when this clock passes its last packet by its idle timeout, so
+/// what ends never depends on how the input was cut into batches: on a capture whose times only
+/// go forward it is Zeek's rule (a packet more than the timeout after the flow's last starts a
+/// new flow), and a shard's idle flows are swept out of memory as its clock advances.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct ShardClock {
+    now: i64,
+    /// When the next sweep for idle flows is due.
+    next_sweep: i64,
+}
+
+impl Default for ShardClock {
+    fn default() -> Self {
+        ShardClock {
+            now: i64::MIN,
+            next_sweep: i64::MIN,
+        }
+    }
+}
+
+/// The clocks of the flow shards.
+pub(super) type ShardClocks = [ShardClock; SHARDS];
+
+/// Sweeps per shortest timeout of capture time: a flow stays in memory at most a quarter of
+/// its timeout longer than it lives.
+const SWEEPS_PER_TIMEOUT: i64 = 4;
+
 /// Adds a batch's flow and conversation events to the tables, each list in turn, all shards at
-/// once, each shard keeping its share of `max_flows` flows and `max_conversations` pairs; returns
-/// what they could not keep. Each flow's session reads the payloads of its events as the flow is
+/// once, each shard ending the flows idle past their timeout and keeping its share of
+/// `max_flows` flows and `max_conversations` pairs; returns what they could not keep. Each flow's session reads the payloads of its events as the flow is
 /// updated: `source` is the buffer the batch was read from, where payloads
 /// [borrowed](Payloads::borrow_from_source) from it lie, and `reassembled` holds those of the
 /// datagrams reassembled from fragments.
@@ -36,40 +68,55 @@ pub(super) fn apply_events(
     flows: &mut Shards<FlowKey, FlowPartial>,
     conversations: &mut Shards<ConvKey, ConvStats>,
     sessions: &mut Sessions,
+    clocks: &mut ShardClocks,
     flow_lists: [&ShardedEvents<FlowEvent>; 2],
     conv_lists: [&ShardedEvents<ConvEvent>; 2],
     payloads: &Payloads,
     reassembled: &Reassembled,
     source: &[u8],
-    max_flows: usize,
-    max_conversations: usize,
+    limits: &Limits,
 ) -> Overflow {
     // Each shard holds its share of each limit, so what it keeps depends on its keys only.
-    let max_flows = max_flows.max(1).div_ceil(SHARDS);
-    let max_conversations = max_conversations.div_ceil(SHARDS);
+    let max_flows = limits.max_flows.max(1).div_ceil(SHARDS);
+    let max_conversations = limits.max_conversations.div_ceil(SHARDS);
+    let idle = limits.idle;
     let outcomes: Vec<Overflow> = flows
         .maps
         .par_iter_mut()
         .zip(conversations.maps.par_iter_mut())
         .zip(sessions.par_iter_mut())
+        .zip(clocks.par_iter_mut())
         .enumerate()
-        .map(|(shard, ((flows, conversations), sessions))| {
+        .map(|(shard, (((flows, conversations), sessions), clock))| {
             let bytes = ShardBytes {
                 batch: payloads.bytes_of(shard, source),
                 reassembled: reassembled.of(shard),
             };
             let mut rows = Vec::new();
+            let mut evicted = Vec::new();
             for list in flow_lists {
                 flows.apply_all(
                     &list.lists[shard],
                     |e| e.hash,
                     |flows, e| {
+                        clock.now = clock.now.max(e.segment.ts);
+                        let mut ended = None;
                         let p = flows.upsert(
                             e.hash,
                             e.key,
-                            |f| f.add_segment(&e.segment),
+                            |f| {
+                                if idle.ended(e.key.proto, f.last_ts, clock.now) {
+                                    let next = FlowPartial::start(&e.segment);
+                                    ended = Some(std::mem::replace(f, next));
+                                } else {
+                                    f.add_segment(&e.segment);
+                                }
+                            },
                             || FlowPartial::start(&e.segment),
                         );
+                        if let Some(old) = ended {
+                            evicted.push((e.key, old));
+                        }
                         if e.payload.kept > 0 {
                             app::read_payload(sessions, p, e, e.payload.data(bytes), &mut rows);
                         }
@@ -102,10 +149,21 @@ pub(super) fn apply_events(
             } else {
                 Vec::new()
             };
-            let mut evicted = evict_idle(flows, max_flows);
+            if clock.now >= clock.next_sweep {
+                if let Some(shortest) = idle.shortest() {
+                    let now = clock.now;
+                    evicted.extend(flows.extract_if(|k, f| idle.ended(k.proto, f.last_ts, now)));
+                    clock.next_sweep = now.saturating_add(shortest / SWEEPS_PER_TIMEOUT);
+                } else {
+                    clock.next_sweep = i64::MAX;
+                }
+            }
+            let timed_out = evicted.len();
+            evicted.extend(evict_idle(flows, max_flows));
             app::finish_flows(&mut evicted, sessions, &mut rows);
             Overflow {
                 evicted,
+                timed_out,
                 pairs,
                 rows,
             }
@@ -114,6 +172,7 @@ pub(super) fn apply_events(
     let mut all = Overflow::default();
     for o in outcomes {
         all.evicted.extend(o.evicted);
+        all.timed_out += o.timed_out;
         all.pairs.extend(o.pairs);
         all.rows.extend(o.rows);
     }

@@ -39,6 +39,11 @@ impl Settings {
             limits: analyze::Limits {
                 max_flows: args.max_flows,
                 max_conversations: args.max_conversations,
+                idle: analyze::IdleTimeouts {
+                    tcp_ns: args.tcp_timeout,
+                    udp_ns: args.udp_timeout,
+                    icmp_ns: args.icmp_timeout,
+                },
                 ..Default::default()
             },
             // Next to the reports: the system's temporary folder may be memory.

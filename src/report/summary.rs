@@ -273,6 +273,9 @@ pub struct FlowsSummary {
     pub untracked_packets: u64,
     /// Flows finished early because more than `--max-flows` were open at once.
     pub finished_early: u64,
+    /// Flows ended by their idle timeout (`--tcp-timeout`, `--udp-timeout`, `--icmp-timeout`)
+    /// before the end of the input.
+    pub timed_out: u64,
 }
 
 /// One transport port.
@@ -553,7 +556,8 @@ impl Report {
                 total: flows.len(),
                 by_protocol,
                 untracked_packets: t.flows_untracked,
-                finished_early: t.finished.records(),
+                finished_early: t.flows_finished_early,
+                timed_out: t.flows_timed_out,
             },
             top_talkers: endpoints.top().iter().take(top).cloned().collect(),
             top_ports: server_ports.iter().take(top).cloned().collect(),

@@ -1,9 +1,9 @@
 //! Flows finished before the end of the input, kept on disk so that memory does not grow with
 //! the number of flows.
 //!
-//! When a shard of the flow table holds more than its eighth of
-//! [`crate::analyze::Limits::max_flows`], its half idle longest (by capture time) is finished
-//! early, as Zeek does after its inactivity timeout: the records are sorted by start time and
+//! Flows idle past their timeout ([`crate::analyze::IdleTimeouts`]) end, and when a shard of the
+//! flow table holds more than its eighth of [`crate::analyze::Limits::max_flows`], its half idle
+//! longest (by capture time) is finished early: the records are sorted by start time and
 //! written as one *run* to a temporary file. A later packet of such a flow starts a new flow. The
 //! report then reads every flow, resident and spilled, in one merge by start time
 //! ([`FlowTable`]).

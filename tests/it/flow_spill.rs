@@ -134,3 +134,131 @@ fn address_pairs_beyond_the_limit_go_to_disk_and_add_up_exactly() {
     }
     assert_no_spill_folder(&spilled);
 }
+
+/// A capture of UDP, TCP and ICMP packets at the given seconds: (seconds, protocol, client
+/// port). The client is 10.0.0.1, the server 10.0.0.2 on port 53 (or 80 for TCP).
+fn write_timed(path: &Path, packets: &[(u64, &str, u16)]) {
+    use etherparse::PacketBuilder;
+    use pcap_file::pcap::{PcapPacket, PcapWriter};
+    let mut w = PcapWriter::new(std::fs::File::create(path).expect("create")).expect("header");
+    for &(secs, proto, port) in packets {
+        let step = PacketBuilder::ethernet2([2, 0, 0, 0, 0, 1], [2, 0, 0, 0, 0, 2]).ipv4(
+            [10, 0, 0, 1],
+            [10, 0, 0, 2],
+            64,
+        );
+        let mut frame = Vec::new();
+        match proto {
+            "udp" => step.udp(port, 53).write(&mut frame, b"ping"),
+            "tcp" => step
+                .tcp(port, 80, 1000, 64240)
+                .ack(1)
+                .write(&mut frame, b"x"),
+            _ => step.icmpv4_echo_request(port, 1).write(&mut frame, b"ping"),
+        }
+        .expect("frame");
+        let ts = std::time::Duration::from_secs(1_800_000_000 + secs);
+        w.write_packet(&PcapPacket::new(ts, frame.len() as u32, &frame))
+            .expect("write");
+    }
+}
+
+#[test]
+fn flows_idle_past_their_timeout_end_and_a_later_packet_starts_a_new_one() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let capture = dir.path().join("gaps.pcap");
+    let mut packets = vec![
+        // UDP: 50 s apart, then 70 s: two flows under UDP's minute
+        (0, "udp", 5000),
+        (50, "udp", 5000),
+        (120, "udp", 5000),
+        // TCP: 4 minutes apart stays one flow under TCP's 5; 6 minutes do not
+        (1, "tcp", 6000),
+        (241, "tcp", 6000),
+        (602, "tcp", 6000),
+        // ICMP echo requests of one identifier, 61 s apart
+        (2, "icmp", 7),
+        (63, "icmp", 7),
+    ];
+    // A long archive of short exchanges: one a second for 15 minutes, each its own flow, which
+    // the sweeps take out of memory as capture time goes by.
+    packets.extend((0..900).map(|s| (s, "udp", 10_000 + s as u16)));
+    packets.sort_by_key(|p| p.0);
+    write_timed(&capture, &packets);
+
+    let flows_of = |out: &Path| -> Vec<(String, String, String)> {
+        read_csv(&out.join("flows.csv"))
+            .into_iter()
+            .filter(|r| ["5000", "6000", "7", "8"].contains(&r["id.orig_p"].as_str()))
+            .map(|r| {
+                (
+                    r["proto"].clone(),
+                    r["id.orig_p"].clone(),
+                    r["orig_pkts"].clone(),
+                )
+            })
+            .collect()
+    };
+    let zeek = dir.path().join("zeek");
+    analyze(&capture, &zeek, &[]);
+    let mut got = flows_of(&zeek);
+    got.sort();
+    let own = |p: &str, port: &str, n: &str| (p.to_string(), port.to_string(), n.to_string());
+    let mut want = vec![
+        own("udp", "5000", "2"),
+        own("udp", "5000", "1"),
+        own("tcp", "6000", "2"),
+        own("tcp", "6000", "1"),
+        own("icmp", "8", "1"),
+        own("icmp", "8", "1"),
+    ];
+    want.sort();
+    assert_eq!(got, want);
+    let s = summary(&zeek);
+    assert_eq!(s["flows"]["total"], 906);
+    assert_eq!(s["flows"]["finished_early"], 0);
+    // Every exchange but those of the last minute or so ended before the end of the input.
+    let timed_out = s["flows"]["timed_out"].as_u64().expect("count");
+    assert!((800..=900).contains(&timed_out), "{timed_out} timed out");
+
+    // Thread count does not change what ends.
+    let one = dir.path().join("one-thread");
+    analyze(&capture, &one, &["-j", "1"]);
+    assert_eq!(
+        std::fs::read(zeek.join("flows.csv")).expect("flows"),
+        std::fs::read(one.join("flows.csv")).expect("flows"),
+    );
+
+    // Longer timeouts, or none, keep each key one flow.
+    for extra in [
+        &[
+            "--udp-timeout",
+            "0",
+            "--tcp-timeout",
+            "0",
+            "--icmp-timeout",
+            "0",
+        ][..],
+        &[
+            "--udp-timeout",
+            "2m",
+            "--tcp-timeout",
+            "7m",
+            "--icmp-timeout",
+            "90s",
+        ],
+    ] {
+        let out = dir.path().join(format!("long-{}", extra[1]));
+        analyze(&capture, &out, extra);
+        let mut got = flows_of(&out);
+        got.sort();
+        let mut want = vec![
+            own("udp", "5000", "3"),
+            own("tcp", "6000", "3"),
+            own("icmp", "8", "2"),
+        ];
+        want.sort();
+        assert_eq!(got, want, "{extra:?}");
+        assert_eq!(summary(&out)["flows"]["total"], 903, "{extra:?}");
+    }
+}
