@@ -55,7 +55,8 @@ fn scanning(c: &mut Criterion) {
     // The walk over a pcap file in memory that `analyze` makes in each part, on the bench mix.
     let dir = tempfile::tempdir().expect("temporary folder");
     let mix = dir.path().join("bench-20000.pcap");
-    netanalyzer::samples::write_bench(&mix, 20_000, 1).expect("bench capture");
+    netanalyzer::samples::write_bench(&mix, 20_000, 1, netanalyzer::samples::Mix::Mixed)
+        .expect("bench capture");
     let bytes = std::fs::read(&mix).expect("bench capture");
     let scanner = PcapScanner::new(PcapHeader::parse(&bytes).expect("pcap"));
     g.throughput(Throughput::Bytes(bytes.len() as u64));

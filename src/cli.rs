@@ -498,6 +498,22 @@ pub struct GenerateArgs {
     /// Seed for the generator (the same seed gives the same bytes).
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// The traffic of `--bench`: `mixed` (mostly TCP connections, ~100,000 flows in 2M packets),
+    /// `many-flows` (DNS, NTP, scans and short connections, ~4 packets a flow) or `flood` (a
+    /// SYN and DNS flood from spoofed sources over the mixed traffic, most packets a flow).
+    #[arg(long, value_enum, default_value_t = BenchMix::Mixed, requires = "bench")]
+    pub mix: BenchMix,
+}
+
+/// The traffic of a benchmark capture (`generate --bench --mix`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum BenchMix {
+    /// Mostly TCP connections.
+    Mixed,
+    /// Short exchanges: DNS, NTP, scans.
+    ManyFlows,
+    /// Spoofed sources.
+    Flood,
 }
 
 /// Parses a human duration (`1s`, `250ms`, `1.5m`, `2h`, `100us`, `10ns`) into nanoseconds.

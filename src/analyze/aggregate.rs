@@ -662,6 +662,11 @@ impl Aggregate {
         self.add_rows(rows.into_iter().flatten());
     }
 
+    /// Counts the open flows idle past their timeout at the end of the input as timed out.
+    pub fn count_idle_at_end(&mut self, idle: &IdleTimeouts) {
+        self.flows_timed_out += tables::idle_past_timeout(&self.flows, &self.flow_clocks, idle);
+    }
+
     fn add_rows(&mut self, rows: impl IntoIterator<Item = LogRow>) {
         if let Err(e) = self.logs.extend(rows) {
             self.spill_error

@@ -161,6 +161,7 @@ pub fn analyze_paths_with(
         }));
     }
     total.finish_sessions();
+    total.count_idle_at_end(&opts.limits.idle);
     Analysis {
         total,
         files: reports,

@@ -7,7 +7,7 @@ use rayon::prelude::*;
 
 use super::aggregate::Limits;
 use super::app::{self, LogRow, PayloadRef, Payloads, Reassembled, ShardBytes};
-use super::flows::{FlowEvent, FlowKey, FlowPartial, Segment};
+use super::flows::{FlowEvent, FlowKey, FlowPartial, IdleTimeouts, Segment};
 use super::pairs::{ConvEvent, ConvKey, ConvStats};
 use super::shards::{hash_of, shard_of, ShardedEvents, Shards, Table, SHARDS};
 use crate::decode::{Flow, IpLayer};
@@ -94,6 +94,7 @@ pub(super) fn apply_events(
             };
             let mut rows = Vec::new();
             let mut evicted = Vec::new();
+            let mut early = Vec::new();
             for list in flow_lists {
                 flows.apply_all(
                     &list.lists[shard],
@@ -119,6 +120,11 @@ pub(super) fn apply_events(
                         }
                         if e.payload.kept > 0 {
                             app::read_payload(sessions, p, e, e.payload.data(bytes), &mut rows);
+                        }
+                        // At the packet that crosses the limit, not at the batch's end: which
+                        // flows end early must not depend on where the input was cut.
+                        if flows.len() > max_flows {
+                            early.extend(evict_idle(flows, max_flows));
                         }
                     },
                 );
@@ -159,7 +165,7 @@ pub(super) fn apply_events(
                 }
             }
             let timed_out = evicted.len();
-            evicted.extend(evict_idle(flows, max_flows));
+            evicted.append(&mut early);
             app::finish_flows(&mut evicted, sessions, &mut rows);
             Overflow {
                 evicted,
@@ -179,8 +185,30 @@ pub(super) fn apply_events(
     all
 }
 
-/// When `flows` holds more than `max`, takes out the half idle longest (by capture time); of
-/// those last seen at the same time, the ones that started first in the shard go first.
+/// Open flows whose shard's clock has passed their last packet by their timeout: at the end of
+/// the input they count as timed out, as those a sweep took out before (when a sweep comes
+/// depends on where the input was cut; that they are idle past their timeout does not).
+pub(super) fn idle_past_timeout(
+    flows: &Shards<FlowKey, FlowPartial>,
+    clocks: &ShardClocks,
+    idle: &IdleTimeouts,
+) -> u64 {
+    flows
+        .maps
+        .par_iter()
+        .zip(clocks.par_iter())
+        .map(|(flows, clock)| {
+            flows
+                .iter()
+                .filter(|(k, f)| idle.ended(k.proto, f.last_ts, clock.now))
+                .count() as u64
+        })
+        .sum()
+}
+
+/// When `flows` holds more than `max`, takes out all but the half of `max` seen last (by
+/// capture time); of those last seen at the same time, the ones that started first in the
+/// shard go first.
 fn evict_idle(flows: &mut Table<FlowKey, FlowPartial>, max: usize) -> Vec<(FlowKey, FlowPartial)> {
     if flows.len() <= max {
         return Vec::new();

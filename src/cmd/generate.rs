@@ -3,7 +3,8 @@
 use anyhow::Context as _;
 
 use super::exit;
-use crate::cli::GenerateArgs;
+use crate::cli::{BenchMix, GenerateArgs};
+use netanalyzer::samples::Mix;
 
 /// `netanalyzer generate`.
 pub fn run(args: GenerateArgs) -> anyhow::Result<u8> {
@@ -11,7 +12,12 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<u8> {
     let mut out = std::io::stdout().lock();
     match args.bench {
         Some(packets) => {
-            netanalyzer::samples::write_bench(&args.out, packets, args.seed)
+            let mix = match args.mix {
+                BenchMix::Mixed => Mix::Mixed,
+                BenchMix::ManyFlows => Mix::ManyFlows,
+                BenchMix::Flood => Mix::Flood,
+            };
+            netanalyzer::samples::write_bench(&args.out, packets, args.seed, mix)
                 .with_context(|| format!("writing {}", args.out.display()))?;
             writeln!(out, "wrote {} ({packets} packets)", args.out.display())?;
         }

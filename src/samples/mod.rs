@@ -23,7 +23,7 @@ mod files;
 mod traffic;
 mod tunnels;
 
-pub use bench::write_bench;
+pub use bench::{write_bench, Mix};
 pub(crate) use files::PcapNgBuilder;
 use files::*;
 use traffic::*;

@@ -339,20 +339,34 @@ impl Session<'_> {
 
     /// A DNS query and its answer.
     pub(super) fn dns(&mut self) -> io::Result<()> {
+        self.dns_lookup(&[b"example", b"org"], false)
+    }
+
+    /// A DNS query for the A record of the name of `labels`, answered with an address, or with
+    /// NXDOMAIN and no answer when `nx`.
+    pub(super) fn dns_lookup(&mut self, labels: &[&[u8]], nx: bool) -> io::Result<()> {
         let ports = (self.rng.range(1024, 65535) as u16, 53);
         let id = self.rng.next_u64() as u16;
         let mut query = id.to_be_bytes().to_vec();
         query.extend_from_slice(&[1, 0, 0, 1, 0, 0, 0, 0, 0, 0]);
-        query.extend_from_slice(b"\x07example\x03org\x00\x00\x01\x00\x01");
+        for label in labels {
+            query.push(label.len() as u8);
+            query.extend_from_slice(label);
+        }
+        query.extend_from_slice(&[0, 0, 1, 0, 1]);
         self.udp(true, ports, &query)?;
         self.wait(300, 30_000);
         let mut answer = query.clone();
         answer[2] = 0x81;
-        answer[3] = 0x80;
-        answer[7] = 1;
-        answer.extend_from_slice(&[
-            0xc0, 0x0c, 0, 1, 0, 1, 0, 0, 0x0e, 0x10, 0, 4, 93, 184, 215, 14,
-        ]);
+        if nx {
+            answer[3] = 0x83;
+        } else {
+            answer[3] = 0x80;
+            answer[7] = 1;
+            answer.extend_from_slice(&[
+                0xc0, 0x0c, 0, 1, 0, 1, 0, 0, 0x0e, 0x10, 0, 4, 93, 184, 215, 14,
+            ]);
+        }
         self.udp(false, ports, &answer)
     }
 

@@ -46,12 +46,24 @@ pub fn sample(name: &str) -> PathBuf {
 
 /// Writes a generated capture of `packets` frames of the benchmark's mix to `path`.
 pub fn generate_bench(path: &Path, packets: usize) {
+    generate_bench_mix(path, packets, "mixed");
+}
+
+/// Writes a generated capture of `packets` frames of the benchmark mix `mix` to `path`.
+pub fn generate_bench_mix(path: &Path, packets: usize, mix: &str) {
     let status = bin()
-        .args(["generate", "--bench", &packets.to_string(), "--out"])
+        .args([
+            "generate",
+            "--bench",
+            &packets.to_string(),
+            "--mix",
+            mix,
+            "--out",
+        ])
         .arg(path)
         .status()
         .expect("run netanalyzer generate");
-    assert!(status.success(), "generate --bench {packets}");
+    assert!(status.success(), "generate --bench {packets} --mix {mix}");
 }
 
 /// Analyzes `input` into a fresh temporary directory (exit status 0 required).

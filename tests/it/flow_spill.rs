@@ -262,3 +262,50 @@ fn flows_idle_past_their_timeout_end_and_a_later_packet_starts_a_new_one() {
         assert_eq!(summary(&out)["flows"]["total"], 903, "{extra:?}");
     }
 }
+
+/// The benchmark's mixes where flows are many: what they hold, and outputs that do not depend on
+/// the thread count when most flows end early or time out.
+#[test]
+fn many_flow_mixes_hold_their_flows_and_do_not_depend_on_threads() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (mix, min_flows_per_packet) in [("mixed", 0.03), ("many-flows", 0.15), ("flood", 0.5)] {
+        let capture = dir.path().join(format!("{mix}.pcap"));
+        common::generate_bench_mix(&capture, 40_000, mix);
+        let (two, one) = (
+            dir.path().join(format!("{mix}-2")),
+            dir.path().join(format!("{mix}-1")),
+        );
+        analyze(&capture, &two, &["--max-flows", "2000", "-j", "2"]);
+        analyze(&capture, &one, &["--max-flows", "2000", "-j", "1"]);
+        let s = summary(&two);
+        let flows = s["flows"]["total"].as_u64().expect("flows");
+        assert!(
+            flows as f64 >= 40_000.0 * min_flows_per_packet,
+            "{mix}: {flows} flows"
+        );
+        assert_eq!(s["flows"]["untracked_packets"], 0, "{mix}");
+        assert_eq!(
+            read_csv(&two.join("flows.csv")).len() as u64,
+            flows,
+            "{mix}"
+        );
+        for table in [
+            "flows.csv",
+            "conversations.csv",
+            "endpoints.csv",
+            "ports.csv",
+            "dns.csv",
+        ] {
+            let (a, b) = (
+                std::fs::read_to_string(two.join(table)).expect("table"),
+                std::fs::read_to_string(one.join(table)).expect("table"),
+            );
+            let first = a.lines().zip(b.lines()).position(|(x, y)| x != y);
+            assert!(
+                a == b,
+                "{mix}: {table} differs between 1 and 2 threads from line {first:?}"
+            );
+        }
+        assert_no_spill_folder(&two);
+    }
+}
