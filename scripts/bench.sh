@@ -9,7 +9,10 @@
 # library (examples/inflate.rs), and zcat; and with `zstd -T1` (level 3): netanalyzer on it and
 # `zstd -dc`, the same library's command line.
 #
-# Usage: scripts/bench.sh [PACKETS]        (default 2000000; RUNS=3, SCALING=1 to run it)
+# Then the generator's mixes (mixed, many-flows, flood) side by side with tshark -z conv,ip:
+# flows, packets/s, ratio, peak RSS and ns per flow.
+#
+# Usage: scripts/bench.sh [PACKETS]        (default 2000000; RUNS=3; SCALING=0, MIXES=0 skip those)
 # Results are also saved under benches/runs/<date>-<host>/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -149,6 +152,32 @@ if [ "$scaling" = 1 ]; then
         set -- $(median_run "x$factor" "$bin" analyze "$file" --out "$reports" --quiet)
         awk -v n="$n" -v b="$(stat -c %s "$file")" -v t="$2" -v m="$3" 'BEGIN {
             printf "%-12d %12.0f %10.3f %14.0f %12.1f\n", n, b, t, n / t, m / 1024 }' | tee -a "$result"
+    done
+fi
+if [ "${MIXES:-1}" = 1 ]; then
+    # The generator's mixes side by side: where flows are many, the per-flow work (finishing,
+    # sorting, Community ID, formatting) is what costs; ns/flow is the report's building and
+    # writing (from --timings) over the flows.
+    echo "# mixes: $packets packets each; median of $runs runs, netanalyzer and tshark -z conv,ip in turn" | tee -a "$result"
+    printf '%-12s %10s %10s %14s %10s %10s %12s %10s\n' mix flows seconds packets/s tshark-s "x tshark" "peak RSS MB" ns/flow | tee -a "$result"
+    for mix in mixed many-flows flood; do
+        file="$work/bench-$mix-$packets.pcap"
+        [ -f "$file" ] || "$bin" generate --bench "$packets" --mix "$mix" --out "$file" >/dev/null
+        warm_cache "$file"
+        rm -f "$work/runs-mix-na" "$work/runs-mix-ts"
+        for _ in $(seq "$runs"); do
+            timed_run "$work/runs-mix-na" "$bin" analyze "$file" --out "$reports" --quiet
+            timed_run "$work/runs-mix-ts" tshark -n -q -r "$file" -z conv,ip
+        done
+        set -- $(medians na "$work/runs-mix-na")
+        na_s=$2 na_rss=$3
+        set -- $(medians ts "$work/runs-mix-ts")
+        ts_s=$2
+        flows=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["flows"]["total"])' "$reports/summary.json")
+        per_flow=$("$bin" analyze "$file" --out "$reports" --quiet --timings 2>&1 |
+            awk -F'[ ,]+' '/^timings:/ { for (i = 1; i <= NF; i++) { if ($i == "build") b = $(i + 2); if ($i == "write") w = $(i + 1) } print b + w }')
+        awk -v m="$mix" -v f="$flows" -v t="$na_s" -v ts="$ts_s" -v r="$na_rss" -v p="$packets" -v pf="$per_flow" 'BEGIN {
+            printf "%-12s %10d %10.3f %14.0f %10.3f %10.1f %12.1f %10.0f\n", m, f, t, p / t, ts, ts / t, r / 1024, pf * 1e9 / f }' | tee -a "$result"
     done
 fi
 echo "saved $result"

@@ -1,8 +1,9 @@
 //! Findings worth a look: port scans, host sweeps, SYN floods, and unusual protocol mixes,
 //! derived from the finished flows and totals with fixed, documented thresholds.
 
-use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;
+
+use rustc_hash::FxHashMap;
 
 use serde::Serialize;
 
@@ -45,10 +46,10 @@ fn unanswered(state: &str) -> bool {
 /// What the flows seen so far show, gathered one flow at a time.
 #[derive(Debug, Default)]
 pub struct Evidence {
-    ports_probed: BTreeMap<IpAddr, BTreeSet<u16>>,
-    hosts_probed: BTreeMap<(IpAddr, u16), BTreeSet<IpAddr>>,
-    pinged: BTreeMap<IpAddr, BTreeSet<IpAddr>>,
-    half_open: BTreeMap<IpAddr, usize>,
+    ports_probed: DistinctPairs<IpAddr, u16>,
+    hosts_probed: DistinctPairs<(IpAddr, u16), IpAddr>,
+    pinged: DistinctPairs<IpAddr, IpAddr>,
+    half_open: FxHashMap<IpAddr, usize>,
 }
 
 impl Evidence {
@@ -56,20 +57,14 @@ impl Evidence {
     pub fn add(&mut self, f: &FlowRecord) {
         match f.proto {
             ip_proto::TCP if unanswered(f.conn_state) && f.orig_bytes == 0 => {
-                self.ports_probed
-                    .entry(f.orig_h)
-                    .or_default()
-                    .insert(f.resp_p);
-                self.hosts_probed
-                    .entry((f.orig_h, f.resp_p))
-                    .or_default()
-                    .insert(f.resp_h);
+                self.ports_probed.insert(f.orig_h, f.resp_p);
+                self.hosts_probed.insert((f.orig_h, f.resp_p), f.resp_h);
                 if f.conn_state == "S0" {
                     *self.half_open.entry(f.resp_h).or_default() += 1;
                 }
             }
             ip_proto::ICMP | ip_proto::ICMPV6 if matches!(f.orig_p, 8 | 128) => {
-                self.pinged.entry(f.orig_h).or_default().insert(f.resp_h);
+                self.pinged.insert(f.orig_h, f.resp_h);
             }
             _ => {}
         }
@@ -93,27 +88,26 @@ impl Evidence {
                 detail,
             })
         };
-        for (src, ports) in ports_probed {
-            let n = ports.len();
+        for (src, n) in ports_probed.counts() {
             if n >= PORT_SCAN_PORTS {
                 let detail = format!("{src} tried {n} ports without completing a connection");
                 about("port_scan", "high", src, n, detail);
             }
         }
-        for ((src, port), hosts) in hosts_probed {
-            let n = hosts.len();
+        for ((src, port), n) in hosts_probed.counts() {
             if n >= SWEEP_HOSTS {
                 let detail = format!("{src} probed TCP port {port} on {n} hosts");
                 about("host_sweep", "high", src, n, detail);
             }
         }
-        for (src, hosts) in pinged {
-            let n = hosts.len();
+        for (src, n) in pinged.counts() {
             if n >= SWEEP_HOSTS {
                 let detail = format!("{src} sent echo requests to {n} hosts");
                 about("ping_sweep", "medium", src, n, detail);
             }
         }
+        let mut half_open: Vec<(IpAddr, usize)> = half_open.into_iter().collect();
+        half_open.sort_unstable();
         for (dst, n) in half_open {
             if n >= SYN_FLOOD_HALF_OPEN {
                 let detail =
@@ -166,6 +160,17 @@ impl Evidence {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn distinct_pairs_count_each_value_once_per_key_in_key_order() {
+        let mut d = DistinctPairs::default();
+        for i in 0..20_000u32 {
+            d.insert(i % 3, (i % 7) as u16);
+            d.insert(i % 3, (i % 7) as u16);
+        }
+        d.insert(9, 1);
+        assert_eq!(d.counts(), vec![(0, 7), (1, 7), (2, 7), (9, 1)]);
+    }
 
     /// The findings for a run, most severe first.
     fn find(total: &Aggregate, flows: &[FlowRecord]) -> Vec<Anomaly> {
@@ -226,5 +231,53 @@ mod tests {
             .iter()
             .any(|a| a.kind == "host_sweep" && a.count == 55));
         assert!(!found.iter().any(|a| a.kind == "port_scan"));
+    }
+}
+
+/// Distinct `(key, value)` pairs, counted per key at the end. A flat list sorted now and then
+/// rather than a set per key: a flood of spoofed sources makes a key of nearly every flow, and
+/// a set apiece costs an allocation and a tree each. Duplicates are removed whenever the list
+/// has doubled, so it holds at most twice the distinct pairs.
+#[derive(Debug)]
+struct DistinctPairs<K, V> {
+    pairs: Vec<(K, V)>,
+    /// Length after the last removal of duplicates.
+    distinct: usize,
+}
+
+impl<K, V> Default for DistinctPairs<K, V> {
+    fn default() -> Self {
+        DistinctPairs {
+            pairs: Vec::new(),
+            distinct: 0,
+        }
+    }
+}
+
+impl<K: Ord + Copy, V: Ord + Copy> DistinctPairs<K, V> {
+    fn insert(&mut self, key: K, value: V) {
+        self.pairs.push((key, value));
+        if self.pairs.len() >= 2 * self.distinct + 4096 {
+            self.dedup();
+        }
+    }
+
+    fn dedup(&mut self) {
+        self.pairs.sort_unstable();
+        self.pairs.dedup();
+        self.distinct = self.pairs.len();
+    }
+
+    /// Each key with its number of distinct values, in key order.
+    fn counts(mut self) -> Vec<(K, usize)> {
+        self.dedup();
+        let mut out: Vec<(K, usize)> = Vec::new();
+        for (k, _) in self.pairs {
+            match out.last_mut() {
+                Some((last, n)) if *last == k => *n += 1,
+                _ => out.push((k, 1)),
+            }
+        }
+        out
     }
 }
