@@ -12,7 +12,7 @@
 # Then the generator's mixes (mixed, many-flows, flood) side by side with tshark -z conv,ip:
 # flows, packets/s, ratio, peak RSS and ns per flow.
 #
-# Usage: scripts/bench.sh [PACKETS]        (default 2000000; RUNS=3; SCALING=0, MIXES=0 skip those)
+# Usage: scripts/bench.sh [PACKETS]        (default 2000000; RUNS=3; SCALING=0, MIXES=0, MAIN=0 skip those)
 # Results are also saved under benches/runs/<date>-<host>/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,7 +31,7 @@ bin=./target/release/netanalyzer
 inflate=./target/release/examples/inflate
 capture="$work/bench-$packets.pcap"
 [ -f "$capture" ] || "$bin" generate --bench "$packets" --out "$capture" >/dev/null
-bytes=$(stat -c %s "$capture")
+bytes=$(stat -L -c %s "$capture")
 gz="$capture.gz"
 [ -f "$gz" ] || gzip -1 -c "$capture" > "$gz"
 zst="$capture.zst"
@@ -117,29 +117,31 @@ set_cmd() {
 }
 # Round after round, each tool once a round: a slow spell of the machine (it has neighbours)
 # lands on every tool alike rather than on one tool's runs.
-for t in "${tools[@]}"; do rm -f "$work/runs-$t"; done
-for _ in $(seq "$runs"); do
+if [ "${MAIN:-1}" = 1 ]; then
+    for t in "${tools[@]}"; do rm -f "$work/runs-$t"; done
+    for _ in $(seq "$runs"); do
+        for t in "${tools[@]}"; do
+            set_cmd "$t"
+            timed_run "$work/runs-$t" "${cmd[@]}"
+        done
+    done
+    rows=()
     for t in "${tools[@]}"; do
-        set_cmd "$t"
-        timed_run "$work/runs-$t" "${cmd[@]}"
+        rows+=("$(medians "$t" "$work/runs-$t")")
     done
-done
-rows=()
-for t in "${tools[@]}"; do
-    rows+=("$(medians "$t" "$work/runs-$t")")
-done
 
-base=$(echo "${rows[0]}" | awk '{print $2}')
-{
-    printf '%-22s %10s %14s %10s %12s %6s %12s\n' tool seconds packets/s MB/s "peak RSS MB" CPU "x netanalyzer"
-    for r in "${rows[@]}"; do
-        set -- $r
-        awk -v n="$1" -v t="$2" -v m="$3" -v c="$4" -v p="$packets" -v b="$bytes" -v base="$base" 'BEGIN {
-            t = (t < 0.001) ? 0.001 : t;
-            printf "%-22s %10.3f %14.0f %10.0f %12.1f %5d%% %12.2f\n", n, t, p / t, b / t / 1e6, m / 1024, c, t / base
-        }'
-    done
-} | tee -a "$result"
+    base=$(echo "${rows[0]}" | awk '{print $2}')
+    {
+        printf '%-22s %10s %14s %10s %12s %6s %12s\n' tool seconds packets/s MB/s "peak RSS MB" CPU "x netanalyzer"
+        for r in "${rows[@]}"; do
+            set -- $r
+            awk -v n="$1" -v t="$2" -v m="$3" -v c="$4" -v p="$packets" -v b="$bytes" -v base="$base" 'BEGIN {
+                t = (t < 0.001) ? 0.001 : t;
+                printf "%-22s %10.3f %14.0f %10.0f %12.1f %5d%% %12.2f\n", n, t, p / t, b / t / 1e6, m / 1024, c, t / base
+            }'
+        done
+    } | tee -a "$result"
+fi
 
 if [ "$scaling" = 1 ]; then
     echo "# scaling: time should grow linearly, peak RSS stay flat" | tee -a "$result"
