@@ -1,6 +1,7 @@
 //! Findings worth a look: port scans, host sweeps, SYN floods, and unusual protocol mixes,
 //! derived from the finished flows and totals with fixed, documented thresholds.
 
+use std::hash::{Hash, Hasher};
 use std::net::IpAddr;
 
 use rustc_hash::FxHashMap;
@@ -43,41 +44,187 @@ fn unanswered(state: &str) -> bool {
     matches!(state, "S0" | "REJ" | "RSTOS0" | "RSTR" | "SH" | "OTH")
 }
 
+/// What one flow shows, if anything: the probe and half-open observations of [`Evidence`].
+#[derive(Debug, Clone, Copy)]
+enum Observation {
+    /// A source tried a port without completing a connection.
+    Port(IpAddr, u16),
+    /// A source tried a port on a host.
+    Host((IpAddr, u16), IpAddr),
+    /// A source pinged a host.
+    Ping(IpAddr, IpAddr),
+    /// A destination received a connection attempt that was never answered.
+    HalfOpen(IpAddr),
+}
+
+impl Observation {
+    /// Calls `each` with every observation of `f`.
+    #[inline]
+    fn of(f: &FlowRecord, mut each: impl FnMut(Observation)) {
+        match f.proto {
+            ip_proto::TCP if unanswered(f.conn_state) && f.orig_bytes == 0 => {
+                each(Observation::Port(f.orig_h, f.resp_p));
+                each(Observation::Host((f.orig_h, f.resp_p), f.resp_h));
+                if f.conn_state == "S0" {
+                    each(Observation::HalfOpen(f.resp_h));
+                }
+            }
+            ip_proto::ICMP | ip_proto::ICMPV6 if matches!(f.orig_p, 8 | 128) => {
+                each(Observation::Ping(f.orig_h, f.resp_h));
+            }
+            _ => {}
+        }
+    }
+
+    /// The count its key must reach to be a finding.
+    fn threshold(self) -> usize {
+        match self {
+            Observation::Port(..) => PORT_SCAN_PORTS,
+            Observation::Host(..) | Observation::Ping(..) => SWEEP_HOSTS,
+            Observation::HalfOpen(_) => SYN_FLOOD_HALF_OPEN,
+        }
+    }
+
+    /// The hash of what it counts for (the source, the source and port, the destination).
+    fn key_hash(self) -> u64 {
+        let mut h = rustc_hash::FxHasher::default();
+        match self {
+            Observation::Port(src, _) => (0u8, src).hash(&mut h),
+            Observation::Host(key, _) => (1u8, key).hash(&mut h),
+            Observation::Ping(src, _) => (2u8, src).hash(&mut h),
+            Observation::HalfOpen(dst) => (3u8, dst).hash(&mut h),
+        }
+        mix64(h.finish())
+    }
+}
+
+/// Observations held in memory at most before [`Evidence`] counts keys in a sketch instead and
+/// reads the flows a second time for the keys that may reach a threshold.
+const EXACT_BUDGET: usize = 1 << 20;
+
 /// What the flows seen so far show, gathered one flow at a time.
-#[derive(Debug, Default)]
+///
+/// Exact in memory while the observations are few. A flood of spoofed sources makes a key of
+/// nearly every flow; past [`EXACT_BUDGET`] observations the keys are counted in a
+/// [`CountSketch`] (which never undercounts), and [`Evidence::recount`] takes the flows again,
+/// keeping only the keys that may reach their threshold. The findings are the same either way.
+#[derive(Debug)]
 pub struct Evidence {
+    /// Observations held exactly at most ([`EXACT_BUDGET`] but in tests).
+    budget: usize,
+    exact: Probes,
+    sketch: Option<Box<CountSketch>>,
+    recounted: bool,
+}
+
+/// The observations counted exactly.
+#[derive(Debug, Default)]
+struct Probes {
     ports_probed: DistinctPairs<IpAddr, u16>,
     hosts_probed: DistinctPairs<(IpAddr, u16), IpAddr>,
     pinged: DistinctPairs<IpAddr, IpAddr>,
     half_open: FxHashMap<IpAddr, usize>,
 }
 
+impl Probes {
+    fn insert(&mut self, o: Observation) {
+        match o {
+            Observation::Port(src, port) => self.ports_probed.insert(src, port),
+            Observation::Host(key, dst) => self.hosts_probed.insert(key, dst),
+            Observation::Ping(src, dst) => self.pinged.insert(src, dst),
+            Observation::HalfOpen(dst) => *self.half_open.entry(dst).or_default() += 1,
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.ports_probed.pairs.len()
+            + self.hosts_probed.pairs.len()
+            + self.pinged.pairs.len()
+            + self.half_open.len()
+    }
+
+    /// Every key counted so far, once per distinct value (half-open connections once each).
+    fn into_sketch(self) -> CountSketch {
+        let mut sketch = CountSketch::new();
+        let Probes {
+            mut ports_probed,
+            mut hosts_probed,
+            mut pinged,
+            half_open,
+        } = self;
+        ports_probed.dedup();
+        hosts_probed.dedup();
+        pinged.dedup();
+        for &(src, port) in &ports_probed.pairs {
+            sketch.add(Observation::Port(src, port), 1);
+        }
+        for &(key, dst) in &hosts_probed.pairs {
+            sketch.add(Observation::Host(key, dst), 1);
+        }
+        for &(src, dst) in &pinged.pairs {
+            sketch.add(Observation::Ping(src, dst), 1);
+        }
+        for (dst, n) in half_open {
+            sketch.add(Observation::HalfOpen(dst), n);
+        }
+        sketch
+    }
+}
+
+impl Default for Evidence {
+    fn default() -> Self {
+        Evidence {
+            budget: EXACT_BUDGET,
+            exact: Probes::default(),
+            sketch: None,
+            recounted: false,
+        }
+    }
+}
+
 impl Evidence {
     /// Takes one finished flow into account.
     pub fn add(&mut self, f: &FlowRecord) {
-        match f.proto {
-            ip_proto::TCP if unanswered(f.conn_state) && f.orig_bytes == 0 => {
-                self.ports_probed.insert(f.orig_h, f.resp_p);
-                self.hosts_probed.insert((f.orig_h, f.resp_p), f.resp_h);
-                if f.conn_state == "S0" {
-                    *self.half_open.entry(f.resp_h).or_default() += 1;
+        match &mut self.sketch {
+            Some(sketch) => Observation::of(f, |o| sketch.add(o, 1)),
+            None => {
+                Observation::of(f, |o| self.exact.insert(o));
+                if self.exact.len() > self.budget {
+                    let exact = std::mem::take(&mut self.exact);
+                    self.sketch = Some(Box::new(exact.into_sketch()));
                 }
             }
-            ip_proto::ICMP | ip_proto::ICMPV6 if matches!(f.orig_p, 8 | 128) => {
-                self.pinged.insert(f.orig_h, f.resp_h);
-            }
-            _ => {}
         }
+    }
+
+    /// Whether [`Evidence::recount`] must see every flow again before the findings.
+    pub fn needs_recount(&self) -> bool {
+        self.sketch.is_some() && !self.recounted
+    }
+
+    /// Takes one flow into account a second time: only the keys that may reach their
+    /// threshold, exactly. Call for every flow, after every flow went through
+    /// [`Evidence::add`].
+    pub fn recount(&mut self, f: &FlowRecord) {
+        let Some(sketch) = &self.sketch else {
+            return;
+        };
+        self.recounted = true;
+        Observation::of(f, |o| {
+            if sketch.estimate(o) >= o.threshold() {
+                self.exact.insert(o);
+            }
+        });
     }
 
     /// The findings for the flows added and the run's totals, most severe first.
     pub fn findings(self, total: &Aggregate) -> Vec<Anomaly> {
-        let Evidence {
+        let Probes {
             ports_probed,
             hosts_probed,
             pinged,
             half_open,
-        } = self;
+        } = self.exact;
         let mut out = Vec::new();
         let mut about = |kind, severity, subject, count: usize, detail| {
             out.push(Anomaly {
@@ -88,32 +235,26 @@ impl Evidence {
                 detail,
             })
         };
-        for (src, n) in ports_probed.counts() {
-            if n >= PORT_SCAN_PORTS {
-                let detail = format!("{src} tried {n} ports without completing a connection");
-                about("port_scan", "high", src, n, detail);
-            }
+        for (src, n) in ports_probed.counts_at_least(PORT_SCAN_PORTS) {
+            let detail = format!("{src} tried {n} ports without completing a connection");
+            about("port_scan", "high", src, n, detail);
         }
-        for ((src, port), n) in hosts_probed.counts() {
-            if n >= SWEEP_HOSTS {
-                let detail = format!("{src} probed TCP port {port} on {n} hosts");
-                about("host_sweep", "high", src, n, detail);
-            }
+        for ((src, port), n) in hosts_probed.counts_at_least(SWEEP_HOSTS) {
+            let detail = format!("{src} probed TCP port {port} on {n} hosts");
+            about("host_sweep", "high", src, n, detail);
         }
-        for (src, n) in pinged.counts() {
-            if n >= SWEEP_HOSTS {
-                let detail = format!("{src} sent echo requests to {n} hosts");
-                about("ping_sweep", "medium", src, n, detail);
-            }
+        for (src, n) in pinged.counts_at_least(SWEEP_HOSTS) {
+            let detail = format!("{src} sent echo requests to {n} hosts");
+            about("ping_sweep", "medium", src, n, detail);
         }
-        let mut half_open: Vec<(IpAddr, usize)> = half_open.into_iter().collect();
+        let mut half_open: Vec<(IpAddr, usize)> = half_open
+            .into_iter()
+            .filter(|&(_, n)| n >= SYN_FLOOD_HALF_OPEN)
+            .collect();
         half_open.sort_unstable();
         for (dst, n) in half_open {
-            if n >= SYN_FLOOD_HALF_OPEN {
-                let detail =
-                    format!("{dst} received {n} connection attempts that were never answered");
-                about("syn_flood", "high", dst, n, detail);
-            }
+            let detail = format!("{dst} received {n} connection attempts that were never answered");
+            about("syn_flood", "high", dst, n, detail);
         }
         let ip_frames = total.frames_with(Proto::Ip) + total.frames_with(Proto::Ipv6);
         let icmp_frames = total.frames_with(Proto::Icmp) + total.frames_with(Proto::Icmpv6);
@@ -169,7 +310,15 @@ mod tests {
             d.insert(i % 3, (i % 7) as u16);
         }
         d.insert(9, 1);
-        assert_eq!(d.counts(), vec![(0, 7), (1, 7), (2, 7), (9, 1)]);
+        let (at_least_one, at_least_two) = (d.clone(), d);
+        assert_eq!(
+            at_least_one.counts_at_least(1),
+            vec![(0, 7), (1, 7), (2, 7), (9, 1)]
+        );
+        assert_eq!(
+            at_least_two.counts_at_least(2),
+            vec![(0, 7), (1, 7), (2, 7)]
+        );
     }
 
     /// The findings for a run, most severe first.
@@ -179,6 +328,85 @@ mod tests {
             evidence.add(f);
         }
         evidence.findings(total)
+    }
+
+    /// The findings when at most `budget` observations are held exactly, the flows taken a
+    /// second time as the report does.
+    fn find_within(total: &Aggregate, flows: &[FlowRecord], budget: usize) -> Vec<Anomaly> {
+        let mut evidence = Evidence {
+            budget,
+            ..Evidence::default()
+        };
+        for f in flows {
+            evidence.add(f);
+        }
+        if evidence.needs_recount() {
+            for f in flows {
+                evidence.recount(f);
+            }
+        }
+        assert_eq!(evidence.sketch.is_some(), flows.len() > budget);
+        evidence.findings(total)
+    }
+
+    #[test]
+    fn findings_are_the_same_when_the_evidence_outgrows_memory() {
+        let mut flows = Vec::new();
+        // Spoofed sources, one attempt each, at one victim: a SYN flood and no scanner.
+        for i in 0..3000u32 {
+            let [_, b, c, d] = i.to_be_bytes();
+            flows.push(probe([100, b, c, d], [198, 51, 100, 7], 80, "S0"));
+        }
+        // A scanner retrying: 49 ports twice (not a scan) and another with 70 ports.
+        for p in 0..98 {
+            flows.push(probe([192, 0, 2, 1], [198, 51, 100, 9], 1 + p % 49, "REJ"));
+        }
+        for p in 0..70 {
+            flows.push(probe([192, 0, 2, 2], [198, 51, 100, 9], 1000 + p, "S0"));
+        }
+        // A sweep of port 22, and a ping sweep.
+        for h in 0..55u8 {
+            flows.push(probe([192, 0, 2, 4], [10, 8, 0, h], 22, "REJ"));
+        }
+        for h in 0..60u8 {
+            let mut f = probe([192, 0, 2, 3], [10, 9, 0, h], 0, "OTH");
+            f.proto = ip_proto::ICMP;
+            f.orig_p = 8;
+            flows.push(f);
+        }
+        let total = Aggregate::default();
+        let exact = find_within(&total, &flows, usize::MAX);
+        let kinds: Vec<_> = exact.iter().map(|a| (a.kind, a.count)).collect();
+        assert_eq!(
+            kinds,
+            [
+                ("syn_flood", 3000),
+                ("port_scan", 70),
+                ("host_sweep", 55),
+                ("ping_sweep", 60)
+            ]
+        );
+        for budget in [0, 10, 2000] {
+            assert_eq!(
+                find_within(&total, &flows, budget),
+                exact,
+                "budget {budget}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_sketch_never_counts_below_the_truth() {
+        let mut sketch = CountSketch::new();
+        let key = |i: u32| Observation::HalfOpen(IpAddr::from(i.to_be_bytes()));
+        for i in 0..200_000u32 {
+            sketch.add(key(i), 1 + (i % 3) as usize);
+        }
+        for i in 0..200_000u32 {
+            let n = sketch.estimate(key(i));
+            assert!(n > (i % 3) as usize, "{i}: {n}");
+        }
+        assert_eq!(sketch.estimate(key(7)), 2);
     }
 
     fn probe(src: [u8; 4], dst: [u8; 4], port: u16, state: &'static str) -> FlowRecord {
@@ -238,7 +466,7 @@ mod tests {
 /// rather than a set per key: a flood of spoofed sources makes a key of nearly every flow, and
 /// a set apiece costs an allocation and a tree each. Duplicates are removed whenever the list
 /// has doubled, so it holds at most twice the distinct pairs.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct DistinctPairs<K, V> {
     pairs: Vec<(K, V)>,
     /// Length after the last removal of duplicates.
@@ -268,16 +496,72 @@ impl<K: Ord + Copy, V: Ord + Copy> DistinctPairs<K, V> {
         self.distinct = self.pairs.len();
     }
 
-    /// Each key with its number of distinct values, in key order.
-    fn counts(mut self) -> Vec<(K, usize)> {
+    /// Each key with at least `min` distinct values, with their number, in key order.
+    fn counts_at_least(mut self, min: usize) -> Vec<(K, usize)> {
         self.dedup();
-        let mut out: Vec<(K, usize)> = Vec::new();
-        for (k, _) in self.pairs {
-            match out.last_mut() {
-                Some((last, n)) if *last == k => *n += 1,
-                _ => out.push((k, 1)),
+        let mut out = Vec::new();
+        for run in self.pairs.chunk_by(|a, b| a.0 == b.0) {
+            if run.len() >= min {
+                out.push((run[0].0, run.len()));
             }
         }
         out
     }
+}
+
+/// Counts per key in little fixed memory, never below the true count: a count-min sketch with
+/// conservative update (only the smallest of a key's counters grow), so that keys which share
+/// counters overcount each other little.
+struct CountSketch {
+    rows: Vec<u16>,
+}
+
+impl std::fmt::Debug for CountSketch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CountSketch").finish_non_exhaustive()
+    }
+}
+
+const SKETCH_DEPTH: usize = 4;
+const SKETCH_WIDTH_BITS: u32 = 22;
+
+impl CountSketch {
+    fn new() -> CountSketch {
+        CountSketch {
+            rows: vec![0; SKETCH_DEPTH << SKETCH_WIDTH_BITS],
+        }
+    }
+
+    /// The counter of each row for the hash `h`.
+    #[inline]
+    fn cells(h: u64) -> [usize; SKETCH_DEPTH] {
+        let (h1, h2) = (h as u32, (h >> 32) as u32 | 1);
+        let mask = (1u32 << SKETCH_WIDTH_BITS) - 1;
+        std::array::from_fn(|row| {
+            let col = h1.wrapping_add((row as u32).wrapping_mul(h2)) & mask;
+            (row << SKETCH_WIDTH_BITS) | col as usize
+        })
+    }
+
+    fn add(&mut self, o: Observation, n: usize) {
+        let cells = Self::cells(o.key_hash());
+        let least = cells.iter().map(|&c| self.rows[c]).min().unwrap_or(0);
+        let to = least.saturating_add(n.min(usize::from(u16::MAX)) as u16);
+        for c in cells {
+            self.rows[c] = self.rows[c].max(to);
+        }
+    }
+
+    fn estimate(&self, o: Observation) -> usize {
+        let cells = Self::cells(o.key_hash());
+        usize::from(cells.iter().map(|&c| self.rows[c]).min().unwrap_or(0))
+    }
+}
+
+/// SplitMix64's finalizer: spreads a weak hash's bits over all 64.
+#[inline]
+fn mix64(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
 }

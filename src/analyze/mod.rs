@@ -6,6 +6,7 @@
 //! distinct keys, each capped by [`Limits`]; no per-packet table is ever held.
 
 mod aggregate;
+pub mod allocator;
 mod anomaly;
 pub mod app;
 mod community_id;

@@ -88,6 +88,10 @@ impl Settings {
 
 /// `netanalyzer analyze`.
 pub fn run(args: AnalyzeArgs) -> anyhow::Result<u8> {
+    netanalyzer::analyze::allocator::bound_arenas(
+        args.threads
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from)),
+    );
     if let Some(n) = args.threads {
         rayon::ThreadPoolBuilder::new()
             .num_threads(n)
@@ -151,6 +155,8 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<u8> {
     if let Some(e) = &t.spill_error {
         eprintln!("netanalyzer: {e}");
     }
+    // The packet tables are gone: give their pages back before the report's own peak.
+    netanalyzer::analyze::allocator::release_free_memory();
     let report = Report::build(&analysis, args.top)
         .context("reading back the flows and address pairs written to disk")?;
     let built = started.elapsed();

@@ -635,6 +635,12 @@ impl FlowDigest {
             );
             Ok(())
         })?;
+        if kinds.evidence.needs_recount() {
+            flows.for_each_chunk(1 << 16, |chunk| {
+                chunk.iter().for_each(|f| kinds.evidence.recount(f));
+                Ok(())
+            })?;
+        }
         let TrafficTally { ports, biggest, .. } = traffic;
         let by_protocol = (0u8..=255)
             .zip(kinds.by_proto)
