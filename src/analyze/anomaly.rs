@@ -114,7 +114,6 @@ pub struct Evidence {
     budget: usize,
     exact: Probes,
     sketch: Option<Box<CountSketch>>,
-    recounted: bool,
 }
 
 /// The observations counted exactly.
@@ -177,7 +176,6 @@ impl Default for Evidence {
             budget: EXACT_BUDGET,
             exact: Probes::default(),
             sketch: None,
-            recounted: false,
         }
     }
 }
@@ -199,7 +197,7 @@ impl Evidence {
 
     /// Whether [`Evidence::recount`] must see every flow again before the findings.
     pub fn needs_recount(&self) -> bool {
-        self.sketch.is_some() && !self.recounted
+        self.sketch.is_some()
     }
 
     /// Takes one flow into account a second time: only the keys that may reach their
@@ -209,7 +207,6 @@ impl Evidence {
         let Some(sketch) = &self.sketch else {
             return;
         };
-        self.recounted = true;
         Observation::of(f, |o| {
             if sketch.estimate(o) >= o.threshold() {
                 self.exact.insert(o);

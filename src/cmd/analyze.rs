@@ -155,7 +155,8 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<u8> {
     if let Some(e) = &t.spill_error {
         eprintln!("netanalyzer: {e}");
     }
-    // The packet tables are gone: give their pages back before the report's own peak.
+    // The batches' buffers and the parts are freed: give their pages back before the report's
+    // own peak (the flow tables stay, the report reads them).
     netanalyzer::analyze::allocator::release_free_memory();
     let report = Report::build(&analysis, args.top)
         .context("reading back the flows and address pairs written to disk")?;
