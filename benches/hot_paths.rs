@@ -140,9 +140,9 @@ fn reporting(c: &mut Criterion) {
     );
     let mut g = c.benchmark_group("report");
     g.bench_function("build", |b| {
-        b.iter(|| black_box(Report::build(&analysis, 10).expect("report")))
+        b.iter(|| black_box(Report::build(&analysis, 10, &Default::default()).expect("report")))
     });
-    let built = Report::build(&analysis, 10).expect("report");
+    let built = Report::build(&analysis, 10, &Default::default()).expect("report");
     let dir = tempfile::tempdir().expect("tempdir");
     g.bench_function("write_all", |b| {
         b.iter(|| {

@@ -36,7 +36,7 @@ pub enum Command {
         1  some input was damaged, unreadable or not a capture (reports still written)\n  \
         2  usage error\n  \
         3  nothing could be analyzed, or the reports could not be written")]
-    Analyze(AnalyzeArgs),
+    Analyze(Box<AnalyzeArgs>),
     /// Capture live traffic into rotated pcap files (needs the `capture` feature and libpcap).
     #[cfg_attr(
         feature = "capture",
@@ -115,6 +115,11 @@ pub struct AnalyzeArgs {
     /// Skip the application layer: no services in flows.csv, no dns/tls/quic/http/ssh logs.
     #[arg(long)]
     pub no_app: bool,
+    /// A network of the inside, beside the private ranges (RFC 1918, RFC 4193, loopback,
+    /// link-local), for the beacon, DNS tunnel and exfiltration detectors: an address or
+    /// ADDRESS/PREFIX. Repeat for more.
+    #[arg(long, value_name = "NET")]
+    pub internal: Vec<netanalyzer::analyze::Net>,
     /// Also write Parquet tables, comma-separated: flows (flows.parquet), packets
     /// (packets.parquet, one row per frame: large and slower), logs (dns, tls, quic, http and
     /// ssh.parquet). Plain `--parquet` means flows.
@@ -503,6 +508,27 @@ pub struct GenerateArgs {
     /// SYN and DNS flood from spoofed sources over the mixed traffic, most packets a flow).
     #[arg(long, value_enum, default_value_t = BenchMix::Mixed, requires = "bench")]
     pub mix: BenchMix,
+    /// Write one capture of office traffic with labelled anomalies (scans, a sweep, a beacon,
+    /// a DNS tunnel, an upload; sizes, rates and jitter drawn from the seed) and hard
+    /// negatives (NTP, telemetry, CDN names, downloads, a backup), and its labels as JSON.
+    #[arg(long, value_enum, conflicts_with = "bench")]
+    pub scenario: Option<Scenario>,
+    /// The scenario's length.
+    #[arg(long, default_value = "1h", value_parser = parse_duration_ns, requires = "scenario")]
+    pub duration: i64,
+    /// Leave the scenario's injections out: its traffic, clean.
+    #[arg(long, requires = "scenario")]
+    pub clean: bool,
+    /// Where the scenario's labels go [default: the capture's path with .labels.json].
+    #[arg(long, value_name = "FILE", requires = "scenario")]
+    pub labels: Option<PathBuf>,
+}
+
+/// A labelled scenario (`generate --scenario`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Scenario {
+    /// An office network of 20 hosts.
+    Office,
 }
 
 /// The traffic of a benchmark capture (`generate --bench --mix`).

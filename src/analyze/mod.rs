@@ -7,7 +7,7 @@
 
 mod aggregate;
 pub mod allocator;
-mod anomaly;
+pub mod anomaly;
 pub mod app;
 mod community_id;
 mod echoes;
@@ -34,7 +34,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 pub use aggregate::{Aggregate, BatchBuffers, Context, Limits, PortStats};
-pub use anomaly::{Anomaly, Evidence};
+pub use anomaly::{Anomaly, Evidence, Hunt, Internal, Net};
 pub use file_report::{FileReport, LinkTypeCount};
 pub use flow_record::{FlowId, FlowRecord};
 pub use flows::{FlowKey, FlowPartial, IdleTimeouts};

@@ -8,7 +8,7 @@ use super::{exit, influx};
 use crate::cli::{self, AnalyzeArgs};
 use crate::console;
 use netanalyzer::analyze::app::Log;
-use netanalyzer::analyze::{self, Options};
+use netanalyzer::analyze::{self, Internal, Options};
 use netanalyzer::read;
 use netanalyzer::report::parquet_files::{self, PacketsFile};
 use netanalyzer::report::{self, Output, Report};
@@ -158,7 +158,8 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<u8> {
     // The batches' buffers and the parts are freed: give their pages back before the report's
     // own peak (the flow tables stay, the report reads them).
     netanalyzer::analyze::allocator::release_free_memory();
-    let report = Report::build(&analysis, args.top)
+    let inside = Internal::new(args.internal.clone());
+    let report = Report::build(&analysis, args.top, &inside)
         .context("reading back the flows and address pairs written to disk")?;
     let built = started.elapsed();
     let report::Written {
@@ -366,6 +367,7 @@ fn follow(
     let poll = std::time::Duration::from_nanos(args.poll as u64);
     let mut reported_errors = 0;
     let mut first = true;
+    let inside = Internal::new(args.internal.clone());
     while !stop.load(Ordering::Relaxed) {
         let new = follower
             .poll()
@@ -379,7 +381,7 @@ fn follow(
                 }
             }
             reported_errors = analysis.files.len();
-            let report = Report::build(analysis, args.top)
+            let report = Report::build(analysis, args.top, &inside)
                 .context("reading back what was written to disk")?;
             report::write_all(out_dir, outputs, analysis, &report, args.top)
                 .with_context(|| format!("writing reports to {}", out_dir.display()))?;

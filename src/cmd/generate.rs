@@ -10,6 +10,30 @@ use netanalyzer::samples::Mix;
 pub fn run(args: GenerateArgs) -> anyhow::Result<u8> {
     use std::io::Write as _;
     let mut out = std::io::stdout().lock();
+    if args.scenario.is_some() {
+        let labels_path = args
+            .labels
+            .clone()
+            .unwrap_or_else(|| args.out.with_extension("labels.json"));
+        let seconds = (args.duration / 1_000_000_000).max(1) as u64;
+        let labels = netanalyzer::samples::write_scenario(
+            &args.out,
+            &labels_path,
+            args.seed,
+            seconds,
+            args.clean,
+        )
+        .with_context(|| format!("writing {}", args.out.display()))?;
+        writeln!(
+            out,
+            "wrote {} ({seconds} s, {} labelled anomalies in {})",
+            args.out.display(),
+            labels.labels.len(),
+            labels_path.display()
+        )?;
+        out.flush()?;
+        return Ok(exit::OK);
+    }
     match args.bench {
         Some(packets) => {
             let mix = match args.mix {

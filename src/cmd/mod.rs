@@ -29,7 +29,7 @@ pub mod exit {
 /// Runs the mode the command line names.
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
-        Command::Analyze(args) => analyze::run(args),
+        Command::Analyze(args) => analyze::run(*args),
         Command::Capture(args) => capture::run(args),
         Command::Compare(args) => compare::run(args),
         Command::Load(args) => influx::run_load(args),

@@ -257,13 +257,28 @@ pub fn write<W: Write>(
             "packets/s",
             base,
         ));
+        let marks: Vec<svg::Mark> = s
+            .anomalies
+            .iter()
+            .filter_map(|a| {
+                a.subject?;
+                let (start, end) = (a.start?, a.end?);
+                Some(svg::Mark {
+                    from: (start - base) as f64 / 1e9,
+                    to: (end - base) as f64 / 1e9,
+                    severity: a.severity,
+                    text: format!("{} ({}, {:.2}): {}", a.kind, a.severity, a.score, a.detail),
+                })
+            })
+            .collect();
         h.push_str(&svg::line(
             "chart-bits",
-            "Throughput",
+            "Throughput (shaded: the findings' windows)",
             &times,
             &bits,
             "bits/s",
             base,
+            &marks,
         ));
     }
     let mut protos: Vec<(String, f64)> = s
@@ -347,16 +362,24 @@ pub fn write<W: Write>(
     // Findings and errors.
     h.push_str("<h2>Findings</h2>");
     if s.anomalies.is_empty() {
-        h.push_str(r#"<p class="muted" id="no-findings">No port scans, sweeps, floods or unusual protocol mixes found.</p>"#);
+        h.push_str(r#"<p class="muted" id="no-findings">No scans, sweeps, floods, beacons, DNS tunnels, uploads or unusual protocol mixes found.</p>"#);
     } else {
         let rows = s
             .anomalies
             .iter()
             .map(|a| {
+                let when = |ts: Option<i64>| {
+                    ts.map(|ns| crate::text::time::rfc3339_ns(ns)[..19].replace('T', " "))
+                        .unwrap_or_default()
+                };
                 vec![
                     text(a.severity),
+                    (format!("{:.2}", a.score), Some(a.score)),
                     text(a.kind),
+                    text(when(a.start)),
+                    text(when(a.end)),
                     text(a.subject.map(|s| s.to_string()).unwrap_or_default()),
+                    text(a.peer.clone().unwrap_or_default()),
                     num(a.count),
                     text(a.detail.clone()),
                 ]
@@ -368,13 +391,17 @@ pub fn write<W: Write>(
                 id: "findings",
                 headers: &[
                     ("severity", false),
+                    ("score", true),
                     ("kind", false),
+                    ("start (UTC)", false),
+                    ("end (UTC)", false),
                     ("subject", false),
+                    ("peer", false),
                     ("count", true),
                     ("detail", false),
                 ],
                 rows,
-                wrap: &[4],
+                wrap: &[8],
             },
         );
     }

@@ -65,16 +65,15 @@ impl UnusualPort {
     /// The finding it makes in the summary's anomalies.
     pub fn finding(&self) -> crate::analyze::Anomaly {
         let flows = if self.flows == 1 { "flow" } else { "flows" };
-        crate::analyze::Anomaly {
-            kind: "service_on_unusual_port",
-            severity: "medium",
-            subject: None,
-            count: self.flows,
-            detail: format!(
-                "{} on {}/{}, a port it is not known on, in {} {flows} (first: {})",
-                self.service, self.protocol, self.port, self.flows, self.example
-            ),
-        }
+        let detail = format!(
+            "{} on {}/{}, a port it is not known on, in {} {flows} (first: {})",
+            self.service, self.protocol, self.port, self.flows, self.example
+        );
+        crate::analyze::Anomaly::new("service_on_unusual_port", 0.6, self.flows, detail)
+            .with("service", self.service)
+            .with("protocol", self.protocol)
+            .with("port", self.port)
+            .with("flows", vec![self.example.clone()])
     }
 }
 

@@ -12,8 +12,9 @@ use super::conversations::{conversation_tables, endpoint_table, ConversationTabl
 pub use super::conversations::{Conversation, Talker};
 pub use super::services::{DnsSummary, NameCount, ServerPort, ServiceCount, UnusualPort};
 use super::services::{LogDigest, ServiceTally};
+use crate::analyze::anomaly::{self, dns_tunnel, Hunt, Internal};
 use crate::analyze::app::{Log, LogRow};
-use crate::analyze::{Analysis, Anomaly, Distribution, Evidence, FlowRecord, PortStats, Stats};
+use crate::analyze::{Analysis, Anomaly, Distribution, FlowRecord, PortStats, Stats};
 use crate::decode::{ip_proto, linktype, tcp_flags, Layer, Proto};
 use crate::store::{FlowTable, SortedRows, Top};
 use crate::text::time::rfc3339_ns;
@@ -370,8 +371,9 @@ fn linktype_summaries(list: impl Iterator<Item = (u16, u64, u64)>) -> Vec<LinkTy
 }
 
 impl Report {
-    /// Builds the summary and tables; lists in the summary are cut to `top` entries.
-    pub fn build(analysis: &Analysis, top: usize) -> io::Result<Report> {
+    /// Builds the summary and tables; lists in the summary are cut to `top` entries; the
+    /// detectors take `inside` for the network's own addresses.
+    pub fn build(analysis: &Analysis, top: usize, inside: &Internal) -> io::Result<Report> {
         let t = &analysis.total;
         let duration_ns = match (t.min_ts, t.max_ts) {
             (Some(a), Some(b)) => b - a,
@@ -448,10 +450,19 @@ impl Report {
             conn_states,
             by_protocol,
             handshake_rtt,
-            evidence,
+            hunt,
             ports,
             top_flows,
-        } = FlowDigest::of(&flows, top)?;
+        } = FlowDigest::of(&flows, top, inside)?;
+        let (mut findings, mut spans) = hunt.findings(t);
+        if !spans.is_empty() {
+            flows.for_each_chunk(1 << 16, |chunk| {
+                chunk.iter().for_each(|f| spans.add(f));
+                Ok(())
+            })?;
+            spans.apply(&mut findings);
+        }
+        findings.extend(dns_tunnel::findings(&logs[0], inside)?);
         let server_ports = services.server_ports();
         let unusual_ports = services.unusual_ports();
 
@@ -573,8 +584,8 @@ impl Report {
             conversations_total: conversations.len(),
             endpoints_total: endpoints.len(),
             anomalies: {
-                let mut findings = evidence.findings(t);
                 findings.extend(unusual_ports.iter().map(UnusualPort::finding));
+                anomaly::rank(&mut findings);
                 findings
             },
             undecoded: Undecoded {
@@ -611,15 +622,15 @@ struct FlowDigest {
     conn_states: BTreeMap<&'static str, u64>,
     by_protocol: BTreeMap<String, u64>,
     handshake_rtt: Distribution,
-    evidence: Evidence,
+    hunt: Hunt,
     ports: Vec<PortSummary>,
     top_flows: Vec<FlowRecord>,
 }
 
 impl FlowDigest {
-    fn of(flows: &FlowTable, top: usize) -> io::Result<FlowDigest> {
+    fn of(flows: &FlowTable, top: usize, inside: &Internal) -> io::Result<FlowDigest> {
         let mut traffic = TrafficTally::new(top);
-        let mut kinds = KindTally::new();
+        let mut kinds = KindTally::new(inside);
         let mut services = ServiceTally::default();
         flows.for_each_chunk(1 << 16, |chunk| {
             // Parts of the work side by side, each over every flow: no partial tables to
@@ -635,9 +646,9 @@ impl FlowDigest {
             );
             Ok(())
         })?;
-        if kinds.evidence.needs_recount() {
+        if kinds.hunt.needs_recount() {
             flows.for_each_chunk(1 << 16, |chunk| {
-                chunk.iter().for_each(|f| kinds.evidence.recount(f));
+                chunk.iter().for_each(|f| kinds.hunt.recount(f));
                 Ok(())
             })?;
         }
@@ -671,7 +682,7 @@ impl FlowDigest {
             conn_states: kinds.conn_states,
             by_protocol,
             handshake_rtt: kinds.handshake_rtt,
-            evidence: kinds.evidence,
+            hunt: kinds.hunt,
             ports,
             top_flows,
         })
@@ -727,16 +738,16 @@ struct KindTally {
     conn_states: BTreeMap<&'static str, u64>,
     by_proto: [u64; 256],
     handshake_rtt: Distribution,
-    evidence: Evidence,
+    hunt: Hunt,
 }
 
 impl KindTally {
-    fn new() -> KindTally {
+    fn new(inside: &Internal) -> KindTally {
         KindTally {
             conn_states: BTreeMap::new(),
             by_proto: [0; 256],
             handshake_rtt: Distribution::default(),
-            evidence: Evidence::default(),
+            hunt: Hunt::new(inside),
         }
     }
 
@@ -748,7 +759,7 @@ impl KindTally {
         if let Some(rtt) = f.handshake_rtt_ns {
             self.handshake_rtt.add(rtt.max(0) as u64);
         }
-        self.evidence.add(f);
+        self.hunt.add(f);
     }
 }
 

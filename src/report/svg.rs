@@ -267,6 +267,32 @@ pub fn stacked_area(
     y_axis_label: &str,
     base_ns: i64,
 ) -> String {
+    marked_area(id, title, times, series, y_axis_label, base_ns, &[])
+}
+
+/// A finding's window on a time chart: from and to (s after the chart's base), its severity
+/// and its sentence.
+#[derive(Debug, Clone)]
+pub struct Mark {
+    /// Start, s after the base.
+    pub from: f64,
+    /// End, s after the base.
+    pub to: f64,
+    /// `high`, `medium` or `low`.
+    pub severity: &'static str,
+    /// Shown when the pointer is over it.
+    pub text: String,
+}
+
+fn marked_area(
+    id: &str,
+    title: &str,
+    times: &[f64],
+    series: &[(String, Vec<f64>)],
+    y_axis_label: &str,
+    base_ns: i64,
+    marks: &[Mark],
+) -> String {
     let mut out = String::new();
     open(&mut out, id, title, HEIGHT);
     let n = times.len();
@@ -325,6 +351,24 @@ pub fn stacked_area(
         );
         base = upper;
     }
+    for m in marks {
+        let (a, b) = (x_of(m.from.max(t0)), x_of(m.to.min(t1)));
+        if b < LEFT || a > WIDTH - RIGHT {
+            continue;
+        }
+        let colour = match m.severity {
+            "high" => "#d62728",
+            "medium" => "#ff7f0e",
+            _ => "#7f7f7f",
+        };
+        let _ = write!(
+            out,
+            r#"<rect class="mark finding {sev}" x="{a:.1}" y="{TOP}" width="{w:.1}" height="{plot_h:.1}" fill="{colour}" fill-opacity="0.25"><title>{t}</title></rect>"#,
+            sev = m.severity,
+            w = (b - a).max(2.0),
+            t = esc(&m.text),
+        );
+    }
     for &t in &ticks {
         let x = x_of(t);
         // Labels at the plot's edges stay inside the chart.
@@ -350,7 +394,7 @@ pub fn stacked_area(
     out
 }
 
-/// A line over time, for rates.
+/// A line over time, for rates, with findings' windows shaded over it.
 pub fn line(
     id: &str,
     title: &str,
@@ -358,14 +402,16 @@ pub fn line(
     values: &[f64],
     y_axis_label: &str,
     base_ns: i64,
+    marks: &[Mark],
 ) -> String {
-    stacked_area(
+    marked_area(
         id,
         title,
         times,
         &[(y_axis_label.to_string(), values.to_vec())],
         y_axis_label,
         base_ns,
+        marks,
     )
 }
 

@@ -20,12 +20,14 @@ use crate::decode::linktype;
 mod app;
 mod bench;
 mod files;
+mod scenario;
 mod traffic;
 mod tunnels;
 
 pub use bench::{write_bench, Mix};
 pub(crate) use files::PcapNgBuilder;
 use files::*;
+pub use scenario::{office_scenario, write_scenario, Label, Labels};
 use traffic::*;
 pub use traffic::{wrap, Ip, Link, Rng, SampleFrame};
 use tunnels::*;

@@ -136,6 +136,13 @@ impl Point {
         self
     }
 
+    fn text(mut self, key: &str, v: &str) -> Point {
+        self.sep();
+        let escaped = v.replace('\\', "\\\\").replace('"', "\\\"");
+        let _ = write!(self.line, "{}=\"{escaped}\"", escape_tag(key));
+        self
+    }
+
     fn opt(self, key: &str, v: Option<f64>) -> Point {
         match v {
             Some(x) => self.float(key, x),
@@ -347,6 +354,32 @@ pub fn lines(
             .int("anomalies", s.anomalies.len() as u64)
             .at(first, precision),
     );
+    for a in &s.anomalies {
+        let subject = a
+            .subject
+            .map(|s| s.to_string())
+            .unwrap_or_else(|| "-".into());
+        let peer = a.peer.clone().unwrap_or_else(|| "-".into());
+        let start = a.start.unwrap_or(first);
+        let end = a.end.unwrap_or(start);
+        out.push(
+            Point::new(
+                "anomalies",
+                &[
+                    ("capture", capture),
+                    ("kind", a.kind),
+                    ("severity", a.severity),
+                    ("subject", &subject),
+                    ("peer", &peer),
+                ],
+            )
+            .float("score", a.score)
+            .int("count", a.count)
+            .float("duration_s", (end - start) as f64 / 1e9)
+            .text("detail", &a.detail)
+            .at(start, precision),
+        );
+    }
     service_lines(analysis, report, capture, precision, &mut out)?;
     name_lines(analysis, report, capture, precision, top, &mut out)?;
     Ok(out)

@@ -179,10 +179,11 @@ pub fn zeek_name_of_ndpi_over(ndpi: &str, tcp: bool) -> Option<&'static str> {
 pub fn udp(payload: &[u8], src_port: u16, dst_port: u16) -> Option<Service> {
     let on = |port: u16| src_port == port || dst_port == port;
     let p = payload;
-    if on(5353) && dns_like(p, |opcode| opcode == 0, false) {
+    // A client whose ephemeral port happens to be 5353 or 5355 asking a server on 53 is DNS.
+    if on(5353) && !on(53) && dns_like(p, |opcode| opcode == 0, false) {
         return Some(Service::Mdns);
     }
-    if on(5355) && dns_like(p, |opcode| opcode == 0, false) && be16(p, 4) == Some(1) {
+    if on(5355) && !on(53) && dns_like(p, |opcode| opcode == 0, false) && be16(p, 4) == Some(1) {
         return Some(Service::Llmnr);
     }
     if on(137) && dns_like(p, |opcode| matches!(opcode, 0 | 5..=8), true) {
@@ -1566,6 +1567,11 @@ mod tests {
     fn dns_formats_by_port_and_structure() {
         assert_eq!(udp(&hex(LLMNR), 51458, 5355), Some(Service::Llmnr));
         assert_eq!(udp(&hex(MDNS), 5353, 5353), Some(Service::Mdns));
+        assert_ne!(
+            udp(&hex(MDNS), 5353, 53),
+            Some(Service::Mdns),
+            "a query from port 5353 to a resolver"
+        );
         assert_eq!(udp(&hex(NBNS), 137, 137), Some(Service::Netbios));
         // the port chooses the format: on 53 they are DNS, another module's
         assert_eq!(udp(&hex(MDNS), 40000, 53), None);

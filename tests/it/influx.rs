@@ -467,8 +467,30 @@ fn every_influxql_dashboard_query_returns_data_after_a_load() {
                 checked += 1;
             }
         }
+        // The findings shown as annotations on every time chart (the app-layer sample has
+        // some).
+        for annotation in dashboard["annotations"]["list"]
+            .as_array()
+            .expect("annotations")
+        {
+            let q = expand(
+                annotation["query"].as_str().expect("query"),
+                first,
+                last,
+                "office",
+            );
+            let result = influxql(&server.url, &q);
+            assert!(
+                result["results"][0]["series"]
+                    .as_array()
+                    .is_some_and(|s| !s.is_empty()),
+                "annotation '{}' returned no data for {q}: {result}",
+                annotation["name"]
+            );
+            checked += 1;
+        }
     }
-    assert!(checked >= 12, "only {checked} queries checked");
+    assert!(checked >= 14, "only {checked} queries checked");
 }
 
 #[test]

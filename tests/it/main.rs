@@ -3,6 +3,7 @@
 //! the shared corpora, and checks it against an oracle (tshark, capinfos, DuckDB, a browser, real
 //! InfluxDB and VictoriaMetrics servers) or against an invariant a bug would break.
 
+mod anomalies;
 mod app_layer;
 mod bad_input;
 mod capture;

@@ -310,12 +310,13 @@ impl Parsing<'_, '_> {
             *self.state = State::Done;
             return;
         }
-        let dns_family = if has_port(5353) {
+        // Port 53 first: a client's ephemeral port may happen to be 5353 or 5355.
+        let dns_family = if has_port(53) {
+            Some(Service::Dns)
+        } else if has_port(5353) {
             Some(Service::Mdns)
         } else if has_port(5355) {
             Some(Service::Llmnr)
-        } else if has_port(53) {
-            Some(Service::Dns)
         } else {
             None
         };

@@ -1,43 +1,26 @@
-//! Findings worth a look: port scans, host sweeps, SYN floods, and unusual protocol mixes,
-//! derived from the finished flows and totals with fixed, documented thresholds.
+//! Port scans, host and ping sweeps, SYN floods and unusual protocol mixes, counted from the
+//! attempts that failed, with fixed, documented thresholds.
 
 use std::hash::{Hash, Hasher};
 use std::net::IpAddr;
 
 use rustc_hash::FxHashMap;
 
-use serde::Serialize;
-
-use super::aggregate::Aggregate;
-use super::flow_record::FlowRecord;
+use super::{round3, Anomaly};
+use crate::analyze::aggregate::Aggregate;
+use crate::analyze::flow_record::FlowRecord;
 use crate::decode::{ip_proto, Proto};
 
 /// Distinct ports one source probed without an established connection before it is a port scan.
-pub const PORT_SCAN_PORTS: usize = 50;
+pub const PORT_SCAN_PORTS: usize = 25;
 /// Distinct hosts one source probed on one port (or pinged) before it is a sweep.
-pub const SWEEP_HOSTS: usize = 50;
+pub const SWEEP_HOSTS: usize = 25;
 /// Half-open connections to one destination before it is a SYN flood.
 pub const SYN_FLOOD_HALF_OPEN: usize = 500;
 /// Share of IP frames that are ICMP/ICMPv6 above which the mix is flagged.
 pub const ICMP_SHARE: f64 = 0.2;
 /// Share of frames decoded only partly above which the capture is flagged.
 pub const UNDECODED_SHARE: f64 = 0.05;
-
-/// One finding.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Anomaly {
-    /// `port_scan`, `host_sweep`, `ping_sweep`, `syn_flood`, `icmp_heavy`, `malformed_frames`,
-    /// `service_on_unusual_port` (from the application layer).
-    pub kind: &'static str,
-    /// `high`, `medium` or `low`.
-    pub severity: &'static str,
-    /// The address the finding is about (null for capture-wide findings).
-    pub subject: Option<IpAddr>,
-    /// How many ports, hosts, connections or frames.
-    pub count: u64,
-    /// One sentence for a person.
-    pub detail: String,
-}
 
 /// Connection states in which the responder never completed a handshake.
 fn unanswered(state: &str) -> bool {
@@ -155,16 +138,16 @@ impl Probes {
         hosts_probed.dedup();
         pinged.dedup();
         for &(src, port) in &ports_probed.pairs {
-            sketch.add(Observation::Port(src, port), 1);
+            sketch.add(Observation::Port(src, port).key_hash(), 1);
         }
         for &(key, dst) in &hosts_probed.pairs {
-            sketch.add(Observation::Host(key, dst), 1);
+            sketch.add(Observation::Host(key, dst).key_hash(), 1);
         }
         for &(src, dst) in &pinged.pairs {
-            sketch.add(Observation::Ping(src, dst), 1);
+            sketch.add(Observation::Ping(src, dst).key_hash(), 1);
         }
         for (dst, n) in half_open {
-            sketch.add(Observation::HalfOpen(dst), n);
+            sketch.add(Observation::HalfOpen(dst).key_hash(), n);
         }
         sketch
     }
@@ -184,7 +167,7 @@ impl Evidence {
     /// Takes one finished flow into account.
     pub fn add(&mut self, f: &FlowRecord) {
         match &mut self.sketch {
-            Some(sketch) => Observation::of(f, |o| sketch.add(o, 1)),
+            Some(sketch) => Observation::of(f, |o| sketch.add(o.key_hash(), 1)),
             None => {
                 Observation::of(f, |o| self.exact.insert(o));
                 if self.exact.len() > self.budget {
@@ -208,7 +191,7 @@ impl Evidence {
             return;
         };
         Observation::of(f, |o| {
-            if sketch.estimate(o) >= o.threshold() {
+            if sketch.estimate(o.key_hash()) >= o.threshold() {
                 self.exact.insert(o);
             }
         });
@@ -223,26 +206,18 @@ impl Evidence {
             half_open,
         } = self.exact;
         let mut out = Vec::new();
-        let mut about = |kind, severity, subject, count: usize, detail| {
-            out.push(Anomaly {
-                kind,
-                severity,
-                subject: Some(subject),
-                count: count as u64,
-                detail,
-            })
-        };
         for (src, n) in ports_probed.counts_at_least(PORT_SCAN_PORTS) {
             let detail = format!("{src} tried {n} ports without completing a connection");
-            about("port_scan", "high", src, n, detail);
+            out.push(counted("port_scan", PORT_SCAN_PORTS, n, detail).about(src));
         }
         for ((src, port), n) in hosts_probed.counts_at_least(SWEEP_HOSTS) {
             let detail = format!("{src} probed TCP port {port} on {n} hosts");
-            about("host_sweep", "high", src, n, detail);
+            let a = counted("host_sweep", SWEEP_HOSTS, n, detail);
+            out.push(a.about(src).with("port", port));
         }
         for (src, n) in pinged.counts_at_least(SWEEP_HOSTS) {
             let detail = format!("{src} sent echo requests to {n} hosts");
-            about("ping_sweep", "medium", src, n, detail);
+            out.push(counted("ping_sweep", SWEEP_HOSTS, n, detail).about(src));
         }
         let mut half_open: Vec<(IpAddr, usize)> = half_open
             .into_iter()
@@ -251,47 +226,139 @@ impl Evidence {
         half_open.sort_unstable();
         for (dst, n) in half_open {
             let detail = format!("{dst} received {n} connection attempts that were never answered");
-            about("syn_flood", "high", dst, n, detail);
+            out.push(counted("syn_flood", SYN_FLOOD_HALF_OPEN, n, detail).about(dst));
         }
         let ip_frames = total.frames_with(Proto::Ip) + total.frames_with(Proto::Ipv6);
         let icmp_frames = total.frames_with(Proto::Icmp) + total.frames_with(Proto::Icmpv6);
         if ip_frames >= 1000 && icmp_frames as f64 > ICMP_SHARE * ip_frames as f64 {
-            out.push(Anomaly {
-                kind: "icmp_heavy",
-                severity: "medium",
-                subject: None,
-                count: icmp_frames,
-                detail: format!(
-                    "{:.1}% of IP frames are ICMP/ICMPv6 (more than {:.0}%)",
-                    icmp_frames as f64 * 100.0 / ip_frames as f64,
-                    ICMP_SHARE * 100.0
-                ),
-            });
+            let share = icmp_frames as f64 / ip_frames as f64;
+            let detail = format!(
+                "{:.1}% of IP frames are ICMP/ICMPv6 (more than {:.0}%)",
+                share * 100.0,
+                ICMP_SHARE * 100.0
+            );
+            let score = 0.6 + 0.4 * ((share - ICMP_SHARE) / (1.0 - ICMP_SHARE));
+            out.push(
+                Anomaly::new("icmp_heavy", score.min(0.79), icmp_frames, detail)
+                    .with("feature", "icmp_share")
+                    .with("observed", round3(share))
+                    .with("threshold", ICMP_SHARE),
+            );
         }
         let undecoded: u64 = total.stops.iter().sum();
         if total.packets >= 100 && undecoded as f64 > UNDECODED_SHARE * total.packets as f64 {
-            out.push(Anomaly {
-                kind: "malformed_frames",
-                severity: "low",
-                subject: None,
-                count: undecoded,
-                detail: format!(
-                    "{undecoded} of {} frames are cut short or malformed at some layer",
-                    total.packets
-                ),
-            });
+            let share = undecoded as f64 / total.packets as f64;
+            let detail = format!(
+                "{undecoded} of {} frames are cut short or malformed at some layer",
+                total.packets
+            );
+            out.push(
+                Anomaly::new("malformed_frames", 0.4 + 0.19 * share, undecoded, detail)
+                    .with("feature", "undecoded_share")
+                    .with("observed", round3(share))
+                    .with("threshold", UNDECODED_SHARE),
+            );
         }
-        let rank = |s: &str| match s {
-            "high" => 0,
-            "medium" => 1,
-            _ => 2,
-        };
-        out.sort_by(|a, b| {
-            rank(a.severity)
-                .cmp(&rank(b.severity))
-                .then(b.count.cmp(&a.count))
-        });
+        if let (Some(first), Some(last)) = (total.min_ts, total.max_ts) {
+            for a in &mut out {
+                if a.subject.is_none() {
+                    a.start = Some(first);
+                    a.end = Some(last);
+                }
+            }
+        }
         out
+    }
+}
+
+/// A finding of `n` distinct things where `threshold` make one: medium at the threshold,
+/// high at twice it, sure at four times.
+fn counted(kind: &'static str, threshold: usize, n: usize, detail: String) -> Anomaly {
+    let ratio = n as f64 / threshold as f64;
+    let score = 0.6 + 0.2 * ratio.log2();
+    Anomaly::new(kind, score, n as u64, detail)
+        .with("threshold", threshold)
+        .with("observed", n)
+}
+
+/// The time window and example flows of the scan findings, gathered in a pass over the flows
+/// after the findings are known.
+#[derive(Debug, Default)]
+pub struct ScanSpans {
+    spans: FxHashMap<SpanKey, Span>,
+}
+
+/// What a scan finding is about: its kind, its subject, and for a sweep its port.
+type SpanKey = (&'static str, IpAddr, u16);
+
+#[derive(Debug)]
+struct Span {
+    start: i64,
+    end: i64,
+    examples: Vec<String>,
+}
+
+/// Community IDs a finding lists at most.
+pub const EXAMPLES: usize = 5;
+
+impl ScanSpans {
+    /// Spans to gather for `findings`; none when no finding is a scan.
+    pub fn of(findings: &[Anomaly]) -> ScanSpans {
+        let mut spans = FxHashMap::default();
+        for a in findings {
+            let port = a.evidence.get("port").and_then(|p| p.as_u64()).unwrap_or(0) as u16;
+            if let Some(subject) = a.subject {
+                spans.insert(
+                    (a.kind, subject, port),
+                    Span {
+                        start: i64::MAX,
+                        end: i64::MIN,
+                        examples: Vec::new(),
+                    },
+                );
+            }
+        }
+        ScanSpans { spans }
+    }
+
+    /// Whether there is anything to gather.
+    pub fn is_empty(&self) -> bool {
+        self.spans.is_empty()
+    }
+
+    /// Takes one flow into account.
+    pub fn add(&mut self, f: &FlowRecord) {
+        Observation::of(f, |o| {
+            let key = match o {
+                Observation::Port(src, _) => ("port_scan", src, 0),
+                Observation::Host((src, port), _) => ("host_sweep", src, port),
+                Observation::Ping(src, _) => ("ping_sweep", src, 0),
+                Observation::HalfOpen(dst) => ("syn_flood", dst, 0),
+            };
+            if let Some(span) = self.spans.get_mut(&key) {
+                span.start = span.start.min(f.start_ns);
+                span.end = span.end.max(f.start_ns + f.duration_ns);
+                if span.examples.len() < EXAMPLES {
+                    span.examples.push(f.community_id.as_str().to_string());
+                }
+            }
+        });
+    }
+
+    /// Puts the windows and examples into `findings`.
+    pub fn apply(self, findings: &mut [Anomaly]) {
+        for a in findings {
+            let port = a.evidence.get("port").and_then(|p| p.as_u64()).unwrap_or(0) as u16;
+            let Some(subject) = a.subject else { continue };
+            if let Some(span) = self.spans.get(&(a.kind, subject, port)) {
+                if span.start <= span.end {
+                    a.start = Some(span.start);
+                    a.end = Some(span.end);
+                }
+                a.evidence
+                    .insert("flows".into(), span.examples.clone().into());
+            }
+        }
     }
 }
 
@@ -354,9 +421,9 @@ mod tests {
             let [_, b, c, d] = i.to_be_bytes();
             flows.push(probe([100, b, c, d], [198, 51, 100, 7], 80, "S0"));
         }
-        // A scanner retrying: 49 ports twice (not a scan) and another with 70 ports.
-        for p in 0..98 {
-            flows.push(probe([192, 0, 2, 1], [198, 51, 100, 9], 1 + p % 49, "REJ"));
+        // A scanner retrying: 24 ports twice (not a scan) and another with 70 ports.
+        for p in 0..48 {
+            flows.push(probe([192, 0, 2, 1], [198, 51, 100, 9], 1 + p % 24, "REJ"));
         }
         for p in 0..70 {
             flows.push(probe([192, 0, 2, 2], [198, 51, 100, 9], 1000 + p, "S0"));
@@ -377,10 +444,10 @@ mod tests {
         assert_eq!(
             kinds,
             [
-                ("syn_flood", 3000),
                 ("port_scan", 70),
                 ("host_sweep", 55),
-                ("ping_sweep", 60)
+                ("ping_sweep", 60),
+                ("syn_flood", 3000)
             ]
         );
         for budget in [0, 10, 2000] {
@@ -397,13 +464,13 @@ mod tests {
         let mut sketch = CountSketch::new();
         let key = |i: u32| Observation::HalfOpen(IpAddr::from(i.to_be_bytes()));
         for i in 0..200_000u32 {
-            sketch.add(key(i), 1 + (i % 3) as usize);
+            sketch.add(key(i).key_hash(), 1 + (i % 3) as usize);
         }
         for i in 0..200_000u32 {
-            let n = sketch.estimate(key(i));
+            let n = sketch.estimate(key(i).key_hash());
             assert!(n > (i % 3) as usize, "{i}: {n}");
         }
-        assert_eq!(sketch.estimate(key(7)), 2);
+        assert_eq!(sketch.estimate(key(7).key_hash()), 2);
     }
 
     fn probe(src: [u8; 4], dst: [u8; 4], port: u16, state: &'static str) -> FlowRecord {
@@ -509,7 +576,7 @@ impl<K: Ord + Copy, V: Ord + Copy> DistinctPairs<K, V> {
 /// Counts per key in little fixed memory, never below the true count: a count-min sketch with
 /// conservative update (only the smallest of a key's counters grow), so that keys which share
 /// counters overcount each other little.
-struct CountSketch {
+pub(super) struct CountSketch {
     rows: Vec<u16>,
 }
 
@@ -523,7 +590,7 @@ const SKETCH_DEPTH: usize = 4;
 const SKETCH_WIDTH_BITS: u32 = 22;
 
 impl CountSketch {
-    fn new() -> CountSketch {
+    pub(super) fn new() -> CountSketch {
         CountSketch {
             rows: vec![0; SKETCH_DEPTH << SKETCH_WIDTH_BITS],
         }
@@ -540,8 +607,9 @@ impl CountSketch {
         })
     }
 
-    fn add(&mut self, o: Observation, n: usize) {
-        let cells = Self::cells(o.key_hash());
+    /// Counts `n` more for the key of hash `h`.
+    pub(super) fn add(&mut self, h: u64, n: usize) {
+        let cells = Self::cells(h);
         let least = cells.iter().map(|&c| self.rows[c]).min().unwrap_or(0);
         let to = least.saturating_add(n.min(usize::from(u16::MAX)) as u16);
         for c in cells {
@@ -549,15 +617,16 @@ impl CountSketch {
         }
     }
 
-    fn estimate(&self, o: Observation) -> usize {
-        let cells = Self::cells(o.key_hash());
+    /// At least the count of the key of hash `h`.
+    pub(super) fn estimate(&self, h: u64) -> usize {
+        let cells = Self::cells(h);
         usize::from(cells.iter().map(|&c| self.rows[c]).min().unwrap_or(0))
     }
 }
 
 /// SplitMix64's finalizer: spreads a weak hash's bits over all 64.
 #[inline]
-fn mix64(mut z: u64) -> u64 {
+pub(super) fn mix64(mut z: u64) -> u64 {
     z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
     z ^ (z >> 31)
