@@ -250,14 +250,8 @@ fn tcp_exchange(
     mss: usize,
 ) -> io::Result<()> {
     let ports = (s.rng.range(32768, 61000) as u16, dport);
-    let (mut c, mut v) = (s.rng.next_u64() as u32, s.rng.next_u64() as u32);
-    s.tcp(true, ports, c, None, "S", &[])?;
-    s.wait(1_000, 1_001);
-    s.tcp(false, ports, v, Some(c.wrapping_add(1)), "S", &[])?;
-    c = c.wrapping_add(1);
-    v = v.wrapping_add(1);
-    s.wait(1_000, 1_001);
-    s.tcp(true, ports, c, Some(v), "", &[])?;
+    let (c, v) = (s.rng.next_u64() as u32, s.rng.next_u64() as u32);
+    let (mut c, mut v) = s.tcp_open(ports, c, v, 1_000)?;
     for (from_client, message) in messages {
         for piece in message.chunks(mss) {
             s.wait(100, 400);
@@ -274,18 +268,7 @@ fn tcp_exchange(
         s.tcp(!*from_client, ports, seq, Some(ack), "", &[])?;
     }
     s.wait(1_000, 2_000);
-    s.tcp(true, ports, c, Some(v), "F", &[])?;
-    s.wait(1_000, 1_001);
-    s.tcp(false, ports, v, Some(c.wrapping_add(1)), "F", &[])?;
-    s.wait(1_000, 1_001);
-    s.tcp(
-        true,
-        ports,
-        c.wrapping_add(1),
-        Some(v.wrapping_add(1)),
-        "",
-        &[],
-    )
+    s.tcp_close(ports, c, v, 1_000)
 }
 
 /// `name` in DNS's wire form.
@@ -300,7 +283,7 @@ fn dns_name(name: &str) -> Vec<u8> {
 }
 
 /// A recursive query for `name` of type `qtype`, class IN.
-fn dns_query(id: u16, name: &str, qtype: u16) -> Vec<u8> {
+pub(super) fn dns_query(id: u16, name: &str, qtype: u16) -> Vec<u8> {
     let mut q = id.to_be_bytes().to_vec();
     q.extend_from_slice(&[1, 0, 0, 1, 0, 0, 0, 0, 0, 0]);
     q.extend(dns_name(name));

@@ -313,9 +313,7 @@ fn inject(
         let chunk: String = (0..52)
             .map(|_| BASE32[rng.range(0, 32) as usize] as char)
             .collect();
-        let seq = format!("{seq:x}");
-        let mut labels: Vec<&[u8]> = vec![chunk.as_bytes(), seq.as_bytes()];
-        labels.extend(domain.split('.').map(str::as_bytes));
+        let name = format!("{chunk}.{seq:x}.{domain}");
         Session {
             link: Link::Ethernet,
             client: tunneller,
@@ -324,7 +322,7 @@ fn inject(
             ts: t,
             out,
         }
-        .dns_txt(&labels)?;
+        .dns_txt(&name)?;
         t += (every_ms as f64 * (0.5 + (rng.range(0, 1000) as f64) / 1000.0)) as i64 * 1_000_000;
     }
     label(
@@ -397,12 +395,7 @@ impl Session<'_> {
     ) -> io::Result<()> {
         let ports = (self.rng.range(32768, 61000) as u16, dport);
         let (c, v) = (self.rng.next_u64() as u32, self.rng.next_u64() as u32);
-        self.tcp(true, ports, c, None, "S", &[])?;
-        self.wait(20_000, 20_001);
-        self.tcp(false, ports, v, Some(c.wrapping_add(1)), "S", &[])?;
-        self.wait(20_000, 20_001);
-        let (c, v) = (c.wrapping_add(1), v.wrapping_add(1));
-        self.tcp(true, ports, c, Some(v), "", &[])?;
+        let (c, v) = self.tcp_open(ports, c, v, 20_000)?;
         let up = self.payload(request);
         self.tcp(true, ports, c, Some(v), "P", &up)?;
         self.wait(20_000, 30_000);
@@ -411,18 +404,7 @@ impl Session<'_> {
         self.tcp(false, ports, v, Some(c), "P", &down)?;
         let v = v.wrapping_add(response as u32);
         self.wait(1_000, 2_000);
-        self.tcp(true, ports, c, Some(v), "F", &[])?;
-        self.wait(20_000, 20_001);
-        self.tcp(false, ports, v, Some(c.wrapping_add(1)), "F", &[])?;
-        self.wait(20_000, 20_001);
-        self.tcp(
-            true,
-            ports,
-            c.wrapping_add(1),
-            Some(v.wrapping_add(1)),
-            "",
-            &[],
-        )
+        self.tcp_close(ports, c, v, 20_000)
     }
 
     /// `bytes` from the client in full segments, acknowledged every few, over a connection.
@@ -437,14 +419,8 @@ impl Session<'_> {
 
     fn bulk(&mut self, dport: u16, bytes: usize, up: bool) -> io::Result<()> {
         let ports = (self.rng.range(32768, 61000) as u16, dport);
-        let (mut c, mut v) = (self.rng.next_u64() as u32, self.rng.next_u64() as u32);
-        self.tcp(true, ports, c, None, "S", &[])?;
-        self.wait(20_000, 20_001);
-        self.tcp(false, ports, v, Some(c.wrapping_add(1)), "S", &[])?;
-        self.wait(20_000, 20_001);
-        c = c.wrapping_add(1);
-        v = v.wrapping_add(1);
-        self.tcp(true, ports, c, Some(v), "", &[])?;
+        let (c, v) = (self.rng.next_u64() as u32, self.rng.next_u64() as u32);
+        let (mut c, mut v) = self.tcp_open(ports, c, v, 20_000)?;
         let segment = self.payload(1448);
         let mut left = bytes;
         let mut n = 0u32;
@@ -473,31 +449,14 @@ impl Session<'_> {
             left -= len;
         }
         self.wait(1_000, 2_000);
-        self.tcp(true, ports, c, Some(v), "F", &[])?;
-        self.wait(20_000, 20_001);
-        self.tcp(false, ports, v, Some(c.wrapping_add(1)), "F", &[])?;
-        self.wait(20_000, 20_001);
-        self.tcp(
-            true,
-            ports,
-            c.wrapping_add(1),
-            Some(v.wrapping_add(1)),
-            "",
-            &[],
-        )
+        self.tcp_close(ports, c, v, 20_000)
     }
 
     /// A TXT query for the name of `labels`, answered with a short TXT record.
-    pub(super) fn dns_txt(&mut self, labels: &[&[u8]]) -> io::Result<()> {
+    pub(super) fn dns_txt(&mut self, name: &str) -> io::Result<()> {
         let ports = (self.rng.range(1024, 65535) as u16, 53);
         let id = self.rng.next_u64() as u16;
-        let mut query = id.to_be_bytes().to_vec();
-        query.extend_from_slice(&[1, 0, 0, 1, 0, 0, 0, 0, 0, 0]);
-        for label in labels {
-            query.push(label.len() as u8);
-            query.extend_from_slice(label);
-        }
-        query.extend_from_slice(&[0, 0, 16, 0, 1]);
+        let query = super::app::dns_query(id, name, 16);
         self.udp(true, ports, &query)?;
         self.wait(2_000, 30_000);
         let mut answer = query.clone();

@@ -251,6 +251,47 @@ impl Session<'_> {
         Ok(())
     }
 
+    /// A handshake from the SYNs' sequence numbers `c` and `s`, `half_rtt_us` each way;
+    /// returns the numbers the data starts at.
+    pub(super) fn tcp_open(
+        &mut self,
+        ports: (u16, u16),
+        c: u32,
+        s: u32,
+        half_rtt_us: u64,
+    ) -> io::Result<(u32, u32)> {
+        self.tcp(true, ports, c, None, "S", &[])?;
+        self.wait(half_rtt_us, half_rtt_us + 1);
+        self.tcp(false, ports, s, Some(c.wrapping_add(1)), "S", &[])?;
+        let (c, s) = (c.wrapping_add(1), s.wrapping_add(1));
+        self.wait(half_rtt_us, half_rtt_us + 1);
+        self.tcp(true, ports, c, Some(s), "", &[])?;
+        Ok((c, s))
+    }
+
+    /// An orderly close by the client at sequence numbers `c` and `s`: FIN, FIN, ACK,
+    /// `half_rtt_us` apart.
+    pub(super) fn tcp_close(
+        &mut self,
+        ports: (u16, u16),
+        c: u32,
+        s: u32,
+        half_rtt_us: u64,
+    ) -> io::Result<()> {
+        self.tcp(true, ports, c, Some(s), "F", &[])?;
+        self.wait(half_rtt_us, half_rtt_us + 1);
+        self.tcp(false, ports, s, Some(c.wrapping_add(1)), "F", &[])?;
+        self.wait(half_rtt_us, half_rtt_us + 1);
+        self.tcp(
+            true,
+            ports,
+            c.wrapping_add(1),
+            Some(s.wrapping_add(1)),
+            "",
+            &[],
+        )
+    }
+
     /// A whole TCP connection: handshake, request/response exchanges, orderly close.
     pub(super) fn tcp_connection(
         &mut self,
@@ -259,15 +300,9 @@ impl Session<'_> {
         mss: usize,
     ) -> io::Result<()> {
         let ports = (self.rng.range(32768, 61000) as u16, dport);
-        let (mut c, mut s) = (self.rng.next_u64() as u32, self.rng.next_u64() as u32);
+        let (c, s) = (self.rng.next_u64() as u32, self.rng.next_u64() as u32);
         let rtt = self.rng.range(200, 40_000);
-        self.tcp(true, ports, c, None, "S", &[])?;
-        self.wait(rtt / 2, rtt / 2 + 1);
-        self.tcp(false, ports, s, Some(c.wrapping_add(1)), "S", &[])?;
-        c = c.wrapping_add(1);
-        s = s.wrapping_add(1);
-        self.wait(rtt / 2, rtt / 2 + 1);
-        self.tcp(true, ports, c, Some(s), "", &[])?;
+        let (mut c, mut s) = self.tcp_open(ports, c, s, rtt / 2)?;
         for _ in 0..exchanges {
             self.wait(50, 2_000);
             let len = self.rng.range(60, 600) as usize;
@@ -290,18 +325,7 @@ impl Session<'_> {
             self.tcp(true, ports, c, Some(s), "", &[])?;
         }
         self.wait(100, 5_000);
-        self.tcp(true, ports, c, Some(s), "F", &[])?;
-        self.wait(rtt / 2, rtt / 2 + 1);
-        self.tcp(false, ports, s, Some(c.wrapping_add(1)), "F", &[])?;
-        self.wait(rtt / 2, rtt / 2 + 1);
-        self.tcp(
-            true,
-            ports,
-            c.wrapping_add(1),
-            Some(s.wrapping_add(1)),
-            "",
-            &[],
-        )
+        self.tcp_close(ports, c, s, rtt / 2)
     }
 
     /// A SYN answered by RST/ACK (a closed port), or by nothing at all.
@@ -347,13 +371,8 @@ impl Session<'_> {
     pub(super) fn dns_lookup(&mut self, labels: &[&[u8]], nx: bool) -> io::Result<()> {
         let ports = (self.rng.range(1024, 65535) as u16, 53);
         let id = self.rng.next_u64() as u16;
-        let mut query = id.to_be_bytes().to_vec();
-        query.extend_from_slice(&[1, 0, 0, 1, 0, 0, 0, 0, 0, 0]);
-        for label in labels {
-            query.push(label.len() as u8);
-            query.extend_from_slice(label);
-        }
-        query.extend_from_slice(&[0, 0, 1, 0, 1]);
+        let name = String::from_utf8_lossy(&labels.join(&b'.')).into_owned();
+        let query = super::app::dns_query(id, &name, 1);
         self.udp(true, ports, &query)?;
         self.wait(300, 30_000);
         let mut answer = query.clone();

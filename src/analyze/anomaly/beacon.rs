@@ -21,8 +21,10 @@ use std::net::IpAddr;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::scan::{mix64, CountSketch};
-use super::{mad, median, quantile, round3, Anomaly, Internal, REPORTED};
+use super::scan::CountSketch;
+use super::{
+    keyed_hash, mad, median, popularity_penalty, quantile, round3, Anomaly, Internal, REPORTED,
+};
 use crate::analyze::app::Service;
 use crate::analyze::community_id::CommunityId;
 use crate::analyze::flow_record::FlowRecord;
@@ -104,10 +106,7 @@ impl Beacons {
     }
 
     fn pair_hash(pair: (IpAddr, IpAddr)) -> u64 {
-        use std::hash::{Hash, Hasher};
-        let mut h = rustc_hash::FxHasher::default();
-        (4u8, pair).hash(&mut h);
-        mix64(h.finish())
+        keyed_hash((4u8, pair))
     }
 
     /// Takes one finished flow into account.
@@ -175,14 +174,7 @@ impl Beacons {
                 continue;
             };
             let callers = callers_of.get(&server).copied().unwrap_or(1);
-            let share = callers as f64 / clients.max(1) as f64;
-            // One or two callers are one host's business; from three, the more of the
-            // network calls the server, the less a steady rhythm says.
-            let popularity = if callers >= 3 {
-                (2.0 * share).min(0.5)
-            } else {
-                0.0
-            };
+            let popularity = popularity_penalty(callers, clients);
             let adjusted = rhythm.score - popularity;
             let score = (adjusted - RITA_FLOOR) / (1.0 - RITA_FLOOR);
             if score < REPORTED {

@@ -7,14 +7,13 @@
 //! data-carrying types and of NXDOMAIN answers. Domains many clients ask for (antivirus and
 //! reputation lookups, which look like tunnels by design) are lowered as beacons are.
 
-use std::hash::{Hash, Hasher};
 use std::io;
 use std::net::IpAddr;
 
-use rustc_hash::{FxHashMap, FxHasher};
+use rustc_hash::FxHashMap;
 
 use super::scan::EXAMPLES;
-use super::{round3, Anomaly, Internal, REPORTED};
+use super::{keyed_hash, popularity_penalty, ramp, round3, Anomaly, Internal, REPORTED};
 use crate::analyze::app::logs::dns;
 use crate::analyze::app::{Cell, LogRow};
 use crate::store::SortedRows;
@@ -58,12 +57,6 @@ fn split(name: &str) -> Option<(String, String)> {
     Some((domain, sub))
 }
 
-fn hash_of(x: impl Hash) -> u64 {
-    let mut h = FxHasher::default();
-    x.hash(&mut h);
-    h.finish()
-}
-
 /// Shannon entropy, bits per character, of the characters of `sub` other than dots.
 fn entropy(sub: &str) -> f64 {
     let mut counts = [0u32; 256];
@@ -100,7 +93,7 @@ pub fn findings(rows: &SortedRows<LogRow>, inside: &Internal) -> io::Result<Vec<
                 continue;
             };
             if let Some((domain, _)) = split(q) {
-                *counts.entry((client, hash_of(&domain))).or_default() += 1;
+                *counts.entry((client, keyed_hash(&domain))).or_default() += 1;
             }
         }
         Ok(())
@@ -122,7 +115,7 @@ pub fn findings(rows: &SortedRows<LogRow>, inside: &Internal) -> io::Result<Vec<
             let Some((domain, sub)) = split(q) else {
                 continue;
             };
-            let dh = hash_of(&domain);
+            let dh = keyed_hash(&domain);
             if !candidate_domains.contains(&dh) {
                 continue;
             }
@@ -136,7 +129,7 @@ pub fn findings(rows: &SortedRows<LogRow>, inside: &Internal) -> io::Result<Vec<
                 ..Queries::default()
             });
             p.count += 1;
-            p.subdomains.push(hash_of(&sub));
+            p.subdomains.push(keyed_hash(&sub));
             p.length_sum += sub.len() as u64;
             p.entropy_sum += entropy(&sub);
             if matches!(r.cell(dns::QTYPE), Cell::Count(t) if DATA_TYPES.contains(t)) {
@@ -171,19 +164,13 @@ pub fn findings(rows: &SortedRows<LogRow>, inside: &Internal) -> io::Result<Vec<
         let entropy = p.entropy_sum / n;
         let data_share = p.data_types as f64 / n;
         let nx_share = p.nxdomain as f64 / n;
-        let ramp = |x: f64, lo: f64, hi: f64| ((x - lo) / (hi - lo)).clamp(0.0, 1.0);
         let volume = (unique as f64 / FULL_VOLUME).min(1.0);
         let length_part = ramp(length, 16.0, 40.0);
         let entropy_part = ramp(entropy, 3.0, 4.2);
         let kind_part = data_share.max(nx_share);
         let shape = 0.4 * length_part + 0.4 * entropy_part + 0.2 * kind_part;
         let askers = askers_of.get(&dh).copied().unwrap_or(1);
-        let share = askers as f64 / all_clients.len().max(1) as f64;
-        let popularity = if askers >= 3 {
-            (2.0 * share).min(0.5)
-        } else {
-            0.0
-        };
+        let popularity = popularity_penalty(askers, all_clients.len());
         let score = volume * shape - popularity;
         if score < REPORTED {
             continue;

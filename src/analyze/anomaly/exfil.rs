@@ -9,8 +9,8 @@ use std::net::IpAddr;
 
 use rustc_hash::FxHashMap;
 
-use super::scan::{mix64, CountSketch};
-use super::{mad, median, round3, Anomaly, Internal, REPORTED};
+use super::scan::CountSketch;
+use super::{keyed_hash, mad, median, ramp, round3, Anomaly, Internal, REPORTED};
 use crate::analyze::community_id::CommunityId;
 use crate::analyze::flow_record::FlowRecord;
 
@@ -68,10 +68,7 @@ impl Uploads {
     }
 
     fn pair_hash(pair: (IpAddr, IpAddr)) -> u64 {
-        use std::hash::{Hash, Hasher};
-        let mut h = rustc_hash::FxHasher::default();
-        (5u8, pair).hash(&mut h);
-        mix64(h.finish())
+        keyed_hash((5u8, pair))
     }
 
     fn sketch_units(bytes: u64) -> usize {
@@ -144,7 +141,6 @@ impl Uploads {
             if t.sent < FLOOR {
                 continue;
             }
-            let ramp = |x: f64, lo: f64, hi: f64| ((x - lo) / (hi - lo)).clamp(0.0, 1.0);
             let size_part = (0.5 + 0.25 * (t.sent as f64 / FLOOR as f64).log2()).min(1.0);
             let outbound_share = t.sent as f64 / (t.sent + t.received).max(1) as f64;
             let asymmetry_part = ramp(outbound_share, 0.5, 0.8);

@@ -131,6 +131,30 @@ fn rfc3339<S: Serializer>(ts: &Option<i64>, s: S) -> Result<S::Ok, S::Error> {
     }
 }
 
+/// How far `x` is from `lo` towards `hi`, 0..1.
+pub(crate) fn ramp(x: f64, lo: f64, hi: f64) -> f64 {
+    ((x - lo) / (hi - lo)).clamp(0.0, 1.0)
+}
+
+/// How much a finding about a host and a peer is lowered because `users` of the capture's
+/// `population` hosts use the same peer: one or two are one host's business; from three,
+/// the larger their share, the less the behaviour says (twice the share, at most 0.5).
+pub(crate) fn popularity_penalty(users: usize, population: usize) -> f64 {
+    if users >= 3 {
+        (2.0 * users as f64 / population.max(1) as f64).min(0.5)
+    } else {
+        0.0
+    }
+}
+
+/// A hash of `key` with every bit spread: for the detectors' sketches and key tables.
+pub(crate) fn keyed_hash(key: impl std::hash::Hash) -> u64 {
+    use std::hash::Hasher;
+    let mut h = rustc_hash::FxHasher::default();
+    key.hash(&mut h);
+    scan::mix64(h.finish())
+}
+
 /// A number rounded to three decimals, as the evidence shows it.
 pub(crate) fn round3(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0

@@ -1,12 +1,11 @@
 //! Port scans, host and ping sweeps, SYN floods and unusual protocol mixes, counted from the
 //! attempts that failed, with fixed, documented thresholds.
 
-use std::hash::{Hash, Hasher};
 use std::net::IpAddr;
 
 use rustc_hash::FxHashMap;
 
-use super::{round3, Anomaly};
+use super::{keyed_hash, round3, Anomaly};
 use crate::analyze::aggregate::Aggregate;
 use crate::analyze::flow_record::FlowRecord;
 use crate::decode::{ip_proto, Proto};
@@ -70,14 +69,12 @@ impl Observation {
 
     /// The hash of what it counts for (the source, the source and port, the destination).
     fn key_hash(self) -> u64 {
-        let mut h = rustc_hash::FxHasher::default();
         match self {
-            Observation::Port(src, _) => (0u8, src).hash(&mut h),
-            Observation::Host(key, _) => (1u8, key).hash(&mut h),
-            Observation::Ping(src, _) => (2u8, src).hash(&mut h),
-            Observation::HalfOpen(dst) => (3u8, dst).hash(&mut h),
+            Observation::Port(src, _) => keyed_hash((0u8, src)),
+            Observation::Host(key, _) => keyed_hash((1u8, key)),
+            Observation::Ping(src, _) => keyed_hash((2u8, src)),
+            Observation::HalfOpen(dst) => keyed_hash((3u8, dst)),
         }
-        mix64(h.finish())
     }
 }
 
@@ -301,23 +298,27 @@ struct Span {
 /// Community IDs a finding lists at most.
 pub const EXAMPLES: usize = 5;
 
+/// The key of finding `a`'s span (none for a capture-wide finding).
+fn span_key(a: &Anomaly) -> Option<SpanKey> {
+    let port = a.evidence.get("port").and_then(|p| p.as_u64()).unwrap_or(0) as u16;
+    Some((a.kind, a.subject?, port))
+}
+
 impl ScanSpans {
     /// Spans to gather for `findings`; none when no finding is a scan.
     pub fn of(findings: &[Anomaly]) -> ScanSpans {
-        let mut spans = FxHashMap::default();
-        for a in findings {
-            let port = a.evidence.get("port").and_then(|p| p.as_u64()).unwrap_or(0) as u16;
-            if let Some(subject) = a.subject {
-                spans.insert(
-                    (a.kind, subject, port),
-                    Span {
-                        start: i64::MAX,
-                        end: i64::MIN,
-                        examples: Vec::new(),
-                    },
-                );
-            }
-        }
+        let spans = findings
+            .iter()
+            .filter_map(span_key)
+            .map(|key| {
+                let empty = Span {
+                    start: i64::MAX,
+                    end: i64::MIN,
+                    examples: Vec::new(),
+                };
+                (key, empty)
+            })
+            .collect();
         ScanSpans { spans }
     }
 
@@ -348,9 +349,7 @@ impl ScanSpans {
     /// Puts the windows and examples into `findings`.
     pub fn apply(self, findings: &mut [Anomaly]) {
         for a in findings {
-            let port = a.evidence.get("port").and_then(|p| p.as_u64()).unwrap_or(0) as u16;
-            let Some(subject) = a.subject else { continue };
-            if let Some(span) = self.spans.get(&(a.kind, subject, port)) {
+            if let Some(span) = span_key(a).and_then(|key| self.spans.get(&key)) {
                 if span.start <= span.end {
                     a.start = Some(span.start);
                     a.end = Some(span.end);
